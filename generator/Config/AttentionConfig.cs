@@ -1,0 +1,89 @@
+namespace AttentionLego.Gen.Config;
+
+/// <summary>
+/// The one configuration object that feeds everything: RTL, golden model, cycle model and reports.
+/// Key paths (e.g. <c>Pim.Rows</c>) are the property names; JSON files use exactly these names.
+/// </summary>
+public sealed record AttentionConfig
+{
+    public required ModelConfig Model { get; init; }
+    public required FormatConfig Format { get; init; }
+    public required PimConfig Pim { get; init; }
+    public required BusConfig Bus { get; init; }
+    public required QuantConfig Quant { get; init; }
+    public required SoftmaxConfig Softmax { get; init; }
+
+    /// <summary>Number of input bit slices per activation (lower slices unsigned, top slice signed).</summary>
+    public int Slices => Format.DataWidth / Pim.SliceBits;
+
+    /// <summary>The Q/K/V projection matrix shape: d_model inputs, d_head outputs.</summary>
+    public MatrixShape ProjectionShape => new(this, Model.DModel, Model.DHead);
+}
+
+/// <summary>Attention dimensions of one head and the number of heads in the spatial array.</summary>
+public sealed record ModelConfig
+{
+    public required int DModel { get; init; }
+    public required int DHead { get; init; }
+    public required int MaxSeqLen { get; init; }
+    public required int Heads { get; init; }
+}
+
+/// <summary>Two's complement widths of activations and weights.</summary>
+public sealed record FormatConfig
+{
+    public required int DataWidth { get; init; }
+    public required int WeightWidth { get; init; }
+}
+
+/// <summary>Geometry and ADC of one processing-in-memory macro.</summary>
+public sealed record PimConfig
+{
+    public required int Rows { get; init; }
+    public required int Cols { get; init; }
+    public required int InputLanes { get; init; }
+    public required int AdcCount { get; init; }
+    public required int SliceBits { get; init; }
+    public required int AdcBits { get; init; }
+    public required int AdcShift { get; init; }
+
+    /// <summary>Row groups driven one at a time in compute mode.</summary>
+    public int RowGroups => Rows / InputLanes;
+
+    /// <summary>Column groups converted one at a time by the ADCs.</summary>
+    public int ColGroups => Cols / AdcCount;
+}
+
+/// <summary>The memory bus the DMA masters.</summary>
+public sealed record BusConfig
+{
+    public required int DataWidth { get; init; }
+}
+
+/// <summary>Right shifts of the requantizers (round half up, then saturate to Format.DataWidth).</summary>
+public sealed record QuantConfig
+{
+    public required int QShift { get; init; }
+    public required int KShift { get; init; }
+    public required int VShift { get; init; }
+    public required int ContextShift { get; init; }
+}
+
+public enum SoftmaxMode
+{
+    /// <summary>Subtract the running maximum before the exp LUT (numerically stable).</summary>
+    Stable,
+
+    /// <summary>Paper-style: fixed input window, no maximum subtraction.</summary>
+    Window,
+}
+
+/// <summary>LUT softmax settings.</summary>
+public sealed record SoftmaxConfig
+{
+    public required SoftmaxMode Mode { get; init; }
+    public required int ScoreShift { get; init; }
+    public required int LutAddrBits { get; init; }
+    public required int ExpBits { get; init; }
+    public required int ProbBits { get; init; }
+}

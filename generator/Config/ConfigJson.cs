@@ -1,0 +1,270 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AttentionLego.Gen.Config;
+
+/// <summary>
+/// Strict JSON form of <see cref="AttentionConfig"/>: keys are the property names, every key is required,
+/// unknown keys are rejected, and all structural errors are reported at once with their key paths.
+/// One reflection walk serves reading, writing and <c>--set Path=value</c> overrides, so the three never drift.
+/// </summary>
+public static class ConfigJson
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Canonical text: declaration order, two-space indent, LF line ends, one trailing newline.</summary>
+    public static string Serialize(AttentionConfig config) =>
+        ToJsonObject(config).ToJsonString(Indented).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
+
+    public static JsonObject ToJsonObject(object record)
+    {
+        var obj = new JsonObject();
+        foreach (var property in SettableProperties(record.GetType()))
+        {
+            var value = property.GetValue(record)!;
+            obj[property.Name] = property.PropertyType switch
+            {
+                var t when t == typeof(int) => JsonValue.Create((int)value),
+                var t when t == typeof(bool) => JsonValue.Create((bool)value),
+                var t when t.IsEnum => JsonValue.Create(value.ToString()),
+                _ => ToJsonObject(value),
+            };
+        }
+
+        return obj;
+    }
+
+    /// <summary>Parses JSON text; a syntax error is reported with its line and position.</summary>
+    public static JsonObject ParseObject(string text, string source)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
+            throw new ConfigException([new ConfigError(source, $"malformed JSON{where}: {FirstSentence(ex.Message)}",
+                "fix the JSON syntax; `attnlego config show --preset tiny` prints a valid file to start from.")]);
+        }
+
+        return node as JsonObject ?? throw new ConfigException([new ConfigError(source,
+            "the top level is not a JSON object.", "write the configuration as { \"Model\": { ... }, ... }.")]);
+    }
+
+    public static AttentionConfig Bind(JsonObject obj)
+    {
+        var errors = new List<ConfigError>();
+        var config = (AttentionConfig)BindRecord(typeof(AttentionConfig), obj, "", errors);
+        if (errors.Count > 0)
+        {
+            throw new ConfigException(errors);
+        }
+
+        return config;
+    }
+
+    /// <summary>Applies one <c>Path=value</c> override to <paramref name="obj"/>; the path must already exist.</summary>
+    public static void ApplyOverride(JsonObject obj, string assignment, List<ConfigError> errors)
+    {
+        var eq = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0)
+        {
+            errors.Add(new ConfigError("--set " + assignment, "is not of the form Path=value.", "write e.g. --set Pim.Rows=64."));
+            return;
+        }
+
+        var path = assignment[..eq].Trim();
+        var text = assignment[(eq + 1)..].Trim();
+        var parts = path.Split('.');
+        JsonObject current = obj;
+        var type = typeof(AttentionConfig);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var property = SettableProperties(type).FirstOrDefault(p => p.Name == parts[i]);
+            var prefix = string.Join('.', parts.Take(i + 1));
+            if (property is null)
+            {
+                errors.Add(new ConfigError(prefix, "is not a configuration key.", KnownKeysHint(type, parts[i])));
+                return;
+            }
+
+            var isLeaf = IsLeaf(property.PropertyType);
+            if (i == parts.Length - 1)
+            {
+                if (!isLeaf)
+                {
+                    errors.Add(new ConfigError(prefix, "is a section, not a value.",
+                        $"set one of its keys, e.g. {prefix}.{SettableProperties(property.PropertyType).First().Name}=..."));
+                    return;
+                }
+
+                current[parts[i]] = ParseScalar(text);
+                return;
+            }
+
+            if (isLeaf)
+            {
+                errors.Add(new ConfigError(prefix, "is a value and has no sub-keys.", $"write --set {prefix}=<value>."));
+                return;
+            }
+
+            if (current[parts[i]] is not JsonObject next)
+            {
+                next = new JsonObject();
+                current[parts[i]] = next;
+            }
+
+            current = next;
+            type = property.PropertyType;
+        }
+    }
+
+    private static JsonNode ParseScalar(string text)
+    {
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+        {
+            return JsonValue.Create(number);
+        }
+
+        if (text is "true" or "false")
+        {
+            return JsonValue.Create(text == "true");
+        }
+
+        return JsonValue.Create(text);
+    }
+
+    private static object BindRecord(Type type, JsonObject obj, string prefix, List<ConfigError> errors)
+    {
+        var instance = Activator.CreateInstance(type)!;
+        var properties = SettableProperties(type).ToList();
+        foreach (var (key, _) in obj)
+        {
+            if (properties.All(p => p.Name != key))
+            {
+                errors.Add(new ConfigError(prefix + key, "is not a configuration key.", KnownKeysHint(type, key)));
+            }
+        }
+
+        foreach (var property in properties)
+        {
+            var path = prefix + property.Name;
+            if (!obj.TryGetPropertyValue(property.Name, out var node) || node is null)
+            {
+                errors.Add(new ConfigError(path, "is missing.",
+                    "add it; `attnlego config show --preset tiny` prints every key with a valid value."));
+                continue;
+            }
+
+            var value = BindValue(property.PropertyType, node, path, errors);
+            if (value is not null)
+            {
+                property.SetValue(instance, value);
+            }
+        }
+
+        return instance;
+    }
+
+    private static object? BindValue(Type type, JsonNode node, string path, List<ConfigError> errors)
+    {
+        if (type == typeof(int))
+        {
+            if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var l)
+                && l is >= int.MinValue and <= int.MaxValue)
+            {
+                return (int)l;
+            }
+
+            errors.Add(new ConfigError(path, $"must be a whole number, not {Describe(node)}.", "write an integer such as 16."));
+            return null;
+        }
+
+        if (type == typeof(bool))
+        {
+            if (node is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
+            {
+                return v.GetValue<bool>();
+            }
+
+            errors.Add(new ConfigError(path, $"must be true or false, not {Describe(node)}.", "write true or false."));
+            return null;
+        }
+
+        if (type.IsEnum)
+        {
+            var names = string.Join(", ", Enum.GetNames(type));
+            if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String
+                && Enum.GetNames(type).FirstOrDefault(n => string.Equals(n, v.GetValue<string>(), StringComparison.OrdinalIgnoreCase)) is { } name)
+            {
+                return Enum.Parse(type, name);
+            }
+
+            errors.Add(new ConfigError(path, $"must be one of {names}, not {Describe(node)}.", $"write one of {names}."));
+            return null;
+        }
+
+        if (node is JsonObject child)
+        {
+            return BindRecord(type, child, path + ".", errors);
+        }
+
+        errors.Add(new ConfigError(path, $"must be an object (a section), not {Describe(node)}.",
+            $"write {{ {string.Join(", ", SettableProperties(type).Select(p => $"\"{p.Name}\": ..."))} }}."));
+        return null;
+    }
+
+    private static string Describe(JsonNode node) => node.GetValueKind() switch
+    {
+        JsonValueKind.String => $"the string \"{node.GetValue<string>()}\"",
+        JsonValueKind.Number => $"the number {node.ToJsonString()}",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.True or JsonValueKind.False => node.ToJsonString(),
+        _ => "null",
+    };
+
+    private static string KnownKeysHint(Type type, string key)
+    {
+        var names = SettableProperties(type).Select(p => p.Name).ToList();
+        var close = names.FirstOrDefault(n => string.Equals(n, key, StringComparison.OrdinalIgnoreCase));
+        var known = $"known keys here: {string.Join(", ", names)}.";
+        return close is null ? $"remove it or use one of the {known}" : $"did you mean {close}? ({known})";
+    }
+
+    private static bool IsLeaf(Type type) => type == typeof(int) || type == typeof(bool) || type.IsEnum;
+
+    private static IEnumerable<PropertyInfo> SettableProperties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.SetMethod is not null && p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract")
+            .OrderBy(p => p.MetadataToken);
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(". ", StringComparison.Ordinal);
+        return cut < 0 ? message : message[..(cut + 1)];
+    }
+
+    /// <summary>Every key path, for docs and error hints.</summary>
+    public static IEnumerable<string> KeyPaths(Type? type = null, string prefix = "")
+    {
+        foreach (var property in SettableProperties(type ?? typeof(AttentionConfig)))
+        {
+            if (IsLeaf(property.PropertyType))
+            {
+                yield return prefix + property.Name;
+            }
+            else
+            {
+                foreach (var path in KeyPaths(property.PropertyType, prefix + property.Name + "."))
+                {
+                    yield return path;
+                }
+            }
+        }
+    }
+}

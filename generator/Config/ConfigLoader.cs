@@ -1,0 +1,86 @@
+namespace AttentionLego.Gen.Config;
+
+/// <summary>Where a configuration comes from: a preset or a JSON file, then <c>--set</c> overrides.</summary>
+public sealed record ConfigSource(string? Preset, string? ConfigFile, IReadOnlyList<string> Overrides)
+{
+    public static ConfigSource FromPreset(string preset, params string[] overrides) => new(preset, null, overrides);
+
+    /// <summary>The command-line words that reproduce this source (for replay commands).</summary>
+    public string ToArguments()
+    {
+        var words = new List<string>();
+        if (ConfigFile is not null)
+        {
+            words.Add("--config " + Quote(ConfigFile));
+        }
+        else
+        {
+            words.Add("--preset " + (Preset ?? ConfigLoader.DefaultPreset));
+        }
+
+        words.AddRange(Overrides.Select(o => "--set " + Quote(o)));
+        return string.Join(' ', words);
+    }
+
+    /// <summary>A short human name: the preset, or the file name.</summary>
+    public string DisplayName => ConfigFile is not null ? Path.GetFileNameWithoutExtension(ConfigFile)
+        : (Preset ?? ConfigLoader.DefaultPreset) + (Overrides.Count > 0 ? "+overrides" : "");
+
+    private static string Quote(string s) => s.Any(ch => char.IsWhiteSpace(ch) || ch is '\'' or '"' or '$' or '*')
+        ? "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'"
+        : s;
+}
+
+/// <summary>Loads, overrides, binds and validates a configuration; every problem is reported at once.</summary>
+public static class ConfigLoader
+{
+    public const string DefaultPreset = "tiny";
+
+    public static AttentionConfig Load(ConfigSource source)
+    {
+        if (source.Preset is not null && source.ConfigFile is not null)
+        {
+            throw new ConfigException([new ConfigError("--preset/--config", "both were given.", "pass either --preset or --config, not both.")]);
+        }
+
+        var obj = source.ConfigFile is not null ? ReadFile(source.ConfigFile) : PresetObject(source.Preset ?? DefaultPreset);
+        var errors = new List<ConfigError>();
+        foreach (var assignment in source.Overrides)
+        {
+            ConfigJson.ApplyOverride(obj, assignment, errors);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ConfigException(errors);
+        }
+
+        var config = ConfigJson.Bind(obj);
+        ConfigValidator.ThrowIfInvalid(config);
+        return config;
+    }
+
+    private static System.Text.Json.Nodes.JsonObject PresetObject(string name)
+    {
+        var preset = Presets.Find(name) ?? throw new ConfigException([new ConfigError("--preset " + name,
+            "is not a known preset.", $"use one of: {Presets.Names} (`attnlego presets` lists them).")]);
+        return ConfigJson.ToJsonObject(preset.Config);
+    }
+
+    private static System.Text.Json.Nodes.JsonObject ReadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var problem = ex is FileNotFoundException or DirectoryNotFoundException ? "does not exist." : $"cannot be read: {ex.Message}";
+            throw new ConfigException([new ConfigError(path, problem,
+                "pass the path of a readable JSON file (`attnlego config show --preset tiny > my.json` writes one).")]);
+        }
+
+        return ConfigJson.ParseObject(text, path);
+    }
+}

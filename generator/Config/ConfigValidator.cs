@@ -1,0 +1,148 @@
+namespace AttentionLego.Gen.Config;
+
+/// <summary>
+/// Semantic rules of a configuration. <see cref="Validate"/> returns every violated rule at once, each with
+/// its key path and a fix; an empty list means the configuration can be rendered and simulated.
+/// </summary>
+public static class ConfigValidator
+{
+    public const int MaxMacroDim = 1024;
+    public const int MaxWidth = 16;
+
+    public static IReadOnlyList<ConfigError> Validate(AttentionConfig c)
+    {
+        var errors = new List<ConfigError>();
+        void Rule(bool ok, string path, string problem, string fix)
+        {
+            if (!ok)
+            {
+                errors.Add(new ConfigError(path, problem, fix));
+            }
+        }
+
+        var m = c.Model;
+        var f = c.Format;
+        var p = c.Pim;
+
+        Range(errors, "Format.DataWidth", f.DataWidth, 2, MaxWidth);
+        Range(errors, "Format.WeightWidth", f.WeightWidth, 2, MaxWidth);
+        Range(errors, "Model.Heads", m.Heads, 1, 64);
+        Range(errors, "Model.DModel", m.DModel, 1, 1 << 16);
+        Range(errors, "Model.DHead", m.DHead, 1, 1 << 12);
+        Range(errors, "Model.MaxSeqLen", m.MaxSeqLen, 1, 1 << 16);
+
+        var geometryOk = true;
+        foreach (var (path, value, limit) in new[]
+                 {
+                     ("Pim.Rows", p.Rows, MaxMacroDim), ("Pim.Cols", p.Cols, MaxMacroDim),
+                     ("Pim.InputLanes", p.InputLanes, p.Rows), ("Pim.AdcCount", p.AdcCount, p.Cols),
+                 })
+        {
+            var ok = PimMath.IsPowerOfTwo(value) && value <= Math.Max(1, limit);
+            geometryOk &= ok;
+            var bound = path switch
+            {
+                "Pim.InputLanes" => $"at most Pim.Rows ({p.Rows})",
+                "Pim.AdcCount" => $"at most Pim.Cols ({p.Cols})",
+                _ => $"at most {MaxMacroDim}",
+            };
+            Rule(ok, path, $"is {value}; it must be a power of two, {bound}.",
+                $"set {path} to a power of two such as {ClosestPowerOfTwo(value, limit)}.");
+        }
+
+        if (geometryOk)
+        {
+            Multiple(errors, "Model.DModel", m.DModel, "Pim.Rows", p.Rows, "the Q/K/V matrices stack macros along d_model");
+            Multiple(errors, "Model.DHead", m.DHead, "Pim.Cols", p.Cols, "the Q/K/V matrices place d_head outputs across macro columns");
+            Multiple(errors, "Model.DHead", m.DHead, "Pim.Rows", p.Rows, "the score array (K cache) stacks macros along d_head");
+            Multiple(errors, "Model.MaxSeqLen", m.MaxSeqLen, "Pim.Cols", p.Cols, "the K cache holds one token per macro column");
+            Multiple(errors, "Model.MaxSeqLen", m.MaxSeqLen, "Pim.Rows", p.Rows, "the V cache holds one token per macro row");
+        }
+
+        var sliceOk = p.SliceBits >= 1 && p.SliceBits <= f.DataWidth;
+        Rule(sliceOk, "Pim.SliceBits", $"is {p.SliceBits}; it must be between 1 and Format.DataWidth ({f.DataWidth}).",
+            "use a slice width that divides Format.DataWidth, e.g. 1, 2 or 4 for 8-bit data.");
+        Rule(!sliceOk || f.DataWidth % p.SliceBits == 0, "Pim.SliceBits",
+            $"is {p.SliceBits}, which does not divide Format.DataWidth ({f.DataWidth}); inputs must split into whole slices.",
+            $"use a divisor of {f.DataWidth}: {string.Join(", ", Divisors(f.DataWidth))}.");
+
+        Range(errors, "Pim.AdcBits", p.AdcBits, 2, 32);
+        if (geometryOk && sliceOk && f.WeightWidth is >= 2 and <= MaxWidth)
+        {
+            var sumBits = PimMath.ColumnSumBits(p.InputLanes, p.SliceBits, f.WeightWidth);
+            Rule(p.AdcShift >= 0 && p.AdcShift < sumBits, "Pim.AdcShift",
+                $"is {p.AdcShift}; it must be between 0 and {sumBits - 1} (the column sum has {sumBits} bits).",
+                "use 0 for an ideal ADC, or a shift that keeps the significant bits.");
+        }
+        else
+        {
+            Rule(p.AdcShift >= 0, "Pim.AdcShift", $"is {p.AdcShift}; it must not be negative.", "use 0 for an ideal ADC.");
+        }
+
+        var b = c.Bus.DataWidth;
+        Rule(PimMath.IsPowerOfTwo(b) && b is >= 8 and <= 1024, "Bus.DataWidth",
+            $"is {b}; it must be a power of two from 8 to 1024.", "use 32, 64 or 128.");
+        Rule(f.DataWidth <= 0 || b % f.DataWidth == 0, "Bus.DataWidth",
+            $"is {b}, not a multiple of Format.DataWidth ({f.DataWidth}); a bus beat must carry whole activations.",
+            "use a bus width that is a multiple of the data width.");
+        Rule(f.WeightWidth <= 0 || b % f.WeightWidth == 0, "Bus.DataWidth",
+            $"is {b}, not a multiple of Format.WeightWidth ({f.WeightWidth}); a bus beat must carry whole weights.",
+            "use a bus width that is a multiple of the weight width.");
+
+        Range(errors, "Quant.QShift", c.Quant.QShift, 0, 48);
+        Range(errors, "Quant.KShift", c.Quant.KShift, 0, 48);
+        Range(errors, "Quant.VShift", c.Quant.VShift, 0, 48);
+        Range(errors, "Quant.ContextShift", c.Quant.ContextShift, 0, 48);
+
+        var s = c.Softmax;
+        Range(errors, "Softmax.ScoreShift", s.ScoreShift, 0, 48);
+        Range(errors, "Softmax.LutAddrBits", s.LutAddrBits, 2, 12);
+        Range(errors, "Softmax.ExpBits", s.ExpBits, 2, 24);
+        Range(errors, "Softmax.ProbBits", s.ProbBits, 2, 16);
+
+        return errors;
+    }
+
+    public static void ThrowIfInvalid(AttentionConfig config)
+    {
+        var errors = Validate(config);
+        if (errors.Count > 0)
+        {
+            throw new ConfigException(errors);
+        }
+    }
+
+    private static void Range(List<ConfigError> errors, string path, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add(new ConfigError(path, $"is {value}; it must be between {min} and {max}.",
+                $"set {path} to a value in [{min}, {max}]."));
+        }
+    }
+
+    private static void Multiple(List<ConfigError> errors, string path, int value, string ofPath, int of, string why)
+    {
+        if (value >= 1 && value % of != 0)
+        {
+            var lower = value / of * of;
+            var upper = lower + of;
+            var suggestion = lower > 0 ? $"{lower} or {upper}" : $"{upper}";
+            errors.Add(new ConfigError(path, $"is {value}, not a multiple of {ofPath} ({of}): {why}.",
+                $"set {path} to a multiple of {of} (e.g. {suggestion}) or choose a {ofPath} that divides {value}."));
+        }
+    }
+
+    private static int ClosestPowerOfTwo(int value, int limit)
+    {
+        var p = 1;
+        while (p * 2 <= Math.Min(Math.Max(value, 1), Math.Max(limit, 1)))
+        {
+            p *= 2;
+        }
+
+        return p;
+    }
+
+    private static IEnumerable<int> Divisors(int n) => Enumerable.Range(1, Math.Max(n, 1)).Where(d => n % d == 0);
+}
