@@ -1,0 +1,36 @@
+using AttentionLego.Gen.Config;
+
+namespace AttentionLego.Gen.Golden;
+
+/// <summary>
+/// Cycle-exact timing of the generated RTL, predicted from the configuration alone. Co-simulation checks that
+/// every response appears exactly in the cycle predicted here. Cycles are counted between the cycle a request
+/// is accepted (valid and ready high at its closing clock edge) and the cycle its response is first valid.
+/// </summary>
+public static class CycleModel
+{
+    /// <summary>al_pim_macro: memory read data and ADC outputs are registered, valid the next cycle.</summary>
+    public const int MacroLatency = 1;
+
+    /// <summary>al_pim_matrix: a read's data is valid the cycle after the request is accepted.</summary>
+    public const int MatrixReadLatency = 1;
+
+    /// <summary>al_pim_matrix: after a write is accepted the next request can be accepted the next cycle.</summary>
+    public const int MatrixWriteInterval = 1;
+
+    /// <summary>One cycle per (column group, row group, slice) step, all macros in parallel.</summary>
+    public static int MatrixComputeSteps(MatrixShape shape) => shape.ComputeSteps;
+
+    /// <summary>
+    /// x accepted in cycle t: steps run in cycles t+1..t+N, the macros answer one cycle later and the last
+    /// shift-add is registered in cycle t+N+1, so y is valid from cycle t+N+2.
+    /// </summary>
+    public static int MatrixComputeLatency(MatrixShape shape) => shape.ComputeSteps + 2;
+
+    /// <summary>
+    /// Ideal bound for one matrix-vector product: every macro converts AdcCount columns per cycle, so the
+    /// Rows x Cols cells of each macro, times the slices, need at least RowGroups x ColGroups x Slices cycles.
+    /// The RTL meets it; the two extra cycles of <see cref="MatrixComputeLatency"/> are pipeline fill.
+    /// </summary>
+    public static int MatrixIdealCycles(MatrixShape shape) => shape.ComputeSteps;
+}

@@ -1,0 +1,83 @@
+using AttentionLego.Gen.Config;
+
+namespace AttentionLego.Gen.Golden;
+
+/// <summary>
+/// Golden model of <c>al_pim_macro</c>: a Rows x Cols array of signed weights with a memory mode and a compute
+/// mode. Method names follow the RTL ports; docs/NUMERICS.md ("PIM macro") specifies the arithmetic.
+/// </summary>
+public sealed class PimMacroModel
+{
+    private readonly long[] _cells;
+
+    public PimMacroModel(AttentionConfig config)
+    {
+        Pim = config.Pim;
+        WeightWidth = config.Format.WeightWidth;
+        _cells = new long[Pim.Rows * Pim.Cols];
+    }
+
+    public PimConfig Pim { get; }
+
+    public int WeightWidth { get; }
+
+    /// <summary>Width of the column-sum register (never wraps): SliceBits + 1 + WeightWidth + clog2(InputLanes).</summary>
+    public int SumWidth => Pim.SliceBits + 1 + WeightWidth + Log2(Pim.InputLanes);
+
+    /// <summary>Memory mode write (<c>mem_en_i &amp;&amp; mem_we_i</c>).</summary>
+    public void MemWrite(int row, int col, long weight)
+    {
+        if (!FixedPoint.FitsSigned(weight, WeightWidth))
+        {
+            throw new ArgumentOutOfRangeException(nameof(weight), weight, $"does not fit {WeightWidth} signed bits");
+        }
+
+        _cells[Index(row, col)] = weight;
+    }
+
+    /// <summary>Memory mode read (<c>mem_en_i &amp;&amp; !mem_we_i</c>); the RTL returns it one cycle later.</summary>
+    public long MemRead(int row, int col) => _cells[Index(row, col)];
+
+    /// <summary>
+    /// Compute mode: lanes l drive rows <paramref name="row"/>+l with the slice patterns in <paramref name="slices"/>
+    /// (signed when <paramref name="signedSlices"/>); returns ADC j's output for column <paramref name="col"/>+j.
+    /// </summary>
+    public long[] Compute(int row, int col, bool signedSlices, IReadOnlyList<ulong> slices)
+    {
+        if (slices.Count != Pim.InputLanes)
+        {
+            throw new ArgumentException($"expected {Pim.InputLanes} slices, got {slices.Count}", nameof(slices));
+        }
+
+        var adc = new long[Pim.AdcCount];
+        for (var j = 0; j < Pim.AdcCount; j++)
+        {
+            long columnSum = 0;
+            for (var l = 0; l < Pim.InputLanes; l++)
+            {
+                var lane = FixedPoint.SliceValue(slices[l], Pim.SliceBits, signedSlices);
+                columnSum += lane * _cells[Index(row + l, col + j)];
+            }
+
+            adc[j] = Adc(columnSum);
+        }
+
+        return adc;
+    }
+
+    /// <summary>The ADC: shift right by AdcShift (floor), then saturate to AdcBits signed bits.</summary>
+    public long Adc(long columnSum) =>
+        FixedPoint.SaturateSigned(FixedPoint.ArithmeticShiftRight(columnSum, Pim.AdcShift), Pim.AdcBits);
+
+    private int Index(int row, int col)
+    {
+        if ((uint)row >= (uint)Pim.Rows || (uint)col >= (uint)Pim.Cols)
+        {
+            throw new ArgumentOutOfRangeException($"cell ({row}, {col}) is outside the {Pim.Rows}x{Pim.Cols} macro");
+        }
+
+        return row * Pim.Cols + col;
+    }
+
+    internal static int Log2(int powerOfTwo) => System.Numerics.BitOperations.Log2((uint)powerOfTwo);
+}

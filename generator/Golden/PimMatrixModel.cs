@@ -1,0 +1,91 @@
+using AttentionLego.Gen.Config;
+
+namespace AttentionLego.Gen.Golden;
+
+/// <summary>
+/// Golden model of <c>al_pim_matrix</c>: <see cref="MatrixShape.MacrosIn"/> x <see cref="MatrixShape.MacrosOut"/>
+/// macros holding an InDim x OutDim weight matrix; <see cref="Multiply"/> steps through column groups, row groups
+/// and input slices in the RTL's order and shift-adds the ADC outputs in full precision.
+/// </summary>
+public sealed class PimMatrixModel
+{
+    private readonly PimMacroModel[,] _macros;
+
+    public PimMatrixModel(MatrixShape shape)
+    {
+        Shape = shape;
+        _macros = new PimMacroModel[shape.MacrosIn, shape.MacrosOut];
+        for (var mi = 0; mi < shape.MacrosIn; mi++)
+        {
+            for (var mo = 0; mo < shape.MacrosOut; mo++)
+            {
+                _macros[mi, mo] = new PimMacroModel(shape.Config);
+            }
+        }
+    }
+
+    public MatrixShape Shape { get; }
+
+    private PimConfig Pim => Shape.Pim;
+
+    public void MemWrite(int row, int col, long weight) =>
+        _macros[row / Pim.Rows, col / Pim.Cols].MemWrite(row % Pim.Rows, col % Pim.Cols, weight);
+
+    public long MemRead(int row, int col) => _macros[row / Pim.Rows, col / Pim.Cols].MemRead(row % Pim.Rows, col % Pim.Cols);
+
+    /// <summary>y = x . W as the RTL computes it (exact when the ADC is ideal).</summary>
+    public long[] Multiply(IReadOnlyList<long> x)
+    {
+        var config = Shape.Config;
+        var dataWidth = config.Format.DataWidth;
+        if (x.Count != Shape.InDim || x.Any(v => !FixedPoint.FitsSigned(v, dataWidth)))
+        {
+            throw new ArgumentException($"x must hold {Shape.InDim} signed {dataWidth}-bit values", nameof(x));
+        }
+
+        var y = new long[Shape.OutDim];
+        var slices = new ulong[Pim.InputLanes];
+        for (var colBase = 0; colBase < Pim.Cols; colBase += Pim.AdcCount)
+        {
+            for (var rowBase = 0; rowBase < Pim.Rows; rowBase += Pim.InputLanes)
+            {
+                for (var s = 0; s < config.Slices; s++)
+                {
+                    var signedSlice = s == config.Slices - 1;
+                    var scale = s * Pim.SliceBits + Pim.AdcShift;
+                    for (var mo = 0; mo < Shape.MacrosOut; mo++)
+                    {
+                        var column = new long[Pim.AdcCount];
+                        for (var mi = 0; mi < Shape.MacrosIn; mi++)
+                        {
+                            for (var l = 0; l < Pim.InputLanes; l++)
+                            {
+                                slices[l] = FixedPoint.SliceBits(x[mi * Pim.Rows + rowBase + l], s, Pim.SliceBits);
+                            }
+
+                            var adc = _macros[mi, mo].Compute(rowBase, colBase, signedSlice, slices);
+                            for (var j = 0; j < Pim.AdcCount; j++)
+                            {
+                                column[j] += adc[j];
+                            }
+                        }
+
+                        for (var j = 0; j < Pim.AdcCount; j++)
+                        {
+                            y[mo * Pim.Cols + colBase + j] += column[j] << scale;
+                        }
+                    }
+                }
+            }
+        }
+
+        return y;
+    }
+
+    /// <summary>Where output element <paramref name="index"/> lives in the macro grid (for mismatch reports).</summary>
+    public static string DescribeOutput(MatrixShape shape, int index)
+    {
+        var col = index % shape.Pim.Cols;
+        return $"output {index} (macro column {index / shape.Pim.Cols}, column {col}, column group {col / shape.Pim.AdcCount}, ADC {col % shape.Pim.AdcCount})";
+    }
+}

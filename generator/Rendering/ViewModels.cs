@@ -1,0 +1,23 @@
+using AttentionLego.Gen.Config;
+
+namespace AttentionLego.Gen.Rendering;
+
+/// <summary>View-model of <c>al_pim_macro</c>: the parameter defaults, nothing else.</summary>
+public sealed record PimMacroView(string Banner, int Rows, int Cols, int InputLanes, int AdcCount, int SliceBits,
+    int WeightWidth, int AdcBits, int AdcShift)
+{
+    public static PimMacroView From(AttentionConfig c, string banner) => new(banner, c.Pim.Rows, c.Pim.Cols,
+        c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits, c.Format.WeightWidth, c.Pim.AdcBits, c.Pim.AdcShift);
+}
+
+/// <summary>View-model of <c>al_pim_matrix</c> for one matrix shape; AccWidth comes from the exact ADC range.</summary>
+public sealed record PimMatrixView(string Banner, int InDim, int OutDim, int DataWidth, int WeightWidth, int Rows,
+    int Cols, int InputLanes, int AdcCount, int SliceBits, int AdcBits, int AdcShift, int AccWidth)
+{
+    public static PimMatrixView From(MatrixShape s, string banner)
+    {
+        var c = s.Config;
+        return new(banner, s.InDim, s.OutDim, c.Format.DataWidth, c.Format.WeightWidth, c.Pim.Rows, c.Pim.Cols,
+            c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits, c.Pim.AdcBits, c.Pim.AdcShift, s.AccWidth);
+    }
+}
