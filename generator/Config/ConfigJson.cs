@@ -51,8 +51,40 @@ public static class ConfigJson
                 "fix the JSON syntax; `attnlego config show --preset tiny` prints a valid file to start from.")]);
         }
 
-        return node as JsonObject ?? throw new ConfigException([new ConfigError(source,
+        var obj = node as JsonObject ?? throw new ConfigException([new ConfigError(source,
             "the top level is not a JSON object.", "write the configuration as { \"Model\": { ... }, ... }.")]);
+        try
+        {
+            Materialize(obj);
+        }
+        catch (ArgumentException ex)
+        {
+            // JsonObject builds its dictionary lazily and only then notices a repeated key.
+            throw new ConfigException([new ConfigError(source, $"has a repeated key ({ex.Message}).", "keep each key once.")]);
+        }
+
+        return obj;
+    }
+
+    private static void Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (_, child) in o)
+                {
+                    Materialize(child);
+                }
+
+                break;
+            case JsonArray a:
+                foreach (var child in a)
+                {
+                    Materialize(child);
+                }
+
+                break;
+        }
     }
 
     public static AttentionConfig Bind(JsonObject obj)
@@ -114,6 +146,12 @@ public static class ConfigJson
 
             if (current[parts[i]] is not JsonObject next)
             {
+                if (current.ContainsKey(parts[i]))
+                {
+                    // Replacing it would hide the input's type error; the binder reports it instead.
+                    return;
+                }
+
                 next = new JsonObject();
                 current[parts[i]] = next;
             }
@@ -174,7 +212,9 @@ public static class ConfigJson
     {
         if (type == typeof(int))
         {
-            if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var l)
+            // Parse the JSON text: a node may wrap an int, a long or a JsonElement, and 1.5 or 1e3 must fail.
+            if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+                && long.TryParse(v.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)
                 && l is >= int.MinValue and <= int.MaxValue)
             {
                 return (int)l;

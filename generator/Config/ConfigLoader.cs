@@ -74,6 +74,11 @@ public static class ConfigLoader
         {
             text = File.ReadAllText(path);
         }
+        catch (ArgumentException)
+        {
+            throw new ConfigException([new ConfigError($"--config \"{path}\"", "is not a valid file path.",
+                "pass the path of a readable JSON file.")]);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             var problem = ex is FileNotFoundException or DirectoryNotFoundException ? "does not exist." : $"cannot be read: {ex.Message}";

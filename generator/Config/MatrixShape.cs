@@ -20,4 +20,11 @@ public sealed record MatrixShape(AttentionConfig Config, int InDim, int OutDim)
 
     /// <summary>Accumulator width that holds every reachable shift-and-add result without overflow.</summary>
     public int AccWidth => PimMath.AccumulatorWidth(Config, InDim);
+
+    // The config prints its own shapes; printing the config back here would recurse forever.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"InDim = {InDim}, OutDim = {OutDim}, MacrosIn = {MacrosIn}, MacrosOut = {MacrosOut}");
+        return true;
+    }
 }

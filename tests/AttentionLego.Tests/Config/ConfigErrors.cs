@@ -1,4 +1,5 @@
 using AttentionLego.Gen.Config;
+using NUnit.Framework;
 
 namespace AttentionLego.Tests.Config;
 

@@ -1,5 +1,8 @@
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using AttentionLego.Gen.Config;
+using NUnit.Framework;
 
 namespace AttentionLego.Tests.Config;
 
@@ -40,7 +43,7 @@ public sealed class ConfigJsonTests
         var first = ConfigJson.Serialize(Presets.Paper);
         var second = ConfigJson.Serialize(Presets.Paper);
 
-        Assert.That(System.Text.Encoding.UTF8.GetBytes(second), Is.EqualTo(System.Text.Encoding.UTF8.GetBytes(first)));
+        Assert.That(Encoding.UTF8.GetBytes(second), Is.EqualTo(Encoding.UTF8.GetBytes(first)));
     }
 
     [TestCase("tiny")]
@@ -74,11 +77,29 @@ public sealed class ConfigJsonTests
     public void Serializes_keys_in_declaration_order()
     {
         var text = ConfigJson.Serialize(Presets.Tiny);
-        var leafNames = ConfigJson.KeyPaths().Select(p => "\"" + p.Split('.')[^1] + "\":").ToList();
+        var expected = new List<string>();
+        foreach (var path in ConfigJson.KeyPaths())
+        {
+            var section = path.Split('.')[0];
+            if (expected.LastIndexOf(section) < 0)
+            {
+                expected.Add(section);
+            }
 
-        var positions = leafNames.Select(n => text.IndexOf(n, StringComparison.Ordinal)).ToList();
+            expected.Add(path.Split('.')[1]);
+        }
 
-        Assert.That(positions, Is.Ordered.And.All.GreaterThan(0));
+        var written = new List<string>();
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(text));
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName)
+            {
+                written.Add(reader.GetString()!);
+            }
+        }
+
+        Assert.That(written, Is.EqualTo(expected));
     }
 
     [Test]
@@ -105,7 +126,7 @@ public sealed class ConfigJsonTests
 
         var errors = BindErrors(obj);
 
-        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e.Path == "Model.dmodel"
+        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e?.Path == "Model.dmodel"
             && e.Problem.Contains("not a configuration key", StringComparison.Ordinal)
             && e.Fix.Contains("did you mean DModel?", StringComparison.Ordinal)));
     }
@@ -143,7 +164,7 @@ public sealed class ConfigJsonTests
 
         var errors = BindErrors(obj);
 
-        Assert.That(errors, Has.Exactly(1).Matches<ConfigError>(e => e.Path == "Pim.AdcShift" && e.Problem == "is missing."));
+        Assert.That(errors, Has.Exactly(1).Matches<ConfigError>(e => e?.Path == "Pim.AdcShift" && e.Problem == "is missing."));
         Assert.That(errors, Has.Count.EqualTo(1));
     }
 
@@ -166,7 +187,7 @@ public sealed class ConfigJsonTests
 
         var errors = BindErrors(obj);
 
-        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e.Path == "Model.Heads" && e.Problem == "is missing."));
+        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e?.Path == "Model.Heads" && e.Problem == "is missing."));
     }
 
     [Test]
@@ -177,7 +198,7 @@ public sealed class ConfigJsonTests
 
         var errors = BindErrors(obj);
 
-        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e.Path == "Pim.Rows"
+        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e?.Path == "Pim.Rows"
             && e.Problem.Contains("must be a whole number, not the string \"16\"", StringComparison.Ordinal)));
     }
 
@@ -189,7 +210,7 @@ public sealed class ConfigJsonTests
 
         var errors = BindErrors(obj);
 
-        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e.Path == "Model.Heads"
+        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e?.Path == "Model.Heads"
             && e.Problem.Contains("must be a whole number, not an object", StringComparison.Ordinal)));
     }
 
@@ -201,7 +222,7 @@ public sealed class ConfigJsonTests
 
         var errors = BindErrors(obj);
 
-        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e.Path == "Softmax.Mode"
+        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e?.Path == "Softmax.Mode"
             && e.Problem.Contains("must be one of Stable, Window, not the number 1", StringComparison.Ordinal)));
     }
 
@@ -213,7 +234,7 @@ public sealed class ConfigJsonTests
 
         var errors = BindErrors(obj);
 
-        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e.Path == "Softmax.Mode"
+        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e?.Path == "Softmax.Mode"
             && e.Problem.Contains("not the string \"Fast\"", StringComparison.Ordinal)));
     }
 
@@ -237,7 +258,7 @@ public sealed class ConfigJsonTests
 
         var errors = BindErrors(ConfigJson.ParseObject(text, "tiny.json"));
 
-        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e.Path == "Pim.Rows"
+        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e?.Path == "Pim.Rows"
             && e.Problem.StartsWith("must be a whole number", StringComparison.Ordinal)));
     }
 
@@ -249,7 +270,7 @@ public sealed class ConfigJsonTests
 
         var errors = BindErrors(obj);
 
-        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e.Path == "Pim"
+        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e?.Path == "Pim"
             && e.Problem.Contains("must be an object (a section), not the number 3", StringComparison.Ordinal)));
     }
 
@@ -273,7 +294,7 @@ public sealed class ConfigJsonTests
 
         var errors = ConfigErrors.Of(() => ConfigJson.ParseObject(text, "bad.json"));
 
-        Assert.That(errors, Has.Exactly(1).Matches<ConfigError>(e => e.Path == "bad.json"
+        Assert.That(errors, Has.Exactly(1).Matches<ConfigError>(e => e?.Path == "bad.json"
             && e.Problem.StartsWith("malformed JSON at line 3,", StringComparison.Ordinal)));
     }
 

@@ -1,4 +1,5 @@
 using AttentionLego.Gen.Config;
+using NUnit.Framework;
 
 namespace AttentionLego.Tests.Config;
 
@@ -62,7 +63,7 @@ public sealed class ConfigValidatorTests
     {
         var errors = ConfigErrors.OfTinyWith(overrides.Split(';'));
 
-        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e.Path == path && e.Problem.Contains(rule, StringComparison.Ordinal)
+        Assert.That(errors, Has.Some.Matches<ConfigError>(e => e?.Path == path && e.Problem.Contains(rule, StringComparison.Ordinal)
                                                               && e.Fix.Length > 0));
     }
 
