@@ -1,0 +1,71 @@
+using System.CommandLine;
+using AttentionLego.Cli.Commands;
+using AttentionLego.Cosim.Tools;
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Rendering;
+
+namespace AttentionLego.Cli;
+
+/// <summary>Builds the root command and maps every failure to its exit code and a message on stderr.</summary>
+public static class CliApp
+{
+    public static RootCommand Build(CliIo io) => new("attnlego: generate, lint and co-simulate AttentionLego RTL")
+    {
+        GenerateCommand.Create(io),
+        PresetsCommand.Create(io),
+        ConfigCommand.Create(io),
+        LintCommand.Create(io),
+        CosimCommand.Create(io),
+    };
+
+    public static async Task<int> RunAsync(string[] args, CliIo io, CancellationToken ct = default)
+    {
+        var parse = Build(io).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await io.Err.WriteLineAsync($"error: {error.Message}");
+            }
+
+            await io.Err.WriteLineAsync("Fix: see `attnlego --help` or `attnlego <command> --help`.");
+            return ExitCodes.Usage;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = io.Out, Error = io.Err, EnableDefaultExceptionHandler = false }, ct);
+    }
+
+    /// <summary>Runs a command body, turning the known failures into a message and their exit code.</summary>
+    public static async Task<int> Guard(CliIo io, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (ConfigException ex)
+        {
+            await io.Err.WriteLineAsync("error: " + ex.Message);
+            return ExitCodes.InvalidConfig;
+        }
+        catch (OutputException ex)
+        {
+            await io.Err.WriteLineAsync("error: " + ex.Message);
+            return ExitCodes.OutputError;
+        }
+        catch (ToolException ex)
+        {
+            await io.Err.WriteLineAsync("error: " + ex.Message);
+            return ex.Failure switch
+            {
+                ToolFailure.Missing or ToolFailure.TooOld => ExitCodes.ToolMissing,
+                ToolFailure.TimedOut => ExitCodes.Timeout,
+                _ => ExitCodes.ToolFailed,
+            };
+        }
+        catch (TemplateException ex)
+        {
+            await io.Err.WriteLineAsync("internal error (a template is broken): " + ex.Message);
+            return ExitCodes.Internal;
+        }
+    }
+}

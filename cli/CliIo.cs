@@ -1,0 +1,4 @@
+namespace AttentionLego.Cli;
+
+/// <summary>Where commands write: the console in production, string writers in tests.</summary>
+public sealed record CliIo(TextWriter Out, TextWriter Err);

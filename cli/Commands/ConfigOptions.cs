@@ -1,0 +1,31 @@
+using System.CommandLine;
+using AttentionLego.Gen.Config;
+
+namespace AttentionLego.Cli.Commands;
+
+/// <summary>The options every command that takes a configuration shares: --preset, --config, --set.</summary>
+public sealed class ConfigOptions
+{
+    public Option<string?> Preset { get; } = new("--preset")
+    {
+        Description = $"Named configuration ({Presets.Names}); default {ConfigLoader.DefaultPreset}.",
+    };
+
+    public Option<string?> Config { get; } = new("--config") { Description = "JSON configuration file (every key required)." };
+
+    public Option<string[]> Set { get; } = new("--set")
+    {
+        Description = "Override one key, e.g. --set Pim.Rows=64 (repeatable).",
+        AllowMultipleArgumentsPerToken = false,
+        DefaultValueFactory = _ => [],
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Preset);
+        command.Options.Add(Config);
+        command.Options.Add(Set);
+    }
+
+    public ConfigSource Source(ParseResult parse) => new(parse.GetValue(Preset), parse.GetValue(Config), parse.GetValue(Set) ?? []);
+}

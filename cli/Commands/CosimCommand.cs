@@ -1,0 +1,69 @@
+using System.CommandLine;
+using AttentionLego.Cosim;
+using AttentionLego.Cosim.Benches;
+using AttentionLego.Cosim.Tools;
+
+namespace AttentionLego.Cli.Commands;
+
+/// <summary><c>attnlego cosim</c>: build a module with its bench under Verilator and check it against the golden model.</summary>
+public static class CosimCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var configOptions = new ConfigOptions();
+        var module = new Option<string>("--module") { Description = $"Module to co-simulate: {ModuleBenches.Names}.", Required = true };
+        module.AcceptOnlyFromAmong([.. ModuleBenches.All.Select(b => b.Module)]);
+        var seed = new Option<int>("--seed") { Description = "First seed (default 1).", DefaultValueFactory = _ => 1 };
+        var seeds = new Option<int>("--seeds") { Description = "Number of seeds: --seed, --seed+1, ... (default 1).", DefaultValueFactory = _ => 1 };
+        var cacheDir = new Option<string?>("--cache-dir") { Description = "Build cache folder (default $ATTNLEGO_CACHE or ~/.cache/attnlego)." };
+        var workDir = new Option<string>("--work-dir") { Description = "Per-case folders (default build/cosim).", DefaultValueFactory = _ => Path.Combine("build", "cosim") };
+        var keep = new Option<bool>("--keep") { Description = "Keep the folders of passing cases too." };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds one simulation may run (default 600).", DefaultValueFactory = _ => 600 };
+        seeds.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--seeds must be at least 1.");
+            }
+        });
+        timeout.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--timeout must be at least 1 second.");
+            }
+        });
+
+        var command = new Command("cosim", "Co-simulate a module under Verilator against the bit-exact golden model and CycleModel.");
+        configOptions.AddTo(command);
+        foreach (var option in new Option[] { module, seed, seeds, cacheDir, workDir, keep, timeout })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, ct) => CliApp.Guard(io, async () =>
+        {
+            var request = new CosimRequest(configOptions.Source(parse), parse.GetValue(module)!, parse.GetValue(seed), parse.GetValue(seeds));
+            var verilator = await VerilatorDriver.LocateAsync(ct);
+            var runner = new CosimRunner(verilator, new CosimSettings
+            {
+                CacheRoot = parse.GetValue(cacheDir) ?? BuildCache.DefaultRoot(),
+                WorkRoot = parse.GetValue(workDir)!,
+                KeepPassing = parse.GetValue(keep),
+                SimulationTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+            });
+            await io.Out.WriteLineAsync($"cosim {request.Module} on {request.Source.DisplayName}, seeds {request.FirstSeed}..{request.FirstSeed + request.SeedCount - 1} ({verilator.VersionLine})");
+            var result = await runner.RunAsync(request, c => io.Out.WriteLine(Describe(c)), ct);
+            var build = result.Build.Cached
+                ? $"build cached (key {result.Build.Key})"
+                : $"built in {result.Build.Duration.TotalSeconds:0.0} s (key {result.Build.Key})";
+            await io.Out.WriteLineAsync($"{result.PassedCount} passed, {result.FailedCount} failed; {build}");
+            return result.Passed ? ExitCodes.Ok : ExitCodes.CheckFailed;
+        }));
+        return command;
+    }
+
+    private static string Describe(CaseResult c) => c.Passed
+        ? $"  seed {c.Seed}: pass, {c.Score.Compared} responses bit-exact and on time, {c.Cycles} cycles ({c.SimulationTime.TotalSeconds:0.00} s)"
+        : $"  seed {c.Seed}: FAIL {c.Score.FirstMismatch!.Describe()}\n    artifacts: {c.WorkDir}\n    replay: {c.Replay}";
+}

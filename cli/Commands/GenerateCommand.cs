@@ -1,0 +1,39 @@
+using System.CommandLine;
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Rendering;
+
+namespace AttentionLego.Cli.Commands;
+
+/// <summary><c>attnlego generate</c>: render the RTL of a configuration into a folder, all or nothing.</summary>
+public static class GenerateCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var configOptions = new ConfigOptions();
+        var outOption = new Option<string?>("--out") { Description = "Output folder (default rtl-out/<preset>)." };
+        var forceOption = new Option<bool>("--force") { Description = "Replace an output folder that is not empty." };
+        var command = new Command("generate", "Render the Verilog of a configuration, with a filelist and a manifest.");
+        configOptions.AddTo(command);
+        command.Options.Add(outOption);
+        command.Options.Add(forceOption);
+        command.SetAction(parse => CliApp.Guard(io, async () =>
+        {
+            var source = configOptions.Source(parse);
+            var config = ConfigLoader.Load(source);
+            var bundle = RtlGenerator.Render(config);
+            var folder = parse.GetValue(outOption) ?? Path.Combine("rtl-out", source.ConfigFile is null
+                ? source.Preset ?? ConfigLoader.DefaultPreset
+                : "config-" + bundle.ConfigHash);
+            var files = bundle.AllFiles;
+            OutputFolder.WriteAtomically(folder, files, parse.GetValue(forceOption));
+            foreach (var file in files)
+            {
+                await io.Out.WriteLineAsync($"  {Path.Combine(folder, file.Name)}");
+            }
+
+            await io.Out.WriteLineAsync($"wrote {files.Count} files to {folder} (config {bundle.ConfigHash}, AttentionLego.Gen {GeneratorInfo.Version})");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,3 @@
+using AttentionLego.Cli;
+
+return await CliApp.RunAsync(args, new CliIo(Console.Out, Console.Error));

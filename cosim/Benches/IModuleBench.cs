@@ -1,0 +1,36 @@
+using AttentionLego.Cosim.Scoring;
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Rendering;
+
+namespace AttentionLego.Cosim.Benches;
+
+/// <summary>
+/// Everything co-simulation needs to know about one module: the sources to build (DUT and file-driven bench),
+/// and, from a seed, the stimulus file and the responses the golden model and CycleModel predict for it.
+/// </summary>
+public interface IModuleBench
+{
+    /// <summary>The <c>--module</c> name, e.g. <c>pim_matrix</c>.</summary>
+    string Module { get; }
+
+    /// <summary>The bench's top module, e.g. <c>al_tb_pim_matrix</c>.</summary>
+    string TopModule { get; }
+
+    /// <summary>RTL and bench files in compile order (the Verilator main is added by the runner).</summary>
+    IReadOnlyList<RenderedFile> Sources(AttentionConfig config);
+
+    BenchCase Generate(AttentionConfig config, int seed);
+}
+
+/// <summary>A stimulus file's text, the predicted responses, and a cycle budget past which the DUT counts as hung.</summary>
+public sealed record BenchCase(string Stimulus, IReadOnlyList<Expectation> Expected, long CycleBudget);
+
+/// <summary>The <c>--module</c> names co-simulation knows.</summary>
+public static class ModuleBenches
+{
+    public static IReadOnlyList<IModuleBench> All { get; } = [new PimMacroBench(), new PimMatrixBench()];
+
+    public static string Names => string.Join(", ", All.Select(b => b.Module));
+
+    public static IModuleBench? Find(string module) => All.FirstOrDefault(b => b.Module == module);
+}

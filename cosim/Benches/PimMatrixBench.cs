@@ -1,0 +1,129 @@
+using AttentionLego.Cosim.Scoring;
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden;
+using AttentionLego.Gen.Rendering;
+
+namespace AttentionLego.Cosim.Benches;
+
+/// <summary>
+/// Co-simulates <c>al_pim_matrix</c> in the Q/K/V projection shape (d_model x d_head): loads every weight, reads
+/// some back, computes random and extreme vectors, overwrites weights with extremes and computes again.
+/// </summary>
+public sealed class PimMatrixBench : IModuleBench
+{
+    private const int Write = 0;
+    private const int Read = 1;
+    private const int Compute = 2;
+
+    public string Module => "pim_matrix";
+
+    public string TopModule => "al_tb_pim_matrix";
+
+    public IReadOnlyList<RenderedFile> Sources(AttentionConfig config)
+    {
+        var shape = config.ProjectionShape;
+        return
+        [
+            RtlGenerator.Module("al_pim_macro", config, b => PimMacroView.From(config, b)),
+            RtlGenerator.Module("al_pim_matrix", config, b => PimMatrixView.From(shape, b)),
+            Testbench(config, shape),
+        ];
+    }
+
+    public static RenderedFile Testbench(AttentionConfig config, MatrixShape shape)
+    {
+        const string template = "tb/al_tb_pim_matrix.v.sbn";
+        var view = PimMatrixView.From(shape, GeneratorInfo.Banner(template, config));
+        return new RenderedFile("al_tb_pim_matrix.v", TemplateRenderer.Render(template, view));
+    }
+
+    public BenchCase Generate(AttentionConfig config, int seed)
+    {
+        var shape = config.ProjectionShape;
+        var model = new PimMatrixModel(shape);
+        var random = new StimulusRandom(seed);
+        var stimulus = new StimulusWriter();
+        var expected = new List<Expectation>();
+        var dataWidth = config.Format.DataWidth;
+        var weightWidth = config.Format.WeightWidth;
+        var latency = CycleModel.MatrixComputeLatency(shape);
+
+        // Timeline of the bench: each operation is offered the cycle after the previous one was accepted, and
+        // accepted once the DUT is idle again.
+        long offered = 0;
+        long idleFrom = 0;
+        long Accept()
+        {
+            var accepted = Math.Max(offered, idleFrom);
+            offered = accepted + 1;
+            return accepted;
+        }
+
+        void WriteWeight(int row, int col, long weight)
+        {
+            model.MemWrite(row, col, weight);
+            stimulus.Op(Write, row, col, FixedPoint.ToBits(weight, weightWidth), weightWidth);
+            idleFrom = Accept() + CycleModel.MatrixWriteInterval;
+        }
+
+        void ReadWeight(int row, int col)
+        {
+            stimulus.Op(Read, row, col, 0, weightWidth);
+            var accepted = Accept();
+            var response = accepted + CycleModel.MatrixReadLatency;
+            idleFrom = response + 1;
+            expected.Add(new Expectation(response, "r_data_o", [model.MemRead(row, col)], weightWidth,
+                $"read of weight ({row}, {col})",
+                _ => $"macro ({row / config.Pim.Rows}, {col / config.Pim.Cols}) cell ({row % config.Pim.Rows}, {col % config.Pim.Cols})"));
+        }
+
+        var vectors = 0;
+        void Multiply(long[] x)
+        {
+            stimulus.Op(Compute, 0, 0, FixedPoint.Pack(x, dataWidth), shape.InDim * dataWidth);
+            var accepted = Accept();
+            var response = accepted + latency;
+            idleFrom = response + 1;
+            expected.Add(new Expectation(response, "y_data_o", model.Multiply(x), shape.AccWidth, $"x vector #{vectors++}",
+                i => PimMatrixModel.DescribeOutput(shape, i)));
+        }
+
+        for (var row = 0; row < shape.InDim; row++)
+        {
+            for (var col = 0; col < shape.OutDim; col++)
+            {
+                WriteWeight(row, col, random.Signed(weightWidth));
+            }
+        }
+
+        for (var i = 0; i < 8; i++)
+        {
+            ReadWeight(random.Next(shape.InDim), random.Next(shape.OutDim));
+        }
+
+        var min = FixedPoint.MinSigned(dataWidth);
+        var max = FixedPoint.MaxSigned(dataWidth);
+        Multiply(random.SignedVector(shape.InDim, dataWidth));
+        Multiply(Enumerable.Repeat(min, shape.InDim).ToArray());
+        Multiply(Enumerable.Repeat(max, shape.InDim).ToArray());
+        Multiply(random.SignedVector(shape.InDim, dataWidth));
+
+        // The most negative weights under the most negative inputs drive every column sum to its extreme, which
+        // saturates a lossy ADC; rewrite one whole column group of one row of macros that way.
+        var colBase = random.Next(config.Pim.ColGroups) * config.Pim.AdcCount;
+        var rowBase = random.Next(shape.MacrosIn) * config.Pim.Rows;
+        for (var row = rowBase; row < rowBase + config.Pim.Rows; row++)
+        {
+            for (var col = colBase; col < colBase + config.Pim.AdcCount; col++)
+            {
+                WriteWeight(row, col, FixedPoint.MinSigned(weightWidth));
+            }
+        }
+
+        Multiply(Enumerable.Repeat(min, shape.InDim).ToArray());
+        Multiply(random.SignedVector(shape.InDim, dataWidth));
+        ReadWeight(rowBase, colBase);
+
+        return new BenchCase(stimulus.ToString(), expected, offered + latency * 2 + 100);
+    }
+}

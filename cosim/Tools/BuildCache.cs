@@ -1,0 +1,80 @@
+using System.Text;
+using AttentionLego.Gen.Rendering;
+
+namespace AttentionLego.Cosim.Tools;
+
+/// <summary>
+/// Simulator builds keyed by a content hash. A build is made in a private staging folder and renamed into place
+/// only when it succeeded, so concurrent runs never see a half-built entry and a failed build leaves nothing.
+/// </summary>
+public sealed class BuildCache(string root)
+{
+    public const string EnvironmentVariable = "ATTNLEGO_CACHE";
+    private const string Stamp = "build.ok";
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    /// <summary>$ATTNLEGO_CACHE, else $XDG_CACHE_HOME/attnlego, else ~/.cache/attnlego.</summary>
+    public static string DefaultRoot()
+    {
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } explicitRoot)
+        {
+            return explicitRoot;
+        }
+
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var baseDir = xdg is { Length: > 0 } ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(baseDir, "attnlego");
+    }
+
+    public string Key(string toolVersion, string flags, string topModule, IReadOnlyList<RenderedFile> sources)
+    {
+        var text = new StringBuilder()
+            .Append("generator ").Append(GeneratorInfo.Version).Append('\n')
+            .Append("tool ").Append(toolVersion).Append('\n')
+            .Append("flags ").Append(flags).Append('\n')
+            .Append("top ").Append(topModule).Append('\n');
+        foreach (var file in sources.OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            text.Append("file ").Append(file.Name).Append(' ').Append(GeneratorInfo.Sha256(file.Content)).Append('\n');
+        }
+
+        return GeneratorInfo.Sha256(text.ToString())[..24];
+    }
+
+    public string EntryPath(string key, string topModule) => Path.Combine(Root, $"{topModule}-{key}");
+
+    public string ExecutablePath(string key, string topModule) => Path.Combine(EntryPath(key, topModule), "obj_dir", "V" + topModule);
+
+    public bool IsBuilt(string key, string topModule) =>
+        File.Exists(Path.Combine(EntryPath(key, topModule), Stamp)) && File.Exists(ExecutablePath(key, topModule));
+
+    public async Task BuildIntoAsync(string key, string topModule, Func<string, Task> build, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Root);
+        var staging = Path.Combine(Root, $".staging-{topModule}-{key}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staging);
+        try
+        {
+            await build(staging);
+            await File.WriteAllTextAsync(Path.Combine(staging, Stamp), key + "\n", ct);
+            var entry = EntryPath(key, topModule);
+            if (Directory.Exists(entry) && !IsBuilt(key, topModule))
+            {
+                Directory.Delete(entry, recursive: true);
+            }
+
+            if (!Directory.Exists(entry))
+            {
+                Directory.Move(staging, entry);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+}

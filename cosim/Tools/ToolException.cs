@@ -1,0 +1,15 @@
+namespace AttentionLego.Cosim.Tools;
+
+/// <summary>An external tool is missing, too old, failed, or hung. The message names the problem and the fix.</summary>
+public sealed class ToolException(ToolFailure failure, string message) : Exception(message)
+{
+    public ToolFailure Failure { get; } = failure;
+}
+
+public enum ToolFailure
+{
+    Missing,
+    TooOld,
+    Failed,
+    TimedOut,
+}

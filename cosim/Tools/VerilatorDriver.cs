@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+using AttentionLego.Gen.Rendering;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace AttentionLego.Cosim.Tools;
+
+/// <summary>
+/// Verilator through CliWrap: version check, lint, and cached builds of file-driven benches. <see cref="BuildFlags"/>
+/// and <see cref="LintFlags"/> are the only places that assemble Verilator's command line.
+/// </summary>
+public sealed partial class VerilatorDriver
+{
+    public const string OverrideVariable = "ATTNLEGO_VERILATOR";
+    public static readonly Version MinimumVersion = new(5, 0);
+
+    private readonly string _executable;
+
+    private VerilatorDriver(string executable, string versionLine, Version version)
+    {
+        _executable = executable;
+        VersionLine = versionLine;
+        Version = version;
+    }
+
+    /// <summary>The first line of <c>verilator --version</c>, e.g. "Verilator 5.006 2023-01-22 rev ...".</summary>
+    public string VersionLine { get; }
+
+    public Version Version { get; }
+
+    /// <summary>Parallel jobs for the C++ compile (this machine's core count).</summary>
+    public int Jobs { get; init; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Finds Verilator and checks its version; throws a <see cref="ToolException"/> naming the fix.</summary>
+    public static async Task<VerilatorDriver> LocateAsync(CancellationToken ct = default)
+    {
+        var path = ToolLocator.Find("verilator", OverrideVariable) ?? throw new ToolException(ToolFailure.Missing,
+            "verilator was not found on PATH" +
+            (Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } v ? $" (and {OverrideVariable}={v} does not exist)" : "") +
+            ". Fix: run scripts/setup.sh (installs Debian's verilator package), or set " + OverrideVariable + " to the verilator executable.");
+        BufferedCommandResult result;
+        try
+        {
+            result = await Cli.Wrap(path).WithArguments(["--version"]).WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(ct);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new ToolException(ToolFailure.Missing, $"{path} could not be started ({ex.Message}). Fix: reinstall Verilator with scripts/setup.sh.");
+        }
+
+        var line = result.StandardOutput.Split('\n')[0].Trim();
+        var match = VersionPattern().Match(line);
+        if (result.ExitCode != 0 || !match.Success)
+        {
+            throw new ToolException(ToolFailure.Failed,
+                $"{path} --version printed \"{line}\" (exit {result.ExitCode}), not a Verilator version. Fix: point {OverrideVariable} or PATH at a real Verilator.");
+        }
+
+        var version = new Version(int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value));
+        if (version < MinimumVersion)
+        {
+            throw new ToolException(ToolFailure.TooOld,
+                $"{line} is older than the required {MinimumVersion.Major}.{MinimumVersion.Minor:000}. Fix: install Verilator 5 (Debian bookworm's verilator package, via scripts/setup.sh).");
+        }
+
+        return new VerilatorDriver(path, line, version);
+    }
+
+    /// <summary>Arguments of a bench build. Part of the build cache key, so changing them rebuilds.</summary>
+    public IReadOnlyList<string> BuildFlags(string topModule, string objDir) =>
+    [
+        "--cc", "--exe", "--build", "-Wall", "--top-module", topModule, "-Mdir", objDir, "-j", Jobs.ToString(),
+        "-O3", "--x-assign", "fast", "--x-initial", "fast", "-CFLAGS", "-O1",
+    ];
+
+    /// <summary>Arguments of a lint run: every warning enabled, nothing built.</summary>
+    public static IReadOnlyList<string> LintFlags(string topModule) => ["--lint-only", "-Wall", "--top-module", topModule];
+
+    /// <summary>Lints <paramref name="files"/> (in <paramref name="dir"/>) with <paramref name="topModule"/> as top.</summary>
+    public async Task<LintResult> LintAsync(string dir, IEnumerable<string> files, string topModule, CancellationToken ct = default)
+    {
+        var result = await Cli.Wrap(_executable).WithArguments([.. LintFlags(topModule), .. files])
+            .WithWorkingDirectory(dir).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(ct);
+        var diagnostics = (result.StandardError + result.StandardOutput).Split('\n')
+            .Where(l => l.StartsWith("%Warning", StringComparison.Ordinal) || l.StartsWith("%Error", StringComparison.Ordinal))
+            .ToList();
+        return new LintResult(topModule, result.ExitCode == 0 && diagnostics.Count == 0, diagnostics);
+    }
+
+    /// <summary>
+    /// Builds a bench executable, or reuses the cached one when nothing that goes into it changed: the sources,
+    /// the flags, the Verilator version and the generator version form the cache key.
+    /// </summary>
+    public async Task<BuildResult> BuildAsync(BuildCache cache, string topModule, IReadOnlyList<RenderedFile> sources,
+        CancellationToken ct = default)
+    {
+        var key = cache.Key(VersionLine, string.Join(' ', BuildFlags(topModule, "obj_dir")), topModule, sources);
+        var executable = cache.ExecutablePath(key, topModule);
+        if (cache.IsBuilt(key, topModule))
+        {
+            return new BuildResult(executable, key, Cached: true, TimeSpan.Zero);
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        await cache.BuildIntoAsync(key, topModule, async staging =>
+        {
+            foreach (var file in sources)
+            {
+                await File.WriteAllTextAsync(Path.Combine(staging, file.Name), file.Content, ct);
+            }
+
+            var inputs = sources.Select(f => f.Name).Where(n => n.EndsWith(".v", StringComparison.Ordinal) || n.EndsWith(".cpp", StringComparison.Ordinal));
+            var log = new StringBuilder();
+            var result = await Cli.Wrap(_executable)
+                .WithArguments([.. BuildFlags(topModule, "obj_dir"), .. inputs])
+                .WithWorkingDirectory(staging)
+                .WithStandardOutputPipe(PipeTarget.ToStringBuilder(log))
+                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(log))
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteAsync(ct);
+            await File.WriteAllTextAsync(Path.Combine(staging, "build.log"), log.ToString(), ct);
+            if (result.ExitCode != 0)
+            {
+                var first = log.ToString().Split('\n').Where(l => l.StartsWith('%') || l.Contains("error", StringComparison.Ordinal)).Take(12);
+                throw new ToolException(ToolFailure.Failed,
+                    $"verilator could not build {topModule} (exit {result.ExitCode}):\n  {string.Join("\n  ", first)}\n" +
+                    "Fix: the generated RTL or bench does not compile; run `attnlego lint` on the same config for the full report.");
+            }
+        }, ct);
+        return new BuildResult(executable, key, Cached: false, stopwatch.Elapsed);
+    }
+
+    [GeneratedRegex(@"^Verilator (\d+)\.(\d+)")]
+    private static partial Regex VersionPattern();
+}
+
+public sealed record BuildResult(string Executable, string Key, bool Cached, TimeSpan Duration);
+
+public sealed record LintResult(string TopModule, bool Clean, IReadOnlyList<string> Diagnostics);
