@@ -38,21 +38,21 @@ public sealed class PimMacroBench : IModuleBench
         var weightWidth = config.Format.WeightWidth;
         var model = new PimMacroModel(config);
         var random = new StimulusRandom(seed);
-        var stimulus = new StimulusWriter();
+        var stimulus = new StimulusWriter(Math.Max(pim.InputLanes * pim.SliceBits, weightWidth));
         var expected = new List<Expectation>();
         var sliceMask = (1UL << pim.SliceBits) - 1;
 
         void WriteCell(int row, int col, long weight)
         {
             model.MemWrite(row, col, weight);
-            stimulus.Op(Write, row, col, FixedPoint.ToBits(weight, weightWidth), weightWidth);
+            stimulus.Op(Write, row, col, FixedPoint.ToBits(weight, weightWidth));
         }
 
         void ReadCell(int row, int col)
         {
             expected.Add(new Expectation(stimulus.Count + CycleModel.MacroLatency, "mem_rdata_o", [model.MemRead(row, col)],
                 weightWidth, $"read of cell ({row}, {col})", _ => $"cell ({row}, {col})"));
-            stimulus.Op(Read, row, col, 0, weightWidth);
+            stimulus.Op(Read, row, col, 0);
         }
 
         void Compute(int rowBase, int colBase, bool signedSlices, ulong[] slices)
@@ -63,7 +63,7 @@ public sealed class PimMacroBench : IModuleBench
                 $"compute at rows {rowBase}..{rowBase + pim.InputLanes - 1} with {kind} slices",
                 j => $"row group {rowBase / pim.InputLanes}, column group {colBase / pim.AdcCount}, ADC {j} (column {colBase + j})"));
             var packed = FixedPoint.Pack(slices.Select(s => (long)s).ToArray(), pim.SliceBits);
-            stimulus.Op(signedSlices ? ComputeSigned : ComputeUnsigned, rowBase, colBase, packed, pim.InputLanes * pim.SliceBits);
+            stimulus.Op(signedSlices ? ComputeSigned : ComputeUnsigned, rowBase, colBase, packed);
         }
 
         ulong[] RandomSlices() => Enumerable.Range(0, pim.InputLanes).Select(_ => (ulong)random.Next(1 << pim.SliceBits)).ToArray();

@@ -42,7 +42,8 @@ public sealed class PimMatrixBench : IModuleBench
         var shape = config.ProjectionShape;
         var model = new PimMatrixModel(shape);
         var random = new StimulusRandom(seed);
-        var stimulus = new StimulusWriter();
+        var view = PimMatrixView.From(shape, "");
+        var stimulus = new StimulusWriter(view.ChunkBits, (shape.InDim * config.Format.DataWidth + view.ChunkBits - 1) / view.ChunkBits);
         var expected = new List<Expectation>();
         var dataWidth = config.Format.DataWidth;
         var weightWidth = config.Format.WeightWidth;
@@ -62,13 +63,13 @@ public sealed class PimMatrixBench : IModuleBench
         void WriteWeight(int row, int col, long weight)
         {
             model.MemWrite(row, col, weight);
-            stimulus.Op(Write, row, col, FixedPoint.ToBits(weight, weightWidth), weightWidth);
+            stimulus.Op(Write, row, col, FixedPoint.ToBits(weight, weightWidth));
             idleFrom = Accept() + CycleModel.MatrixWriteInterval;
         }
 
         void ReadWeight(int row, int col)
         {
-            stimulus.Op(Read, row, col, 0, weightWidth);
+            stimulus.Op(Read, row, col, 0);
             var accepted = Accept();
             var response = accepted + CycleModel.MatrixReadLatency;
             idleFrom = response + 1;
@@ -80,7 +81,7 @@ public sealed class PimMatrixBench : IModuleBench
         var vectors = 0;
         void Multiply(long[] x)
         {
-            stimulus.Op(Compute, 0, 0, FixedPoint.Pack(x, dataWidth), shape.InDim * dataWidth);
+            stimulus.WideOp(Compute, 0, 0, FixedPoint.Pack(x, dataWidth));
             var accepted = Accept();
             var response = accepted + latency;
             idleFrom = response + 1;

@@ -5,19 +5,40 @@ using AttentionLego.Gen.Golden;
 
 namespace AttentionLego.Cosim.Benches;
 
-/// <summary>Writes "&lt;kind&gt; &lt;row&gt; &lt;col&gt; &lt;hex&gt;" operation lines, the format every bench reads.</summary>
-public sealed class StimulusWriter
+/// <summary>
+/// Writes "&lt;kind&gt; &lt;row&gt; &lt;col&gt; &lt;hex words&gt;" operation lines, the format every bench reads. Data goes
+/// out as hex words of up to <paramref name="chunkBits"/> bits, least significant first (a bench's $fscanf
+/// reads one word per call; simulators limit its width); <see cref="Op"/> writes one word, <see cref="WideOp"/>
+/// writes <paramref name="chunks"/>.
+/// </summary>
+public sealed class StimulusWriter(int chunkBits, int chunks = 1)
 {
     private readonly StringBuilder _text = new();
+    private readonly BigInteger _chunkMask = (BigInteger.One << chunkBits) - 1;
 
     public int Count { get; private set; }
 
-    public void Op(int kind, int row, int col, BigInteger data, int width)
+    public void Op(int kind, int row, int col, BigInteger data) => Write(kind, row, col, data, 1);
+
+    public void WideOp(int kind, int row, int col, BigInteger data) => Write(kind, row, col, data, chunks);
+
+    private void Write(int kind, int row, int col, BigInteger data, int words)
     {
+        if (data.Sign < 0 || data >> (chunkBits * words) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(data), $"does not fit {words} words of {chunkBits} bits");
+        }
+
         _text.Append(kind.ToString(CultureInfo.InvariantCulture)).Append(' ')
             .Append(row.ToString(CultureInfo.InvariantCulture)).Append(' ')
-            .Append(col.ToString(CultureInfo.InvariantCulture)).Append(' ')
-            .Append(FixedPoint.ToHex(data, width)).Append('\n');
+            .Append(col.ToString(CultureInfo.InvariantCulture));
+        for (var i = 0; i < words; i++)
+        {
+            var word = (data >> (i * chunkBits)) & _chunkMask;
+            _text.Append(' ').Append(word.IsZero ? "0" : FixedPoint.ToHex(word, chunkBits).TrimStart('0'));
+        }
+
+        _text.Append('\n');
         Count++;
     }
 

@@ -72,6 +72,9 @@ public static class FixedPoint
     }
 
     /// <summary>Parses hex digits (no prefix); returns false on any non-hex character, such as an x or z bit.</summary>
-    public static bool TryParseHex(string text, out BigInteger value) =>
-        BigInteger.TryParse("0" + text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+    public static bool TryParseHex(string text, out BigInteger value)
+    {
+        value = BigInteger.Zero;
+        return text.Length > 0 && BigInteger.TryParse("0" + text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+    }
 }

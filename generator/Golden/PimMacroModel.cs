@@ -49,6 +49,11 @@ public sealed class PimMacroModel
             throw new ArgumentException($"expected {Pim.InputLanes} slices, got {slices.Count}", nameof(slices));
         }
 
+        if (slices.Any(s => s >> Pim.SliceBits != 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(slices), $"slice patterns must fit {Pim.SliceBits} bits (the port width)");
+        }
+
         var adc = new long[Pim.AdcCount];
         for (var j = 0; j < Pim.AdcCount; j++)
         {

@@ -13,6 +13,11 @@ public sealed class PimMatrixModel
 
     public PimMatrixModel(MatrixShape shape)
     {
+        if (shape.InDim % shape.Pim.Rows != 0 || shape.OutDim % shape.Pim.Cols != 0 || shape.InDim < 1 || shape.OutDim < 1)
+        {
+            throw new ArgumentException($"a {shape.InDim}x{shape.OutDim} matrix does not tile into {shape.Pim.Rows}x{shape.Pim.Cols} macros", nameof(shape));
+        }
+
         Shape = shape;
         _macros = new PimMacroModel[shape.MacrosIn, shape.MacrosOut];
         for (var mi = 0; mi < shape.MacrosIn; mi++)
@@ -28,10 +33,19 @@ public sealed class PimMatrixModel
 
     private PimConfig Pim => Shape.Pim;
 
-    public void MemWrite(int row, int col, long weight) =>
-        _macros[row / Pim.Rows, col / Pim.Cols].MemWrite(row % Pim.Rows, col % Pim.Cols, weight);
+    public void MemWrite(int row, int col, long weight) => Macro(row, col).MemWrite(row % Pim.Rows, col % Pim.Cols, weight);
 
-    public long MemRead(int row, int col) => _macros[row / Pim.Rows, col / Pim.Cols].MemRead(row % Pim.Rows, col % Pim.Cols);
+    public long MemRead(int row, int col) => Macro(row, col).MemRead(row % Pim.Rows, col % Pim.Cols);
+
+    private PimMacroModel Macro(int row, int col)
+    {
+        if ((uint)row >= (uint)Shape.InDim || (uint)col >= (uint)Shape.OutDim)
+        {
+            throw new ArgumentOutOfRangeException($"weight ({row}, {col}) is outside the {Shape.InDim}x{Shape.OutDim} matrix");
+        }
+
+        return _macros[row / Pim.Rows, col / Pim.Cols];
+    }
 
     /// <summary>y = x . W as the RTL computes it (exact when the ADC is ideal).</summary>
     public long[] Multiply(IReadOnlyList<long> x)

@@ -14,6 +14,12 @@ public sealed record PimMacroView(string Banner, int Rows, int Cols, int InputLa
 public sealed record PimMatrixView(string Banner, int InDim, int OutDim, int DataWidth, int WeightWidth, int Rows,
     int Cols, int InputLanes, int AdcCount, int SliceBits, int AdcBits, int AdcShift, int AccWidth)
 {
+    /// <summary>
+    /// Width of one hex word in the bench's stimulus and trace files: simulators limit one $fscanf/$fwrite
+    /// argument (Verilator to 8192 bits), so wide vectors travel as several words.
+    /// </summary>
+    public int ChunkBits => Math.Min(4096, Math.Max(InDim * DataWidth, WeightWidth));
+
     public static PimMatrixView From(MatrixShape s, string banner)
     {
         var c = s.Config;

@@ -1,0 +1,171 @@
+using AttentionLego.Cosim;
+using AttentionLego.Cosim.Benches;
+using AttentionLego.Cosim.Scoring;
+using AttentionLego.Gen.Config;
+using AttentionLego.Tests.Support;
+
+namespace AttentionLego.Tests.Cosim;
+
+/// <summary>
+/// Co-simulation of the PIM macro and matrix under Verilator: every response bit-exact against the golden
+/// model and in the cycle CycleModel predicts, over several shapes and seeds. Each case prints its replay command.
+/// </summary>
+public sealed class CosimTests
+{
+    private const int Seeds = 3;
+
+    /// <summary>Shapes as --set overrides of the tiny preset, so each one replays from the command line.</summary>
+    private static readonly (string Name, string Preset, string[] Overrides)[] Shapes =
+    [
+        ("tiny", "tiny", []),
+        ("one-macro", "tiny", ["Model.DModel=16"]),
+        ("non-square-16x8", "tiny", ["Pim.Cols=8", "Pim.AdcCount=2"]),
+        ("1-bit-slices", "tiny", ["Pim.SliceBits=1", "Pim.AdcBits=11"]),
+        ("one-slice-one-row-group", "tiny", ["Pim.SliceBits=8", "Pim.InputLanes=16", "Pim.AdcBits=21"]),
+        ("lossy-paper-adc", "tiny", ["Pim.AdcBits=6", "Pim.AdcShift=6"]),
+        ("narrow-data", "tiny", ["Format.DataWidth=4", "Format.WeightWidth=4", "Pim.SliceBits=2", "Pim.AdcBits=8"]),
+    ];
+
+    private static IEnumerable<TestCaseData> MacroCases() =>
+        Shapes.Select(s => new TestCaseData(s.Preset, s.Overrides).SetArgDisplayNames(s.Name))
+            .Append(new TestCaseData("paper", Array.Empty<string>()).SetArgDisplayNames("paper"))
+            .Append(new TestCaseData("paper-exact", Array.Empty<string>()).SetArgDisplayNames("paper-exact"));
+
+    private static IEnumerable<TestCaseData> MatrixCases() =>
+        Shapes.Select(s => new TestCaseData(s.Preset, s.Overrides).SetArgDisplayNames(s.Name));
+
+    [TestCaseSource(nameof(MacroCases))]
+    public async Task Pim_macro_is_bit_exact_and_cycle_exact(string preset, string[] overrides) =>
+        await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, overrides), "pim_macro", 1, Seeds));
+
+    [TestCaseSource(nameof(MatrixCases))]
+    public async Task Pim_matrix_is_bit_exact_and_cycle_exact(string preset, string[] overrides) =>
+        await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, overrides), "pim_matrix", 1, Seeds));
+
+    [Test]
+    public async Task An_unchanged_case_reuses_its_build()
+    {
+        using var temp = new TempFolder();
+        var request = new CosimRequest(ConfigSource.FromPreset("tiny", "Pim.AdcBits=15"), "pim_macro");
+        var runner = await Runner(temp.Combine("cache"), temp.Combine("work"));
+        var first = await runner.RunAsync(request);
+        var second = await runner.RunAsync(request with { FirstSeed = 7 });
+        Assert.That(first.Build.Cached, Is.False, "a fresh cache builds");
+        Assert.That(second.Build.Cached, Is.True, "the same sources, flags and tools reuse the build");
+        Assert.That(second.Build.Key, Is.EqualTo(first.Build.Key));
+        Assert.That(second.Passed, Is.True);
+    }
+
+    [Test]
+    public async Task A_corrupted_expected_value_is_reported_with_its_coordinate_and_replay_command()
+    {
+        var result = await RunTampered("pim_matrix", c => Corrupt(c, index: 8, element: 5, delta: 1));
+        var mismatch = FirstFailure(result);
+        Assert.That(mismatch.Kind, Is.EqualTo("value mismatch"));
+        Assert.That(mismatch.Signal, Does.StartWith("y_data_o["));
+        Assert.That(mismatch.Coordinate, Does.Contain("output 5 (macro column 0, column 5, column group 1, ADC 1)"));
+        Assert.That(long.Parse(mismatch.Expected), Is.EqualTo(long.Parse(mismatch.Actual) + 1));
+        Assert.That(result.Cases[0].Replay, Is.EqualTo("scripts/attnlego cosim --module pim_matrix --preset tiny --seed 1"));
+    }
+
+    [Test]
+    public async Task A_corrupted_macro_read_is_reported_as_a_value_mismatch()
+    {
+        var result = await RunTampered("pim_macro", c => Corrupt(c, index: 0, element: 0, delta: -3));
+        var mismatch = FirstFailure(result);
+        Assert.That(mismatch.Kind, Is.EqualTo("value mismatch"));
+        Assert.That(mismatch.Signal, Does.StartWith("mem_rdata_o"));
+        Assert.That(mismatch.Coordinate, Does.StartWith("read of cell"));
+    }
+
+    [Test]
+    public async Task A_response_one_cycle_off_is_reported_as_a_timing_mismatch()
+    {
+        var result = await RunTampered("pim_matrix", c => Retime(c, index: 9, delta: 1));
+        var mismatch = FirstFailure(result);
+        Assert.That(mismatch.Kind, Is.EqualTo("timing mismatch"));
+        Assert.That(mismatch.Signal, Is.EqualTo("y_data_o"));
+        Assert.That(mismatch.Expected, Does.Contain($"cycle {mismatch.Cycle + 1}"));
+    }
+
+    [Test]
+    public async Task A_missing_response_and_an_unexpected_one_are_both_failures()
+    {
+        var extra = await RunTampered("pim_matrix", c => c with { Expected = [.. c.Expected, c.Expected[^1] with { Cycle = c.Expected[^1].Cycle + 5 }] });
+        Assert.That(FirstFailure(extra).Kind, Is.EqualTo("missing response"));
+        var fewer = await RunTampered("pim_matrix", c => c with { Expected = [.. c.Expected.Take(c.Expected.Count - 1)] });
+        Assert.That(FirstFailure(fewer).Kind, Is.EqualTo("unexpected response"));
+    }
+
+    [Test]
+    public async Task A_cycle_budget_that_runs_out_is_reported_as_a_hang()
+    {
+        var result = await RunTampered("pim_matrix", c => c with { CycleBudget = 50 });
+        var mismatch = FirstFailure(result);
+        Assert.That(mismatch.Kind, Is.EqualTo("timeout"));
+        Assert.That(mismatch.Actual, Does.Contain("hung"));
+    }
+
+    [Test]
+    public void Every_module_name_has_a_bench()
+    {
+        Assert.That(ModuleBenches.All.Select(b => b.Module), Is.EquivalentTo(new[] { "pim_macro", "pim_matrix" }));
+        Assert.That(ModuleBenches.Find("nope"), Is.Null);
+    }
+
+    private static BenchCase Corrupt(BenchCase c, int index, int element, long delta)
+    {
+        var expected = c.Expected.ToList();
+        var e = expected[index];
+        var elements = (long[])e.Elements.Clone();
+        elements[element] += delta;
+        expected[index] = e with { Elements = elements };
+        return c with { Expected = expected };
+    }
+
+    private static BenchCase Retime(BenchCase c, int index, long delta)
+    {
+        var expected = c.Expected.ToList();
+        expected[index] = expected[index] with { Cycle = expected[index].Cycle + delta };
+        return c with { Expected = expected };
+    }
+
+    private static Mismatch FirstFailure(CosimResult result)
+    {
+        Assert.That(result.Passed, Is.False, "the checker must report the corruption");
+        var failed = result.Cases.First(c => !c.Passed);
+        TestContext.Out.WriteLine(failed.Score.FirstMismatch!.Describe());
+        return failed.Score.FirstMismatch!;
+    }
+
+    private static async Task<CosimResult> RunTampered(string module, Func<BenchCase, BenchCase> tamper)
+    {
+        using var temp = new TempFolder();
+        var verilator = await TestEnvironment.RequireVerilatorAsync();
+        var runner = new CosimRunner(verilator, new CosimSettings
+        {
+            CacheRoot = TestEnvironment.CacheRoot,
+            WorkRoot = temp.Combine("work"),
+            Tamper = tamper,
+        });
+        return await runner.RunAsync(new CosimRequest(ConfigSource.FromPreset("tiny"), module));
+    }
+
+    private static async Task<CosimRunner> Runner(string cache, string work) =>
+        new(await TestEnvironment.RequireVerilatorAsync(), new CosimSettings { CacheRoot = cache, WorkRoot = work });
+
+    private static async Task AssertPasses(CosimRequest request)
+    {
+        using var temp = new TempFolder();
+        var runner = await Runner(TestEnvironment.CacheRoot, temp.Combine("work"));
+        var result = await runner.RunAsync(request);
+        foreach (var c in result.Cases)
+        {
+            TestContext.Out.WriteLine($"seed {c.Seed}: {(c.Passed ? "pass" : c.Score.FirstMismatch!.Describe())}; replay: {c.Replay}");
+        }
+
+        Assert.That(result.Cases, Has.Count.EqualTo(request.SeedCount));
+        Assert.That(result.Cases.Where(c => !c.Passed).Select(c => $"{c.Score.FirstMismatch!.Describe()}\n  replay: {c.Replay}"), Is.Empty);
+        Assert.That(result.Cases.Select(c => c.Score.Compared), Has.All.GreaterThan(10), "every seed checks many responses");
+    }
+}

@@ -1,0 +1,80 @@
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden;
+using NUnit.Framework;
+
+namespace AttentionLego.Tests.Golden;
+
+public sealed class CycleModelTests
+{
+    [Test]
+    public void Tiny_projection_takes_32_steps_and_answers_after_34_cycles()
+    {
+        // 16/4 row groups x 16/4 column groups x 8/4 slices = 32 steps, plus 2 cycles of pipeline fill.
+        var shape = Presets.Tiny.ProjectionShape;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(CycleModel.MatrixComputeSteps(shape), Is.EqualTo(32));
+            Assert.That(CycleModel.MatrixIdealCycles(shape), Is.EqualTo(32));
+            Assert.That(CycleModel.MatrixComputeLatency(shape), Is.EqualTo(34));
+        }
+    }
+
+    [Test]
+    public void Paper_projection_takes_128_steps_and_answers_after_130_cycles()
+    {
+        // 128/16 row groups x 128/16 column groups x 8/4 slices = 128 steps, plus 2.
+        var shape = Presets.Paper.ProjectionShape;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(CycleModel.MatrixComputeSteps(shape), Is.EqualTo(128));
+            Assert.That(CycleModel.MatrixIdealCycles(shape), Is.EqualTo(128));
+            Assert.That(CycleModel.MatrixComputeLatency(shape), Is.EqualTo(130));
+        }
+    }
+
+    [TestCase(4, 4, 4, 4, 1, 8, 8, 10)]
+    [TestCase(4, 4, 1, 1, 1, 8, 128, 130)]
+    [TestCase(16, 8, 4, 2, 1, 8, 4 * 4 * 8, (4 * 4 * 8) + 2)]
+    [TestCase(8, 16, 8, 16, 8, 8, 1, 3)]
+    public void Latency_is_row_groups_times_column_groups_times_slices_plus_two(
+        int rows, int cols, int lanes, int adcCount, int sliceBits, int dataWidth, int steps, int latency)
+    {
+        var geometry = new Geometry(rows, cols, lanes, adcCount, sliceBits, dataWidth, WeightWidth: 8, MacrosIn: 1, MacrosOut: 1);
+        var config = geometry.IdealConfig();
+        Assert.That(ConfigValidator.Validate(config), Is.Empty, "the test configuration must be legal");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(CycleModel.MatrixIdealCycles(geometry.Shape(config)), Is.EqualTo(steps));
+            Assert.That(CycleModel.MatrixComputeLatency(geometry.Shape(config)), Is.EqualTo(latency));
+        }
+    }
+
+    [Test]
+    public void Stacking_more_macros_does_not_change_the_latency()
+    {
+        // Every macro steps in parallel, so the latency depends on one macro's geometry only.
+        var single = new MatrixShape(Presets.Tiny, 16, 16);
+        var wide = new MatrixShape(Presets.Tiny, 256, 64);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(wide.MacroCount, Is.EqualTo(64));
+            Assert.That(CycleModel.MatrixComputeLatency(wide), Is.EqualTo(CycleModel.MatrixComputeLatency(single)));
+            Assert.That(CycleModel.MatrixIdealCycles(wide), Is.EqualTo(CycleModel.MatrixIdealCycles(single)));
+        }
+    }
+
+    [Test]
+    public void Macro_and_matrix_memory_ports_answer_after_one_cycle()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(CycleModel.MacroLatency, Is.EqualTo(1));
+            Assert.That(CycleModel.MatrixReadLatency, Is.EqualTo(1));
+            Assert.That(CycleModel.MatrixWriteInterval, Is.EqualTo(1));
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using AttentionLego.Cosim;
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Rendering;
+using AttentionLego.Tests.Support;
+
+namespace AttentionLego.Tests.Rendering;
+
+/// <summary>Every preset and several awkward shapes lint with zero verilator -Wall diagnostics and no waivers.</summary>
+public sealed class LintTests
+{
+    private static IEnumerable<TestCaseData> Configs()
+    {
+        foreach (var preset in Presets.All)
+        {
+            yield return new TestCaseData(preset.Config).SetArgDisplayNames(preset.Name);
+        }
+
+        var tiny = Presets.Tiny;
+        yield return new TestCaseData(tiny with { Model = tiny.Model with { DModel = 16 } }).SetArgDisplayNames("one-macro");
+        yield return new TestCaseData(Presets.WithIdealAdc(tiny with { Pim = tiny.Pim with { Cols = 8, AdcCount = 2 } })).SetArgDisplayNames("non-square-16x8");
+        yield return new TestCaseData(Presets.WithIdealAdc(tiny with { Pim = tiny.Pim with { SliceBits = 1 } })).SetArgDisplayNames("1-bit-slices");
+        yield return new TestCaseData(Presets.WithIdealAdc(tiny with { Pim = tiny.Pim with { SliceBits = 8, InputLanes = 16, AdcCount = 16 } })).SetArgDisplayNames("one-slice-one-group");
+        yield return new TestCaseData(tiny with { Pim = tiny.Pim with { AdcBits = 20 } }).SetArgDisplayNames("adc-wider-than-sum");
+        yield return new TestCaseData(tiny with { Pim = tiny.Pim with { AdcBits = 6, AdcShift = 6 } }).SetArgDisplayNames("lossy-adc");
+    }
+
+    [TestCaseSource(nameof(Configs))]
+    public async Task Every_module_lints_clean_under_verilator_Wall(AttentionConfig config)
+    {
+        Assert.That(ConfigValidator.Validate(config), Is.Empty);
+        var verilator = await TestEnvironment.RequireVerilatorAsync();
+        var results = await Linter.LintAsync(verilator, RtlGenerator.Render(config));
+        Assert.That(results, Is.Not.Empty);
+        foreach (var result in results)
+        {
+            Assert.That(result.Diagnostics, Is.Empty, $"{result.TopModule}:\n{string.Join("\n", result.Diagnostics)}");
+            Assert.That(result.Clean, Is.True, result.TopModule);
+        }
+    }
+
+    [Test]
+    public async Task The_linter_reports_a_warning_when_there_is_one()
+    {
+        var verilator = await TestEnvironment.RequireVerilatorAsync();
+        var bundle = RtlGenerator.Render(Presets.Tiny);
+        var broken = bundle with
+        {
+            Modules = [.. bundle.Modules.Select(m => m.Name == "al_pim_macro.v"
+                ? m with { Content = m.Content.Replace("endmodule", "  wire dangling_on_purpose;\nendmodule", StringComparison.Ordinal) }
+                : m)],
+        };
+        var results = await Linter.LintAsync(verilator, broken);
+        var macro = results.Single(r => r.TopModule == "al_pim_macro");
+        Assert.That(macro.Clean, Is.False);
+        Assert.That(macro.Diagnostics, Has.Some.Contains("dangling_on_purpose"));
+    }
+}

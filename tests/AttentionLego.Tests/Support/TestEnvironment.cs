@@ -1,0 +1,63 @@
+using AttentionLego.Cosim.Tools;
+
+namespace AttentionLego.Tests.Support;
+
+/// <summary>Shared facts for tests: where the repository is, the Verilator to use, the build cache.</summary>
+public static class TestEnvironment
+{
+    private static readonly Lazy<Task<(VerilatorDriver? Driver, string? Problem)>> Verilator = new(async () =>
+    {
+        try
+        {
+            return (await VerilatorDriver.LocateAsync(), null);
+        }
+        catch (ToolException ex)
+        {
+            return (null, ex.Message);
+        }
+    });
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    /// <summary>The build cache: $ATTNLEGO_CACHE when set (scripts/test.sh sets it), else build/cache in the repo.</summary>
+    public static string CacheRoot =>
+        Environment.GetEnvironmentVariable(BuildCache.EnvironmentVariable) is { Length: > 0 } root
+            ? root
+            : Path.Combine(RepositoryRoot, "build", "cache");
+
+    public static bool InCi => Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ci && ci != "false" && ci != "0";
+
+    /// <summary>
+    /// The Verilator driver. When Verilator is missing the test fails under CI (scripts/setup.sh installs it)
+    /// and is ignored on a developer machine.
+    /// </summary>
+    public static async Task<VerilatorDriver> RequireVerilatorAsync()
+    {
+        var (driver, problem) = await Verilator.Value;
+        if (driver is not null)
+        {
+            return driver;
+        }
+
+        if (InCi)
+        {
+            Assert.Fail("Verilator is required under CI: " + problem);
+        }
+
+        Assert.Ignore("Verilator is not installed: " + problem);
+        throw new InvalidOperationException("unreachable");
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AttentionLego.Gen.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("AttentionLego.Gen.sln not found above " + AppContext.BaseDirectory);
+    }
+}
