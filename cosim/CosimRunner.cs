@@ -102,6 +102,7 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
                 .WithArguments([$"+stim={stimulusPath}", $"+trace={tracePath}", $"+max_cycles={benchCase.CycleBudget}"])
                 .WithWorkingDirectory(dir)
                 .WithStandardOutputPipe(PipeTarget.ToFile(log))
+                .WithStandardErrorPipe(PipeTarget.ToFile(log + ".stderr"))
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteAsync(timeout.Token);
         }

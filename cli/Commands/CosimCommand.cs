@@ -13,12 +13,12 @@ public static class CosimCommand
         var configOptions = new ConfigOptions();
         var module = new Option<string>("--module") { Description = $"Module to co-simulate: {ModuleBenches.Names}.", Required = true };
         module.AcceptOnlyFromAmong([.. ModuleBenches.All.Select(b => b.Module)]);
-        var seed = new Option<int>("--seed") { Description = "First seed (default 1).", DefaultValueFactory = _ => 1 };
-        var seeds = new Option<int>("--seeds") { Description = "Number of seeds: --seed, --seed+1, ... (default 1).", DefaultValueFactory = _ => 1 };
-        var cacheDir = new Option<string?>("--cache-dir") { Description = "Build cache folder (default $ATTNLEGO_CACHE or ~/.cache/attnlego)." };
-        var workDir = new Option<string>("--work-dir") { Description = "Per-case folders (default build/cosim).", DefaultValueFactory = _ => Path.Combine("build", "cosim") };
+        var seed = new Option<int>("--seed") { Description = "First seed.", DefaultValueFactory = _ => 1 };
+        var seeds = new Option<int>("--seeds") { Description = "Number of seeds: --seed, --seed+1, ...", DefaultValueFactory = _ => 1 };
+        var cacheDir = new Option<string?>("--cache-dir") { Description = "Build cache folder (default $ATTNLEGO_CACHE, else $XDG_CACHE_HOME/attnlego, else ~/.cache/attnlego)." };
+        var workDir = new Option<string>("--work-dir") { Description = "Folder for per-case artifacts (stimulus, trace, logs of failing seeds).", DefaultValueFactory = _ => Path.Combine("build", "cosim") };
         var keep = new Option<bool>("--keep") { Description = "Keep the folders of passing cases too." };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds one simulation may run (default 600).", DefaultValueFactory = _ => 600 };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds one simulation may run before it is stopped.", DefaultValueFactory = _ => 600 };
         seeds.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 1)

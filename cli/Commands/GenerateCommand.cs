@@ -21,9 +21,7 @@ public static class GenerateCommand
             var source = configOptions.Source(parse);
             var config = ConfigLoader.Load(source);
             var bundle = RtlGenerator.Render(config);
-            var folder = parse.GetValue(outOption) ?? Path.Combine("rtl-out", source.ConfigFile is null
-                ? source.Preset ?? ConfigLoader.DefaultPreset
-                : "config-" + bundle.ConfigHash);
+            var folder = parse.GetValue(outOption) ?? Path.Combine("rtl-out", DefaultFolderName(source, bundle.ConfigHash));
             var files = bundle.AllFiles;
             OutputFolder.WriteAtomically(folder, files, parse.GetValue(forceOption));
             foreach (var file in files)
@@ -35,5 +33,17 @@ public static class GenerateCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>rtl-out/&lt;preset&gt; for a plain preset; a config hash suffix once anything was changed.</summary>
+    private static string DefaultFolderName(ConfigSource source, string hash)
+    {
+        if (source.ConfigFile is not null)
+        {
+            return "config-" + hash;
+        }
+
+        var preset = Presets.Find(source.Preset ?? ConfigLoader.DefaultPreset)!.Name;
+        return source.Overrides.Count == 0 ? preset : $"{preset}-{hash}";
     }
 }

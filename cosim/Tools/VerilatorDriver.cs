@@ -37,8 +37,9 @@ public sealed partial class VerilatorDriver
     public static async Task<VerilatorDriver> LocateAsync(CancellationToken ct = default)
     {
         var path = ToolLocator.Find("verilator", OverrideVariable) ?? throw new ToolException(ToolFailure.Missing,
-            "verilator was not found on PATH" +
-            (Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } v ? $" (and {OverrideVariable}={v} does not exist)" : "") +
+            (Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } v
+                ? $"verilator was not found: {OverrideVariable}={v} does not exist"
+                : "verilator was not found on PATH") +
             ". Fix: run scripts/setup.sh (installs Debian's verilator package), or set " + OverrideVariable + " to the verilator executable.");
         BufferedCommandResult result;
         try

@@ -50,14 +50,23 @@ public static class ConfigLoader
             ConfigJson.ApplyOverride(obj, assignment, errors);
         }
 
-        if (errors.Count > 0)
+        // Report everything at once: bad overrides, then binding errors, then (if it binds) every rule.
+        AttentionConfig? config = null;
+        try
         {
-            throw new ConfigException(errors);
+            config = ConfigJson.Bind(obj);
+        }
+        catch (ConfigException ex)
+        {
+            errors.AddRange(ex.Errors);
         }
 
-        var config = ConfigJson.Bind(obj);
-        ConfigValidator.ThrowIfInvalid(config);
-        return config;
+        if (config is not null)
+        {
+            errors.AddRange(ConfigValidator.Validate(config));
+        }
+
+        return errors.Count == 0 ? config! : throw new ConfigException(errors);
     }
 
     private static System.Text.Json.Nodes.JsonObject PresetObject(string name)

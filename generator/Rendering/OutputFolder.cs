@@ -14,9 +14,25 @@ public static class OutputFolder
             throw new OutputException($"{folder} is a file, not a folder; choose another --out.");
         }
 
-        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !replace)
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
         {
-            throw new OutputException($"{folder} already exists and is not empty; pass --force to replace it, or choose another --out.");
+            if (!replace)
+            {
+                throw new OutputException($"{folder} already exists and is not empty; pass --force to replace it, or choose another --out.");
+            }
+
+            // --force replaces only what generate made: a folder holding its manifest, and never the working
+            // directory or one of its parents.
+            var cwd = Path.GetFullPath(Directory.GetCurrentDirectory()).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+            if (cwd.StartsWith(target.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw new OutputException($"{folder} is the current folder or one of its parents; --force will not replace it. Choose another --out.");
+            }
+
+            if (!File.Exists(Path.Combine(target, RtlBundle.ManifestName)))
+            {
+                throw new OutputException($"{folder} was not written by attnlego generate (it has no {RtlBundle.ManifestName}); --force replaces only such folders. Remove it yourself or choose another --out.");
+            }
         }
 
         var parent = Path.GetDirectoryName(target) ?? throw new OutputException($"{folder} has no parent folder.");

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The main job: generate the default preset's RTL into rtl-out/tiny, lint it with verilator -Wall, and
+# co-simulate the PIM matrix (5 seeds) and the PIM macro (3 seeds) against the golden model.
+# Prints a short summary at the end; exits non-zero if any step failed. Works from any current directory.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+if [ -z "${ATTNLEGO_VERILATOR:-}" ] && ! command -v verilator >/dev/null 2>&1; then
+  echo "run: verilator is missing; running scripts/setup.sh first"
+  scripts/setup.sh
+fi
+
+logs="$root/build/run"
+mkdir -p "$logs"
+summary=()
+status=0
+
+# step NAME CMD...: runs CMD with its output shown and kept in build/run/NAME.log; sets rc.
+step() {
+  local name="$1"
+  shift
+  echo
+  echo "run: $*"
+  rc=0
+  "$@" 2>&1 | tee "$logs/$name.log" || rc=$?
+  [ "$rc" -eq 0 ] || status=1
+}
+
+# The last line of a step's log that matches a pattern (empty if none).
+last_match() { grep -E "$2" "$logs/$1.log" | tail -n 1 || true; }
+first_match() { grep -E "$2" "$logs/$1.log" | head -n 1 || true; }
+
+step generate scripts/attnlego generate --preset tiny --out rtl-out/tiny --force
+if [ "$rc" -eq 0 ]; then
+  summary+=("generate      ok    $(last_match generate '^wrote ')")
+else
+  summary+=("generate      FAIL  exit $rc: $(tail -n 1 "$logs/generate.log")")
+fi
+
+step lint scripts/attnlego lint --preset tiny
+if [ "$rc" -eq 0 ]; then
+  summary+=("lint          ok    every module clean: $(last_match lint '^[0-9]+ passed, [0-9]+ failed')")
+else
+  summary+=("lint          FAIL  exit $rc: $(first_match lint '^[0-9]+ passed, [0-9]+ failed|^error')")
+fi
+
+for target in "pim_matrix 5" "pim_macro 3"; do
+  read -r module seeds <<<"$target"
+  step "cosim-$module" scripts/attnlego cosim --preset tiny --module "$module" --seeds "$seeds"
+  counts="$(last_match "cosim-$module" '^[0-9]+ passed, [0-9]+ failed')"
+  if [ "$rc" -eq 0 ]; then
+    summary+=("$(printf '%-13s' "$module") ok    bit-exact and on time: ${counts%%;*}")
+  else
+    first="$(first_match "cosim-$module" 'FAIL|^error' | sed 's/^ *//')"
+    if [ -n "$counts" ]; then
+      summary+=("$(printf '%-13s' "$module") FAIL  NOT bit-exact: ${counts%%;*}; first: ${first}")
+    else
+      summary+=("$(printf '%-13s' "$module") FAIL  did not run (exit $rc): ${first:-see the log}")
+    fi
+  fi
+done
+
+echo
+echo "summary (logs in ${logs#"$root"/}):"
+for line in "${summary[@]}"; do
+  echo "  $line"
+done
+if [ "$status" -ne 0 ]; then
+  echo "run: FAILED"
+else
+  echo "run: all steps passed"
+fi
+exit "$status"
