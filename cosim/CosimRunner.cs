@@ -124,10 +124,6 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
     }
 
     /// <summary>The C++ main that clocks a bench under Verilator.</summary>
-    public static RenderedFile VerilatorMain(AttentionConfig config, string topModule)
-    {
-        const string template = "tb/verilator_main.cpp.sbn";
-        return new RenderedFile("main.cpp", TemplateRenderer.Render(template,
-            new { Banner = GeneratorInfo.Banner(template, config), TopModule = topModule }));
-    }
+    public static RenderedFile VerilatorMain(AttentionConfig config, string topModule) =>
+        RtlGenerator.File("tb/verilator_main.cpp.sbn", "main.cpp", config, b => new { Banner = b, TopModule = topModule });
 }

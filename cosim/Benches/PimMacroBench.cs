@@ -21,16 +21,11 @@ public sealed class PimMacroBench : IModuleBench
 
     public string TopModule => "al_tb_pim_macro";
 
-    public IReadOnlyList<RenderedFile> Sources(AttentionConfig config)
-    {
-        const string template = "tb/al_tb_pim_macro.v.sbn";
-        return
-        [
-            RtlGenerator.Module("al_pim_macro", config, b => PimMacroView.From(config, b)),
-            new RenderedFile("al_tb_pim_macro.v",
-                TemplateRenderer.Render(template, PimMacroView.From(config, GeneratorInfo.Banner(template, config)))),
-        ];
-    }
+    public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
+    [
+        RtlGenerator.Module("al_pim_macro", config, b => PimMacroView.From(config, b)),
+        RtlGenerator.File("tb/al_tb_pim_macro.v.sbn", "al_tb_pim_macro.v", config, b => PimMacroView.From(config, b)),
+    ];
 
     public BenchCase Generate(AttentionConfig config, int seed)
     {

@@ -30,12 +30,8 @@ public sealed class PimMatrixBench : IModuleBench
         ];
     }
 
-    public static RenderedFile Testbench(AttentionConfig config, MatrixShape shape)
-    {
-        const string template = "tb/al_tb_pim_matrix.v.sbn";
-        var view = PimMatrixView.From(shape, GeneratorInfo.Banner(template, config));
-        return new RenderedFile("al_tb_pim_matrix.v", TemplateRenderer.Render(template, view));
-    }
+    public static RenderedFile Testbench(AttentionConfig config, MatrixShape shape) =>
+        RtlGenerator.File("tb/al_tb_pim_matrix.v.sbn", "al_tb_pim_matrix.v", config, b => PimMatrixView.From(shape, b));
 
     public BenchCase Generate(AttentionConfig config, int seed)
     {

@@ -54,9 +54,10 @@ public static class RtlGenerator
     }
 
     /// <summary>Renders <c>templates/rtl/&lt;module&gt;.v.sbn</c> into <c>&lt;module&gt;.v</c>.</summary>
-    public static RenderedFile Module(string module, AttentionConfig config, Func<string, object> view)
-    {
-        var template = $"rtl/{module}.v.sbn";
-        return new RenderedFile(module + ".v", TemplateRenderer.Render(template, view(GeneratorInfo.Banner(template, config))));
-    }
+    public static RenderedFile Module(string module, AttentionConfig config, Func<string, object> view) =>
+        File($"rtl/{module}.v.sbn", module + ".v", config, view);
+
+    /// <summary>Renders any template into <paramref name="name"/>; <paramref name="view"/> gets the file's banner.</summary>
+    public static RenderedFile File(string template, string name, AttentionConfig config, Func<string, object> view) =>
+        new(name, TemplateRenderer.Render(template, view(GeneratorInfo.Banner(template, config))));
 }
