@@ -67,5 +67,15 @@ public static class CliApp
             await io.Err.WriteLineAsync("internal error (a template is broken): " + ex.Message);
             return ExitCodes.Internal;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await io.Err.WriteLineAsync($"error: {ex.Message} Fix: check that the --out, --work-dir and --cache-dir folders are folders you can write.");
+            return ExitCodes.OutputError;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await io.Err.WriteLineAsync($"internal error: {ex.GetType().Name}: {ex.Message}\nPlease report it with the command line that caused it.");
+            return ExitCodes.Internal;
+        }
     }
 }

@@ -99,7 +99,8 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
         try
         {
             await Cli.Wrap(build.Executable)
-                .WithArguments([$"+stim={stimulusPath}", $"+trace={tracePath}", $"+max_cycles={benchCase.CycleBudget}"])
+                .WithArguments([$"+stim={stimulusPath}", $"+trace={tracePath}", $"+max_cycles={benchCase.CycleBudget}",
+                    .. VerilatorDriver.RunFlags(seed)])
                 .WithWorkingDirectory(dir)
                 .WithStandardOutputPipe(PipeTarget.ToFile(log))
                 .WithStandardErrorPipe(PipeTarget.ToFile(log + ".stderr"))

@@ -26,6 +26,14 @@ public static class CosimCommand
                 r.AddError("--seeds must be at least 1.");
             }
         });
+        seed.Validators.Add(r =>
+        {
+            // Seeds also seed the simulator's random initial state, which takes 1 .. 2^31-1.
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--seed must be at least 1.");
+            }
+        });
         timeout.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 1)
@@ -35,6 +43,23 @@ public static class CosimCommand
         });
 
         var command = new Command("cosim", "Co-simulate a module under Verilator against the bit-exact golden model and CycleModel.");
+        command.Validators.Add(r =>
+        {
+            long last;
+            try
+            {
+                last = (long)r.GetValue(seed) + r.GetValue(seeds) - 1;
+            }
+            catch (InvalidOperationException)
+            {
+                return; // an unparseable value is already reported by its own option
+            }
+
+            if (last > int.MaxValue)
+            {
+                r.AddError($"--seed + --seeds - 1 must not exceed {int.MaxValue}.");
+            }
+        });
         configOptions.AddTo(command);
         foreach (var option in new Option[] { module, seed, seeds, cacheDir, workDir, keep, timeout })
         {

@@ -6,9 +6,10 @@ using AttentionLego.Gen.Rendering;
 namespace AttentionLego.Cosim.Benches;
 
 /// <summary>
-/// Co-simulates one <c>al_pim_macro</c>: one operation per cycle (writes of every cell, reads, and compute steps
-/// over every row and column group with random, extreme, signed and unsigned slices); every read and ADC result
-/// is due exactly <see cref="CycleModel.MacroLatency"/> cycle later.
+/// Co-simulates one <c>al_pim_macro</c>: operations (writes of every cell, reads, and compute steps over every row
+/// and column group with random, extreme, signed and unsigned slices), each driven for one cycle and sometimes
+/// followed by idle cycles. The bench logs every change of an output, so each read and ADC result must appear
+/// exactly <see cref="CycleModel.MacroLatency"/> cycle after its operation and hold until the next one.
 /// </summary>
 public sealed class PimMacroBench : IModuleBench
 {
@@ -37,28 +38,51 @@ public sealed class PimMacroBench : IModuleBench
         var expected = new List<Expectation>();
         var sliceMask = (1UL << pim.SliceBits) - 1;
 
+        // The cycle the next operation is driven, and the outputs as they stand (both reset to 0).
+        long cycle = 0;
+        long lastRead = 0;
+        var lastAdc = new long[pim.AdcCount];
+
+        void Drive(int kind, int row, int col, System.Numerics.BigInteger data)
+        {
+            var idle = random.Next(4) == 0 ? 1 + random.Next(3) : 0;
+            stimulus.Op(kind, row, col, data, idle);
+            cycle += 1 + idle;
+        }
+
         void WriteCell(int row, int col, long weight)
         {
             model.MemWrite(row, col, weight);
-            stimulus.Op(Write, row, col, FixedPoint.ToBits(weight, weightWidth));
+            Drive(Write, row, col, FixedPoint.ToBits(weight, weightWidth));
         }
 
         void ReadCell(int row, int col)
         {
-            expected.Add(new Expectation(stimulus.Count + CycleModel.MacroLatency, "mem_rdata_o", [model.MemRead(row, col)],
-                weightWidth, $"read of cell ({row}, {col})", _ => $"cell ({row}, {col})"));
-            stimulus.Op(Read, row, col, 0);
+            var value = model.MemRead(row, col);
+            if (value != lastRead)
+            {
+                expected.Add(new Expectation(cycle + CycleModel.MacroLatency, "mem_rdata_o", [value],
+                    weightWidth, $"read of cell ({row}, {col})", _ => $"cell ({row}, {col})"));
+                lastRead = value;
+            }
+
+            Drive(Read, row, col, 0);
         }
 
         void Compute(int rowBase, int colBase, bool signedSlices, ulong[] slices)
         {
             var adc = model.Compute(rowBase, colBase, signedSlices, slices);
             var kind = signedSlices ? "signed" : "unsigned";
-            expected.Add(new Expectation(stimulus.Count + CycleModel.MacroLatency, "cim_adc_o", adc, pim.AdcBits,
-                $"compute at rows {rowBase}..{rowBase + pim.InputLanes - 1} with {kind} slices",
-                j => $"row group {rowBase / pim.InputLanes}, column group {colBase / pim.AdcCount}, ADC {j} (column {colBase + j})"));
+            if (!adc.SequenceEqual(lastAdc))
+            {
+                expected.Add(new Expectation(cycle + CycleModel.MacroLatency, "cim_adc_o", adc, pim.AdcBits,
+                    $"compute at rows {rowBase}..{rowBase + pim.InputLanes - 1} with {kind} slices",
+                    j => $"row group {rowBase / pim.InputLanes}, column group {colBase / pim.AdcCount}, ADC {j} (column {colBase + j})"));
+                lastAdc = adc;
+            }
+
             var packed = FixedPoint.Pack(slices.Select(s => (long)s).ToArray(), pim.SliceBits);
-            stimulus.Op(signedSlices ? ComputeSigned : ComputeUnsigned, rowBase, colBase, packed);
+            Drive(signedSlices ? ComputeSigned : ComputeUnsigned, rowBase, colBase, packed);
         }
 
         ulong[] RandomSlices() => Enumerable.Range(0, pim.InputLanes).Select(_ => (ulong)random.Next(1 << pim.SliceBits)).ToArray();
@@ -109,6 +133,6 @@ public sealed class PimMacroBench : IModuleBench
         ReadCell(row0, col0);
         SweepGroups();
 
-        return new BenchCase(stimulus.ToString(), expected, stimulus.Count + 100);
+        return new BenchCase(stimulus.ToString(), expected, cycle + 100);
     }
 }

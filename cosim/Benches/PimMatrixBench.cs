@@ -63,11 +63,16 @@ public sealed class PimMatrixBench : IModuleBench
             idleFrom = Accept() + CycleModel.MatrixWriteInterval;
         }
 
+        // Responses are sometimes held off (ready low) for a few cycles after they become valid: the DUT must hold
+        // them, and is idle again only the cycle after the handshake.
+        int Stall() => random.Next(3) == 0 ? 1 + random.Next(5) : 0;
+
         void ReadWeight(int row, int col)
         {
-            stimulus.Op(Read, row, col, 0);
+            var stall = Stall();
+            stimulus.Op(Read, row, col, 0, stall);
             var accepted = Accept();
-            var response = accepted + CycleModel.MatrixReadLatency;
+            var response = accepted + CycleModel.MatrixReadLatency + stall;
             idleFrom = response + 1;
             expected.Add(new Expectation(response, "r_data_o", [model.MemRead(row, col)], weightWidth,
                 $"read of weight ({row}, {col})",
@@ -77,9 +82,10 @@ public sealed class PimMatrixBench : IModuleBench
         var vectors = 0;
         void Multiply(long[] x)
         {
-            stimulus.WideOp(Compute, 0, 0, FixedPoint.Pack(x, dataWidth));
+            var stall = Stall();
+            stimulus.WideOp(Compute, 0, 0, FixedPoint.Pack(x, dataWidth), stall);
             var accepted = Accept();
-            var response = accepted + latency;
+            var response = accepted + latency + stall;
             idleFrom = response + 1;
             expected.Add(new Expectation(response, "y_data_o", model.Multiply(x), shape.AccWidth, $"x vector #{vectors++}",
                 i => PimMatrixModel.DescribeOutput(shape, i)));
@@ -121,6 +127,6 @@ public sealed class PimMatrixBench : IModuleBench
         Multiply(random.SignedVector(shape.InDim, dataWidth));
         ReadWeight(rowBase, colBase);
 
-        return new BenchCase(stimulus.ToString(), expected, offered + latency * 2 + 100);
+        return new BenchCase(stimulus.ToString(), expected, offered + latency * 2 + 200);
     }
 }

@@ -6,7 +6,8 @@ using AttentionLego.Gen.Golden;
 namespace AttentionLego.Cosim.Benches;
 
 /// <summary>
-/// Writes "&lt;kind&gt; &lt;row&gt; &lt;col&gt; &lt;hex words&gt;" operation lines, the format every bench reads. Data goes
+/// Writes "&lt;kind&gt; &lt;row&gt; &lt;col&gt; &lt;delay&gt; &lt;hex words&gt;" operation lines, the format every bench reads
+/// (the delay is a bench's pacing knob: idle cycles after the operation, or cycles a response is held off). Data goes
 /// out as hex words of up to <paramref name="chunkBits"/> bits, least significant first (a bench's $fscanf
 /// reads one word per call; simulators limit its width); <see cref="Op"/> writes one word, <see cref="WideOp"/>
 /// writes <paramref name="chunks"/>.
@@ -18,11 +19,11 @@ public sealed class StimulusWriter(int chunkBits, int chunks = 1)
 
     public int Count { get; private set; }
 
-    public void Op(int kind, int row, int col, BigInteger data) => Write(kind, row, col, data, 1);
+    public void Op(int kind, int row, int col, BigInteger data, int delay = 0) => Write(kind, row, col, delay, data, 1);
 
-    public void WideOp(int kind, int row, int col, BigInteger data) => Write(kind, row, col, data, chunks);
+    public void WideOp(int kind, int row, int col, BigInteger data, int delay = 0) => Write(kind, row, col, delay, data, chunks);
 
-    private void Write(int kind, int row, int col, BigInteger data, int words)
+    private void Write(int kind, int row, int col, int delay, BigInteger data, int words)
     {
         if (data.Sign < 0 || data >> (chunkBits * words) != 0)
         {
@@ -31,7 +32,8 @@ public sealed class StimulusWriter(int chunkBits, int chunks = 1)
 
         _text.Append(kind.ToString(CultureInfo.InvariantCulture)).Append(' ')
             .Append(row.ToString(CultureInfo.InvariantCulture)).Append(' ')
-            .Append(col.ToString(CultureInfo.InvariantCulture));
+            .Append(col.ToString(CultureInfo.InvariantCulture)).Append(' ')
+            .Append(delay.ToString(CultureInfo.InvariantCulture));
         for (var i = 0; i < words; i++)
         {
             var word = (data >> (i * chunkBits)) & _chunkMask;

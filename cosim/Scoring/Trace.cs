@@ -24,12 +24,19 @@ public sealed record Trace(IReadOnlyList<Transaction> Transactions, TraceEnd End
     public static Trace Parse(string text)
     {
         var transactions = new List<Transaction>();
-        foreach (var raw in text.Split('\n'))
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
         {
-            var line = raw.Trim();
+            var line = lines[i].Trim();
             if (line.Length == 0)
             {
                 continue;
+            }
+
+            // A simulator that dies mid-write leaves a partial last line (no newline): that is a truncated trace.
+            if (i == lines.Length - 1 && !text.EndsWith('\n'))
+            {
+                break;
             }
 
             var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -74,8 +74,14 @@ public sealed partial class VerilatorDriver
     public IReadOnlyList<string> BuildFlags(string topModule, string objDir) =>
     [
         "--cc", "--exe", "--build", "-Wall", "--top-module", topModule, "-Mdir", objDir, "-j", Jobs.ToString(),
-        "-O3", "--x-assign", "fast", "--x-initial", "fast", "-CFLAGS", "-O1",
+        "-O3", "--x-assign", "unique", "--x-initial", "unique", "-CFLAGS", "-O1",
     ];
+
+    /// <summary>
+    /// Run-time arguments: every variable the design does not reset starts random (seeded), so a read of a
+    /// never-written register or weight shows up as a mismatch instead of a lucky zero.
+    /// </summary>
+    public static IReadOnlyList<string> RunFlags(int seed) => ["+verilator+rand+reset+2", $"+verilator+seed+{seed}"];
 
     /// <summary>Arguments of a lint run: every warning enabled, nothing built.</summary>
     public static IReadOnlyList<string> LintFlags(string topModule) => ["--lint-only", "-Wall", "--top-module", topModule];
@@ -98,7 +104,10 @@ public sealed partial class VerilatorDriver
     public async Task<BuildResult> BuildAsync(BuildCache cache, string topModule, IReadOnlyList<RenderedFile> sources,
         CancellationToken ct = default)
     {
-        var key = cache.Key(VersionLine, string.Join(' ', BuildFlags(topModule, "obj_dir")), topModule, sources);
+        // -j only changes how fast the build runs, not what it builds: keep it out of the key.
+        var flags = BuildFlags(topModule, "obj_dir");
+        var keyFlags = flags.Where((f, i) => f != "-j" && (i == 0 || flags[i - 1] != "-j"));
+        var key = cache.Key(VersionLine, string.Join(' ', keyFlags), topModule, sources);
         var executable = cache.ExecutablePath(key, topModule);
         if (cache.IsBuilt(key, topModule))
         {

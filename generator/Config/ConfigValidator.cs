@@ -8,6 +8,7 @@ public static class ConfigValidator
 {
     public const int MaxMacroDim = 1024;
     public const int MaxWidth = 16;
+    public const int MaxBusBits = 4096;
 
     public static IReadOnlyList<ConfigError> Validate(AttentionConfig c)
     {
@@ -32,23 +33,35 @@ public static class ConfigValidator
         Range(errors, "Model.MaxSeqLen", m.MaxSeqLen, 1, 1 << 16);
 
         var geometryOk = true;
-        foreach (var (path, value, limit) in new[]
+        foreach (var (path, value, least, limit) in new[]
                  {
-                     ("Pim.Rows", p.Rows, MaxMacroDim), ("Pim.Cols", p.Cols, MaxMacroDim),
-                     ("Pim.InputLanes", p.InputLanes, p.Rows), ("Pim.AdcCount", p.AdcCount, p.Cols),
+                     ("Pim.Rows", p.Rows, 2, MaxMacroDim), ("Pim.Cols", p.Cols, 2, MaxMacroDim),
+                     ("Pim.InputLanes", p.InputLanes, 1, Math.Min(p.Rows, MaxMacroDim)),
+                     ("Pim.AdcCount", p.AdcCount, 1, Math.Min(p.Cols, MaxMacroDim)),
                  })
         {
-            var ok = PimMath.IsPowerOfTwo(value) && value <= Math.Max(1, limit);
+            var ok = PimMath.IsPowerOfTwo(value) && value >= least && value <= Math.Max(least, limit);
             geometryOk &= ok;
-            var bound = path switch
+            if (!ok)
             {
-                "Pim.InputLanes" => $"at most Pim.Rows ({p.Rows})",
-                "Pim.AdcCount" => $"at most Pim.Cols ({p.Cols})",
-                _ => $"at most {MaxMacroDim}",
-            };
-            Rule(ok, path, $"is {value}; it must be a power of two, {bound}.",
-                $"set {path} to a power of two such as {ClosestPowerOfTwo(value, limit)}.");
+                var bound = path switch
+                {
+                    "Pim.InputLanes" => $"at most Pim.Rows ({p.Rows})",
+                    "Pim.AdcCount" => $"at most Pim.Cols ({p.Cols})",
+                    _ => $"from 2 to {MaxMacroDim}",
+                };
+                errors.Add(new ConfigError(path, $"is {value}; it must be a power of two, {bound}.",
+                    $"set {path} to a power of two such as {PowerOfTwoNear(value, least, Math.Max(least, limit))}."));
+            }
         }
+
+        // Every bus of the macro fits one simulator argument ($fscanf/$fwrite take at most 8192 bits).
+        Rule(!geometryOk || (long)p.InputLanes * Math.Max(p.SliceBits, 1) <= MaxBusBits, "Pim.InputLanes",
+            $"times Pim.SliceBits is {(long)p.InputLanes * p.SliceBits} bits of macro input; at most {MaxBusBits} are supported.",
+            "use fewer input lanes or narrower slices.");
+        Rule(!geometryOk || (long)p.AdcCount * Math.Max(p.AdcBits, 1) <= MaxBusBits, "Pim.AdcCount",
+            $"times Pim.AdcBits is {(long)p.AdcCount * p.AdcBits} bits of ADC output; at most {MaxBusBits} are supported.",
+            "use fewer ADCs or narrower ones.");
 
         if (geometryOk)
         {
@@ -62,12 +75,16 @@ public static class ConfigValidator
         var sliceOk = p.SliceBits >= 1 && p.SliceBits <= f.DataWidth;
         Rule(sliceOk, "Pim.SliceBits", $"is {p.SliceBits}; it must be between 1 and Format.DataWidth ({f.DataWidth}).",
             "use a slice width that divides Format.DataWidth, e.g. 1, 2 or 4 for 8-bit data.");
-        Rule(!sliceOk || f.DataWidth % p.SliceBits == 0, "Pim.SliceBits",
-            $"is {p.SliceBits}, which does not divide Format.DataWidth ({f.DataWidth}); inputs must split into whole slices.",
-            $"use a divisor of {f.DataWidth}: {string.Join(", ", Divisors(f.DataWidth))}.");
+        if (sliceOk && f.DataWidth % p.SliceBits != 0)
+        {
+            var divisors = f.DataWidth <= MaxWidth ? $": {string.Join(", ", Divisors(f.DataWidth))}" : "";
+            errors.Add(new ConfigError("Pim.SliceBits",
+                $"is {p.SliceBits}, which does not divide Format.DataWidth ({f.DataWidth}); inputs must split into whole slices.",
+                $"use a divisor of {f.DataWidth}{divisors}."));
+        }
 
         Range(errors, "Pim.AdcBits", p.AdcBits, 2, 32);
-        if (geometryOk && sliceOk && f.WeightWidth is >= 2 and <= MaxWidth)
+        if (geometryOk && sliceOk && f.DataWidth is >= 2 and <= MaxWidth && f.WeightWidth is >= 2 and <= MaxWidth)
         {
             var sumBits = PimMath.ColumnSumBits(p.InputLanes, p.SliceBits, f.WeightWidth);
             Rule(p.AdcShift >= 0 && p.AdcShift < sumBits, "Pim.AdcShift",
@@ -133,10 +150,11 @@ public static class ConfigValidator
         }
     }
 
-    private static int ClosestPowerOfTwo(int value, int limit)
+    /// <summary>The power of two in [least, limit] nearest below <paramref name="value"/> (or least).</summary>
+    private static long PowerOfTwoNear(long value, long least, long limit)
     {
-        var p = 1;
-        while (p * 2 <= Math.Min(Math.Max(value, 1), Math.Max(limit, 1)))
+        var p = least;
+        while (p * 2 <= Math.Min(Math.Max(value, least), limit))
         {
             p *= 2;
         }

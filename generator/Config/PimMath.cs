@@ -105,7 +105,8 @@ public static class PimMath
             var hi = ((Int128)1 << (bits - 1)) - 1;
             if (min >= lo && max <= hi)
             {
-                return bits;
+                // Never narrower than one ADC output, which the reduction sign-extends into AccWidth bits.
+                return Math.Max(bits, pim.AdcBits);
             }
         }
 

@@ -121,6 +121,8 @@ public sealed class CliTests
         Assert.That((await Attnlego("cosim", "--module", "nonsense")).ExitCode, Is.EqualTo(ExitCodes.Usage));
         Assert.That((await Attnlego("cosim", "--module", "pim_macro", "--seeds", "0")).ExitCode, Is.EqualTo(ExitCodes.Usage));
         Assert.That((await Attnlego("cosim", "--module", "pim_macro", "--seed", "x")).ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That((await Attnlego("cosim", "--module", "pim_macro", "--seed", "0")).ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That((await Attnlego("cosim", "--module", "pim_macro", "--seed", "2147483647", "--seeds", "2")).ExitCode, Is.EqualTo(ExitCodes.Usage));
         Assert.That((await Attnlego("cosim")).Err, Does.Contain("--module"));
     }
 
@@ -180,6 +182,18 @@ public sealed class CliTests
         Assert.That(validate.ExitCode, Is.EqualTo(ExitCodes.Ok));
         Assert.That(validate.Out, Does.StartWith("valid:"));
         Assert.That(ConfigLoader.Load(new ConfigSource(null, file, [])).Model.Heads, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_work_folder_that_is_a_file_is_an_output_error_not_a_crash()
+    {
+        await TestEnvironment.RequireVerilatorAsync();
+        using var temp = new TempFolder();
+        var file = temp.Combine("plain-file");
+        await File.WriteAllTextAsync(file, "x");
+        var run = await Attnlego("cosim", "--preset", "tiny", "--module", "pim_macro", "--work-dir", file);
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.OutputError));
+        Assert.That(run.Err, Does.StartWith("error:").And.Contain("--work-dir"));
     }
 
     [Test]

@@ -16,9 +16,13 @@ public sealed class ConfigValidatorTests
     [TestCase("Pim.Rows=100", "Pim.Rows", "must be a power of two", TestName = "Rejects_macro_rows_that_are_not_a_power_of_two")]
     [TestCase("Pim.Rows=0", "Pim.Rows", "must be a power of two", TestName = "Rejects_zero_macro_rows")]
     [TestCase("Pim.Rows=-16", "Pim.Rows", "must be a power of two", TestName = "Rejects_negative_macro_rows")]
-    [TestCase("Pim.Rows=2048", "Pim.Rows", "at most 1024", TestName = "Rejects_macro_rows_above_the_maximum_macro_size")]
+    [TestCase("Pim.Rows=2048", "Pim.Rows", "from 2 to 1024", TestName = "Rejects_macro_rows_above_the_maximum_macro_size")]
+    [TestCase("Pim.Rows=1;Pim.InputLanes=1", "Pim.Rows", "from 2 to 1024", TestName = "Rejects_a_macro_of_one_row")]
+    [TestCase("Pim.Cols=1;Pim.AdcCount=1", "Pim.Cols", "from 2 to 1024", TestName = "Rejects_a_macro_of_one_column")]
+    [TestCase("Pim.Rows=1024;Pim.InputLanes=1024;Model.DModel=1024;Model.DHead=1024;Model.MaxSeqLen=1024;Pim.SliceBits=8;Pim.AdcBits=24", "Pim.InputLanes", "at most 4096 are supported", TestName = "Rejects_a_macro_input_bus_wider_than_simulators_take")]
+    [TestCase("Pim.Cols=1024;Pim.AdcCount=1024;Model.DHead=1024;Model.MaxSeqLen=1024", "Pim.AdcCount", "at most 4096 are supported", TestName = "Rejects_an_adc_output_bus_wider_than_simulators_take")]
     [TestCase("Pim.Cols=24", "Pim.Cols", "must be a power of two", TestName = "Rejects_macro_columns_that_are_not_a_power_of_two")]
-    [TestCase("Pim.Cols=2048", "Pim.Cols", "at most 1024", TestName = "Rejects_macro_columns_above_the_maximum_macro_size")]
+    [TestCase("Pim.Cols=2048", "Pim.Cols", "from 2 to 1024", TestName = "Rejects_macro_columns_above_the_maximum_macro_size")]
     [TestCase("Pim.InputLanes=3", "Pim.InputLanes", "must be a power of two", TestName = "Rejects_input_lanes_that_are_not_a_power_of_two")]
     [TestCase("Pim.InputLanes=32", "Pim.InputLanes", "at most Pim.Rows (16)", TestName = "Rejects_more_input_lanes_than_macro_rows")]
     [TestCase("Pim.AdcCount=6", "Pim.AdcCount", "must be a power of two", TestName = "Rejects_an_adc_count_that_is_not_a_power_of_two")]
@@ -59,6 +63,8 @@ public sealed class ConfigValidatorTests
     [TestCase("Model.DHead=8192", "Model.DHead", "between 1 and 4096", TestName = "Rejects_a_head_dimension_above_4096")]
     [TestCase("Model.MaxSeqLen=0", "Model.MaxSeqLen", "between 1 and 65536", TestName = "Rejects_a_zero_max_sequence")]
     [TestCase("Model.MaxSeqLen=131072", "Model.MaxSeqLen", "between 1 and 65536", TestName = "Rejects_a_max_sequence_above_65536")]
+    [TestCase("Pim.Rows=1073741824;Pim.InputLanes=1073741824", "Pim.Rows", "from 2 to 1024", TestName = "Rejects_huge_powers_of_two_without_hanging")]
+    [TestCase("Format.DataWidth=2147483647;Pim.SliceBits=2", "Format.DataWidth", "between 2 and 16", TestName = "Rejects_a_huge_data_width_quickly")]
     public void Rejects_a_violated_rule_with_its_path_and_a_message_naming_the_rule(string overrides, string path, string rule)
     {
         var errors = ConfigErrors.OfTinyWith(overrides.Split(';'));
@@ -68,12 +74,13 @@ public sealed class ConfigValidatorTests
     }
 
     [TestCase("Pim.AdcShift=13", TestName = "Accepts_the_largest_adc_shift_the_column_sum_allows")]
-    [TestCase("Pim.Rows=1;Pim.Cols=1;Pim.InputLanes=1;Pim.AdcCount=1", TestName = "Accepts_one_by_one_macros")]
+    [TestCase("Pim.Rows=2;Pim.Cols=2;Pim.InputLanes=1;Pim.AdcCount=1", TestName = "Accepts_two_by_two_macros_with_one_lane_and_one_adc")]
     [TestCase("Pim.InputLanes=16;Pim.AdcCount=16", TestName = "Accepts_as_many_lanes_and_adcs_as_rows_and_columns")]
     [TestCase("Pim.SliceBits=8", TestName = "Accepts_a_single_slice_as_wide_as_the_data")]
     [TestCase("Pim.SliceBits=1", TestName = "Accepts_one_bit_slices")]
     [TestCase("Model.MaxSeqLen=16", TestName = "Accepts_a_max_sequence_of_one_macro")]
     [TestCase("Format.DataWidth=16;Format.WeightWidth=16;Pim.SliceBits=16;Pim.AdcBits=32", TestName = "Accepts_the_maximum_data_and_weight_widths")]
+    [TestCase("Pim.AdcBits=32", TestName = "Accepts_an_adc_wider_than_the_accumulator_needs")]
     public void Accepts_an_awkward_but_legal_configuration(string overrides)
     {
         var config = ConfigLoader.Load(ConfigSource.FromPreset("tiny", overrides.Split(';')));

@@ -23,6 +23,8 @@ public sealed class CosimTests
         ("1-bit-slices", "tiny", ["Pim.SliceBits=1", "Pim.AdcBits=11"]),
         ("one-slice-one-row-group", "tiny", ["Pim.SliceBits=8", "Pim.InputLanes=16", "Pim.AdcBits=21"]),
         ("lossy-paper-adc", "tiny", ["Pim.AdcBits=6", "Pim.AdcShift=6"]),
+        ("adc-wider-than-accumulator", "tiny", ["Pim.AdcBits=26"]),
+        ("two-by-two-macros", "tiny", ["Pim.Rows=2", "Pim.Cols=2", "Pim.InputLanes=1", "Pim.AdcCount=1", "Pim.AdcBits=13"]),
         ("narrow-data", "tiny", ["Format.DataWidth=4", "Format.WeightWidth=4", "Pim.SliceBits=2", "Pim.AdcBits=8"]),
     ];
 

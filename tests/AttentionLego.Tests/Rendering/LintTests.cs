@@ -21,6 +21,7 @@ public sealed class LintTests
         yield return new TestCaseData(Presets.WithIdealAdc(tiny with { Pim = tiny.Pim with { SliceBits = 1 } })).SetArgDisplayNames("1-bit-slices");
         yield return new TestCaseData(Presets.WithIdealAdc(tiny with { Pim = tiny.Pim with { SliceBits = 8, InputLanes = 16, AdcCount = 16 } })).SetArgDisplayNames("one-slice-one-group");
         yield return new TestCaseData(tiny with { Pim = tiny.Pim with { AdcBits = 20 } }).SetArgDisplayNames("adc-wider-than-sum");
+        yield return new TestCaseData(tiny with { Pim = tiny.Pim with { AdcBits = 32 } }).SetArgDisplayNames("adc-wider-than-accumulator");
         yield return new TestCaseData(tiny with { Pim = tiny.Pim with { AdcBits = 6, AdcShift = 6 } }).SetArgDisplayNames("lossy-adc");
     }
 

@@ -39,11 +39,52 @@ module al_pim_macro #(
   output wire [AdcCount*AdcBits-1:0]     cim_adc_o
 );
   localparam ProdWidth = SliceBits + 1 + WeightWidth;
+  // The ADC range clipped to the sum's width: when AdcBits >= SumWidth every sum fits and never saturates.
+  localparam AdcLimitBits = (AdcBits < SumWidth) ? AdcBits : SumWidth;
+  localparam WideBits     = (AdcBits > SumWidth) ? AdcBits : SumWidth;
+  localparam signed [SumWidth-1:0] AdcMax = { { (SumWidth-AdcLimitBits+1){1'b0} }, { (AdcLimitBits-1){1'b1} } };
+  localparam signed [SumWidth-1:0] AdcMin = ~AdcMax;
 
   // Weight cells, row-major: cell (r, c) at index {r, c}. Memories are not reset: weights are loaded.
   reg [WeightWidth-1:0] mem_q [0:Rows*Cols-1];
   reg [WeightWidth-1:0] rdata_q;
-  reg [AdcCount*AdcBits-1:0] adc_d, adc_q;
+  reg [AdcCount*AdcBits-1:0] adc_q;
+
+  // Analog column sum of column `col` over the lanes: exact, SumWidth never wraps. A signed slice keeps its
+  // top bit as the sign; an unsigned slice is zero-extended.
+  function signed [SumWidth-1:0] column_sum(input [RowAddrWidth-1:0] row, input [ColAddrWidth-1:0] col,
+                                            input is_signed, input [InputLanes*SliceBits-1:0] slices);
+    integer l;
+    reg signed [SliceBits:0]     lane_val;
+    reg signed [WeightWidth-1:0] weight;
+    reg signed [ProdWidth-1:0]   prod;
+    begin
+      column_sum = { SumWidth{1'b0} };
+      for (l = 0; l < InputLanes; l = l + 1) begin
+        lane_val   = {is_signed & slices[l*SliceBits+SliceBits-1], slices[l*SliceBits +: SliceBits]};
+        weight     = mem_q[{row + l[RowAddrWidth-1:0], col}];
+        prod       = lane_val * weight;
+        column_sum = column_sum + { { (SumWidth-ProdWidth+1){prod[ProdWidth-1]} }, prod[ProdWidth-2:0] };
+      end
+    end
+  endfunction
+
+  // ADC: shift right by AdcShift (floor), saturate to AdcBits signed bits.
+  function [AdcBits-1:0] convert(input signed [SumWidth-1:0] sum);
+    reg signed [SumWidth-1:0] shifted;
+    reg signed [SumWidth-1:0] clamped;
+    reg [WideBits-1:0]        wide;
+    reg                       unused_sign_bits;
+    begin
+      shifted = sum >>> AdcShift;
+      clamped = (shifted > AdcMax) ? AdcMax : ((shifted < AdcMin) ? AdcMin : shifted);
+      wide    = { { (WideBits-SumWidth+1){clamped[SumWidth-1]} }, clamped[SumWidth-2:0] };
+      convert = wide[AdcBits-1:0];
+      // After clamping, the bits above AdcBits only repeat the sign: dropping them is the point
+      // (Verilator's unused_* convention, not a waiver).
+      unused_sign_bits = ^wide;
+    end
+  endfunction
 
   always @(posedge clk_i) begin
     if (mem_en_i && mem_we_i) begin
@@ -51,59 +92,24 @@ module al_pim_macro #(
     end
   end
 
-  genvar j;
-  generate
-    for (j = 0; j < AdcCount; j = j + 1) begin : g_adc
-      localparam [ColAddrWidth-1:0] ColOffset = j;
-      reg signed [SumWidth-1:0]  col_sum;
-      reg signed [SumWidth-1:0]  shifted;
-      reg signed [SliceBits:0]   lane_val;
-      reg signed [WeightWidth-1:0] weight;
-      reg signed [ProdWidth-1:0] prod;
-      integer l;
-
-      // Analog column sum over the active lanes: exact, SumWidth never wraps.
-      always @* begin
-        col_sum = { SumWidth{1'b0} };
-        for (l = 0; l < InputLanes; l = l + 1) begin
-          // A signed slice keeps its top bit as the sign; an unsigned slice is zero-extended.
-          lane_val = {cim_signed_i & cim_slices_i[l*SliceBits+SliceBits-1], cim_slices_i[l*SliceBits +: SliceBits]};
-          weight   = mem_q[{cim_row_i + l[RowAddrWidth-1:0], cim_col_i + ColOffset}];
-          prod     = lane_val * weight;
-          col_sum  = col_sum + { { (SumWidth-ProdWidth+1){prod[ProdWidth-1]} }, prod[ProdWidth-2:0] };
-        end
-        shifted = col_sum >>> AdcShift;
-      end
-
-      // ADC: keep AdcBits signed bits of the shifted sum, saturating when the dropped top bits are not a sign run.
-      if (AdcBits > SumWidth) begin : g_wide
-        always @* begin
-          adc_d[j*AdcBits +: AdcBits] = { { (AdcBits-SumWidth){shifted[SumWidth-1]} }, shifted };
-        end
-      end else begin : g_sat
-        wire top_ones  = &shifted[SumWidth-1:AdcBits-1];
-        wire top_zeros = ~|shifted[SumWidth-1:AdcBits-1];
-        always @* begin
-          if (top_ones || top_zeros) begin
-            adc_d[j*AdcBits +: AdcBits] = shifted[AdcBits-1:0];
-          end else begin
-            adc_d[j*AdcBits +: AdcBits] = {shifted[SumWidth-1], { (AdcBits-1){~shifted[SumWidth-1]} }};
-          end
-        end
-      end
-    end
-  endgenerate
-
+  // The conversion is evaluated at the clock edge of a compute step only, not as always-@* logic: the
+  // behavioral MAC over every lane is the costliest part of a simulation, and weight loading (one write per
+  // cycle) would otherwise re-evaluate it on every write.
+  integer j;
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       rdata_q <= { WeightWidth{1'b0} };
-      adc_q   <= { (AdcCount*AdcBits){1'b0} };
+      for (j = 0; j < AdcCount; j = j + 1) begin
+        adc_q[j*AdcBits +: AdcBits] <= { AdcBits{1'b0} };
+      end
     end else begin
       if (mem_en_i && !mem_we_i) begin
         rdata_q <= mem_q[{mem_row_i, mem_col_i}];
       end
       if (cim_en_i) begin
-        adc_q <= adc_d;
+        for (j = 0; j < AdcCount; j = j + 1) begin
+          adc_q[j*AdcBits +: AdcBits] <= convert(column_sum(cim_row_i, cim_col_i + j[ColAddrWidth-1:0], cim_signed_i, cim_slices_i));
+        end
       end
     end
   end
