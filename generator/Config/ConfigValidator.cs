@@ -29,7 +29,8 @@ public static class ConfigValidator
         Range(errors, "Format.WeightWidth", f.WeightWidth, 2, MaxWidth);
         Range(errors, "Model.Heads", m.Heads, 1, 64);
         Range(errors, "Model.DModel", m.DModel, 1, 1 << 16);
-        Range(errors, "Model.DHead", m.DHead, 1, 1 << 12);
+        // At most 1024: generate loops over d_head elements stay within what Verilator elaborates.
+        Range(errors, "Model.DHead", m.DHead, 1, 1 << 10);
         Range(errors, "Model.MaxSeqLen", m.MaxSeqLen, 1, 1 << 16);
 
         var geometryOk = true;

@@ -19,7 +19,14 @@ public static class FixedPoint
     public static long ArithmeticShiftRight(long value, int shift) => value >> shift;
 
     /// <summary>Round half up (add 2^(shift-1), then floor), as the requantizers do.</summary>
-    public static long RoundShiftRight(long value, int shift) => shift == 0 ? value : (value + (1L << (shift - 1))) >> shift;
+    public static long RoundShiftRight(long value, int shift) =>
+        shift == 0 ? value : (long)(((Int128)value + ((Int128)1 << (shift - 1))) >> shift);
+
+    /// <summary>
+    /// Requantization (<c>al_requant</c>): round half up by <paramref name="shift"/> bits, then saturate to
+    /// <paramref name="bits"/> signed bits.
+    /// </summary>
+    public static long Requantize(long value, int shift, int bits) => SaturateSigned(RoundShiftRight(value, shift), bits);
 
     /// <summary>The low <paramref name="bits"/> bits of <paramref name="value"/>, as an unsigned pattern.</summary>
     public static ulong ToBits(long value, int bits) => bits >= 64 ? (ulong)value : (ulong)value & ((1UL << bits) - 1);

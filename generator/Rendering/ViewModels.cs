@@ -27,3 +27,14 @@ public sealed record PimMatrixView(string Banner, int InDim, int OutDim, int Dat
             c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits, c.Pim.AdcBits, c.Pim.AdcShift, s.AccWidth);
     }
 }
+
+/// <summary>View-model of <c>al_requant</c>: Count values of InWidth bits to OutWidth bits, right shift Shift.</summary>
+public sealed record RequantView(string Banner, int Count, int InWidth, int OutWidth, int Shift)
+{
+    /// <summary>Width of one hex word in a bench's stimulus and trace files (see <see cref="PimMatrixView.ChunkBits"/>).</summary>
+    public int ChunkBits => Math.Min(4096, Count * InWidth);
+
+    /// <summary>The requantizer after the Q projection: d_head accumulators to activations, by Quant.QShift.</summary>
+    public static RequantView ForQuery(AttentionConfig c, string banner) =>
+        new(banner, c.Model.DHead, c.ProjectionShape.AccWidth, c.Format.DataWidth, c.Quant.QShift);
+}

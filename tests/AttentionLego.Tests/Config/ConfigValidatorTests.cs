@@ -60,7 +60,7 @@ public sealed class ConfigValidatorTests
     [TestCase("Model.Heads=65", "Model.Heads", "between 1 and 64", TestName = "Rejects_more_than_64_heads")]
     [TestCase("Model.DModel=0", "Model.DModel", "between 1 and 65536", TestName = "Rejects_a_zero_d_model")]
     [TestCase("Model.DModel=131072", "Model.DModel", "between 1 and 65536", TestName = "Rejects_a_d_model_above_65536")]
-    [TestCase("Model.DHead=8192", "Model.DHead", "between 1 and 4096", TestName = "Rejects_a_head_dimension_above_4096")]
+    [TestCase("Model.DHead=2048", "Model.DHead", "between 1 and 1024", TestName = "Rejects_a_head_dimension_above_1024")]
     [TestCase("Model.MaxSeqLen=0", "Model.MaxSeqLen", "between 1 and 65536", TestName = "Rejects_a_zero_max_sequence")]
     [TestCase("Model.MaxSeqLen=131072", "Model.MaxSeqLen", "between 1 and 65536", TestName = "Rejects_a_max_sequence_above_65536")]
     [TestCase("Pim.Rows=1073741824;Pim.InputLanes=1073741824", "Pim.Rows", "from 2 to 1024", TestName = "Rejects_huge_powers_of_two_without_hanging")]

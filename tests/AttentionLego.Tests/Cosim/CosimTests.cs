@@ -44,6 +44,20 @@ public sealed class CosimTests
     public async Task Pim_matrix_is_bit_exact_and_cycle_exact(string preset, string[] overrides) =>
         await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, overrides), "pim_matrix", 1, Seeds));
 
+    private static IEnumerable<TestCaseData> RequantCases()
+    {
+        yield return new TestCaseData("tiny", Array.Empty<string>()).SetArgDisplayNames("tiny");
+        yield return new TestCaseData("paper", Array.Empty<string>()).SetArgDisplayNames("paper");
+        yield return new TestCaseData("tiny", new[] { "Quant.QShift=0" }).SetArgDisplayNames("no-shift");
+        yield return new TestCaseData("tiny", new[] { "Quant.QShift=30" }).SetArgDisplayNames("shift-beyond-the-input-width");
+        yield return new TestCaseData("tiny", new[] { "Format.DataWidth=16", "Format.WeightWidth=16", "Pim.SliceBits=16", "Pim.AdcBits=32" })
+            .SetArgDisplayNames("16-bit-output");
+    }
+
+    [TestCaseSource(nameof(RequantCases))]
+    public async Task Requantizer_rounds_half_up_and_saturates_bit_exactly(string preset, string[] overrides) =>
+        await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, overrides), "requant", 1, Seeds));
+
     [Test]
     public async Task An_unchanged_case_reuses_its_build()
     {
@@ -111,7 +125,7 @@ public sealed class CosimTests
     [Test]
     public void Every_module_name_has_a_bench()
     {
-        Assert.That(ModuleBenches.All.Select(b => b.Module), Is.EquivalentTo(new[] { "pim_macro", "pim_matrix" }));
+        Assert.That(ModuleBenches.All.Select(b => b.Module), Is.EquivalentTo(new[] { "pim_macro", "pim_matrix", "requant" }));
         Assert.That(ModuleBenches.Find("nope"), Is.Null);
     }
 

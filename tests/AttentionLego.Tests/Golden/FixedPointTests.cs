@@ -282,4 +282,18 @@ public sealed class FixedPointTests
     {
         Assert.That(FixedPoint.TryParseHex(text, out _), Is.False);
     }
+
+    [TestCase(0L, 8, 8, 0L)]
+    [TestCase(127L, 0, 8, 127L)]
+    [TestCase(128L, 0, 8, 127L)]
+    [TestCase(-129L, 0, 8, -128L)]
+    [TestCase(384L, 8, 8, 2L)]
+    [TestCase(383L, 8, 8, 1L)]
+    [TestCase(-384L, 8, 8, -1L)]
+    [TestCase(-385L, 8, 8, -2L)]
+    [TestCase(1L << 40, 8, 8, 127L)]
+    [TestCase(-(1L << 40), 8, 8, -128L)]
+    [TestCase(5L, 48, 8, 0L)]
+    public void Requantize_rounds_half_up_then_saturates(long value, int shift, int bits, long expected) =>
+        Assert.That(FixedPoint.Requantize(value, shift, bits), Is.EqualTo(expected));
 }
