@@ -45,7 +45,7 @@ public sealed class PimMacroBench : IModuleBench
 
         void Drive(int kind, int row, int col, System.Numerics.BigInteger data)
         {
-            var idle = random.Next(4) == 0 ? 1 + random.Next(3) : 0;
+            var idle = random.Idle();
             stimulus.Op(kind, row, col, data, idle);
             cycle += 1 + idle;
         }

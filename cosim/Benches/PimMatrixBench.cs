@@ -45,35 +45,23 @@ public sealed class PimMatrixBench : IModuleBench
         var weightWidth = config.Format.WeightWidth;
         var latency = CycleModel.MatrixComputeLatency(shape);
 
-        // Timeline of the bench: each operation is offered the cycle after the previous one was accepted, and
-        // accepted once the DUT is idle again.
-        long offered = 0;
-        long idleFrom = 0;
-        long Accept()
-        {
-            var accepted = Math.Max(offered, idleFrom);
-            offered = accepted + 1;
-            return accepted;
-        }
+        var timeline = new RequestTimeline();
 
         void WriteWeight(int row, int col, long weight)
         {
             model.MemWrite(row, col, weight);
             stimulus.Op(Write, row, col, FixedPoint.ToBits(weight, weightWidth));
-            idleFrom = Accept() + CycleModel.MatrixWriteInterval;
+            timeline.BusyUntil(timeline.Accept() + CycleModel.MatrixWriteInterval);
         }
 
-        // Responses are sometimes held off (ready low) for a few cycles after they become valid: the DUT must hold
-        // them, and is idle again only the cycle after the handshake.
-        int Stall() => random.Next(3) == 0 ? 1 + random.Next(5) : 0;
 
         void ReadWeight(int row, int col)
         {
-            var stall = Stall();
+            var stall = random.Stall();
             stimulus.Op(Read, row, col, 0, stall);
-            var accepted = Accept();
+            var accepted = timeline.Accept();
             var response = accepted + CycleModel.MatrixReadLatency + stall;
-            idleFrom = response + 1;
+            timeline.BusyUntil(response + 1);
             expected.Add(new Expectation(response, "r_data_o", [model.MemRead(row, col)], weightWidth,
                 $"read of weight ({row}, {col})",
                 _ => $"macro ({row / config.Pim.Rows}, {col / config.Pim.Cols}) cell ({row % config.Pim.Rows}, {col % config.Pim.Cols})"));
@@ -82,11 +70,11 @@ public sealed class PimMatrixBench : IModuleBench
         var vectors = 0;
         void Multiply(long[] x)
         {
-            var stall = Stall();
+            var stall = random.Stall();
             stimulus.WideOp(Compute, 0, 0, FixedPoint.Pack(x, dataWidth), stall);
-            var accepted = Accept();
+            var accepted = timeline.Accept();
             var response = accepted + latency + stall;
-            idleFrom = response + 1;
+            timeline.BusyUntil(response + 1);
             expected.Add(new Expectation(response, "y_data_o", model.Multiply(x), shape.AccWidth, $"x vector #{vectors++}",
                 i => PimMatrixModel.DescribeOutput(shape, i)));
         }
@@ -127,6 +115,6 @@ public sealed class PimMatrixBench : IModuleBench
         Multiply(random.SignedVector(shape.InDim, dataWidth));
         ReadWeight(rowBase, colBase);
 
-        return new BenchCase(stimulus.ToString(), expected, offered + latency * 2 + 200);
+        return new BenchCase(stimulus.ToString(), expected, timeline.Offered + latency * 2 + 200);
     }
 }

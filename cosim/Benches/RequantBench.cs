@@ -34,7 +34,7 @@ public sealed class RequantBench : IModuleBench
 
         void Drive(long[] values)
         {
-            var idle = random.Next(4) == 0 ? 1 + random.Next(3) : 0;
+            var idle = random.Idle();
             var outputs = values.Select(v => FixedPoint.Requantize(v, view.Shift, view.OutWidth)).ToArray();
             expected.Add(new Expectation(cycle, "out_data_o", outputs, view.OutWidth, $"vector #{vectors++}",
                 i => $"element {i} (input {values[i]})"));

@@ -68,4 +68,33 @@ public sealed class StimulusRandom(int seed)
     }
 
     public long[] SignedVector(int count, int bits) => Enumerable.Range(0, count).Select(_ => Signed(bits)).ToArray();
+
+    /// <summary>Cycles a response is held off by back-pressure: none two times in three, else 1 to 5.</summary>
+    public int Stall() => _random.Next(3) == 0 ? 1 + _random.Next(5) : 0;
+
+    /// <summary>Idle cycles after an operation: none three times in four, else 1 to 3.</summary>
+    public int Idle() => _random.Next(4) == 0 ? 1 + _random.Next(3) : 0;
+}
+
+/// <summary>
+/// How a bench paces a request port: each operation is offered the cycle after the previous one was accepted,
+/// and is accepted once the DUT is idle again.
+/// </summary>
+public sealed class RequestTimeline
+{
+    private long _idleFrom;
+
+    /// <summary>The cycle the next operation is offered.</summary>
+    public long Offered { get; private set; }
+
+    /// <summary>Accepts the next operation; returns the cycle it is accepted.</summary>
+    public long Accept()
+    {
+        var accepted = Math.Max(Offered, _idleFrom);
+        Offered = accepted + 1;
+        return accepted;
+    }
+
+    /// <summary>The DUT takes no request before <paramref name="cycle"/>.</summary>
+    public void BusyUntil(long cycle) => _idleFrom = cycle;
 }

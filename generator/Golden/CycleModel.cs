@@ -33,4 +33,7 @@ public static class CycleModel
     /// The RTL meets it; the two extra cycles of <see cref="MatrixComputeLatency"/> are pipeline fill.
     /// </summary>
     public static int MatrixIdealCycles(MatrixShape shape) => shape.ComputeSteps;
+
+    /// <summary>al_qkv: the three matrices run in lockstep and requantize combinationally.</summary>
+    public static int QkvLatency(AttentionConfig config) => MatrixComputeLatency(config.ProjectionShape);
 }

@@ -50,6 +50,7 @@ public static class RtlGenerator
             Module("al_pim_macro", config, b => PimMacroView.From(config, b)),
             Module("al_pim_matrix", config, b => PimMatrixView.From(config.ProjectionShape, b)),
             Module("al_requant", config, b => RequantView.ForQuery(config, b)),
+            Module("al_qkv", config, b => QkvView.From(config, b)),
         };
         return new RtlBundle(config, modules);
     }

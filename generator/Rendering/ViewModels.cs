@@ -38,3 +38,15 @@ public sealed record RequantView(string Banner, int Count, int InWidth, int OutW
     public static RequantView ForQuery(AttentionConfig c, string banner) =>
         new(banner, c.Model.DHead, c.ProjectionShape.AccWidth, c.Format.DataWidth, c.Quant.QShift);
 }
+
+/// <summary>View-model of <c>al_qkv</c>: three projection matrices and their requantizer shifts.</summary>
+public sealed record QkvView(string Banner, int DModel, int DHead, int DataWidth, int WeightWidth, int Rows, int Cols,
+    int InputLanes, int AdcCount, int SliceBits, int AdcBits, int AdcShift, int QShift, int KShift, int VShift, int AccWidth)
+{
+    /// <summary>Width of one hex word in the bench's files (see <see cref="PimMatrixView.ChunkBits"/>).</summary>
+    public int ChunkBits => Math.Min(4096, Math.Max(DModel * DataWidth, WeightWidth));
+
+    public static QkvView From(AttentionConfig c, string banner) => new(banner, c.Model.DModel, c.Model.DHead,
+        c.Format.DataWidth, c.Format.WeightWidth, c.Pim.Rows, c.Pim.Cols, c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits,
+        c.Pim.AdcBits, c.Pim.AdcShift, c.Quant.QShift, c.Quant.KShift, c.Quant.VShift, c.ProjectionShape.AccWidth);
+}

@@ -54,6 +54,14 @@ public sealed class CosimTests
             .SetArgDisplayNames("16-bit-output");
     }
 
+    private static IEnumerable<TestCaseData> QkvCases() =>
+        Shapes.Where(s => s.Name is "tiny" or "one-macro" or "lossy-paper-adc" or "narrow-data" or "1-bit-slices")
+            .Select(s => new TestCaseData(s.Preset, s.Overrides).SetArgDisplayNames(s.Name));
+
+    [TestCaseSource(nameof(QkvCases))]
+    public async Task Qkv_projects_and_requantizes_bit_exactly_and_cycle_exactly(string preset, string[] overrides) =>
+        await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, overrides), "qkv", 1, Seeds));
+
     [TestCaseSource(nameof(RequantCases))]
     public async Task Requantizer_rounds_half_up_and_saturates_bit_exactly(string preset, string[] overrides) =>
         await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, overrides), "requant", 1, Seeds));
@@ -125,7 +133,7 @@ public sealed class CosimTests
     [Test]
     public void Every_module_name_has_a_bench()
     {
-        Assert.That(ModuleBenches.All.Select(b => b.Module), Is.EquivalentTo(new[] { "pim_macro", "pim_matrix", "requant" }));
+        Assert.That(ModuleBenches.All.Select(b => b.Module), Is.EquivalentTo(new[] { "pim_macro", "pim_matrix", "requant", "qkv" }));
         Assert.That(ModuleBenches.Find("nope"), Is.Null);
     }
 

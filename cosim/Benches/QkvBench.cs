@@ -1,0 +1,106 @@
+using AttentionLego.Cosim.Scoring;
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden;
+using AttentionLego.Gen.Rendering;
+
+namespace AttentionLego.Cosim.Benches;
+
+/// <summary>
+/// Co-simulates <c>al_qkv</c>: loads W_Q, W_K and W_V through the shared memory port, reads some back, and
+/// projects random and extreme tokens; q, k and v must arrive together, requantized, in the cycle CycleModel
+/// predicts, and be held while the bench applies back-pressure.
+/// </summary>
+public sealed class QkvBench : IModuleBench
+{
+    private const int Compute = 6;
+
+    public string Module => "qkv";
+
+    public string TopModule => "al_tb_qkv";
+
+    public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
+    [
+        RtlGenerator.Module("al_pim_macro", config, b => PimMacroView.From(config, b)),
+        RtlGenerator.Module("al_pim_matrix", config, b => PimMatrixView.From(config.ProjectionShape, b)),
+        RtlGenerator.Module("al_requant", config, b => RequantView.ForQuery(config, b)),
+        RtlGenerator.Module("al_qkv", config, b => QkvView.From(config, b)),
+        RtlGenerator.File("tb/al_tb_qkv.v.sbn", "al_tb_qkv.v", config, b => QkvView.From(config, b)),
+    ];
+
+    public BenchCase Generate(AttentionConfig config, int seed)
+    {
+        var dModel = config.Model.DModel;
+        var dHead = config.Model.DHead;
+        var dataWidth = config.Format.DataWidth;
+        var weightWidth = config.Format.WeightWidth;
+        var view = QkvView.From(config, "");
+        var model = new QkvModel(config);
+        var random = new StimulusRandom(seed);
+        var stimulus = new StimulusWriter(view.ChunkBits, (dModel * dataWidth + view.ChunkBits - 1) / view.ChunkBits);
+        var expected = new List<Expectation>();
+        var latency = CycleModel.QkvLatency(config);
+
+        var timeline = new RequestTimeline();
+
+        void WriteWeight(Projection p, int row, int col, long weight)
+        {
+            model.MemWrite(p, row, col, weight);
+            stimulus.Op((int)p, row, col, FixedPoint.ToBits(weight, weightWidth));
+            timeline.BusyUntil(timeline.Accept() + CycleModel.MatrixWriteInterval);
+        }
+
+        void ReadWeight(Projection p, int row, int col)
+        {
+            var stall = random.Stall();
+            stimulus.Op(3 + (int)p, row, col, 0, stall);
+            var response = timeline.Accept() + CycleModel.MatrixReadLatency + stall;
+            timeline.BusyUntil(response + 1);
+            expected.Add(new Expectation(response, "r_data_o", [model.MemRead(p, row, col)], weightWidth,
+                $"read of W_{p.ToString()[0]} ({row}, {col})", _ => $"{p} weight ({row}, {col})"));
+        }
+
+        var tokens = 0;
+        void Project(long[] x)
+        {
+            var stall = random.Stall();
+            stimulus.WideOp(Compute, 0, 0, FixedPoint.Pack(x, dataWidth), stall);
+            var response = timeline.Accept() + latency + stall;
+            timeline.BusyUntil(response + 1);
+            var result = model.Project(x);
+            var token = tokens++;
+            foreach (var (port, values) in new[] { ("q_data_o", result.Q), ("k_data_o", result.K), ("v_data_o", result.V) })
+            {
+                expected.Add(new Expectation(response, port, values, dataWidth, $"token #{token}", i => $"{port[0]}[{i}]"));
+            }
+        }
+
+        foreach (var p in Enum.GetValues<Projection>())
+        {
+            for (var row = 0; row < dModel; row++)
+            {
+                for (var col = 0; col < dHead; col++)
+                {
+                    WriteWeight(p, row, col, random.Signed(weightWidth));
+                }
+            }
+        }
+
+        foreach (var p in Enum.GetValues<Projection>())
+        {
+            ReadWeight(p, random.Next(dModel), random.Next(dHead));
+        }
+
+        Project(random.SignedVector(dModel, dataWidth));
+        Project(Enumerable.Repeat(FixedPoint.MinSigned(dataWidth), dModel).ToArray());
+        Project(Enumerable.Repeat(FixedPoint.MaxSigned(dataWidth), dModel).ToArray());
+        for (var i = 0; i < 3; i++)
+        {
+            Project(random.SignedVector(dModel, dataWidth));
+        }
+
+        // A weight changed between tokens takes effect for the next token.
+        WriteWeight(Projection.Key, 0, 0, FixedPoint.MinSigned(weightWidth));
+        Project(random.SignedVector(dModel, dataWidth));
+        return new BenchCase(stimulus.ToString(), expected, timeline.Offered + latency * 2 + 200);
+    }
+}

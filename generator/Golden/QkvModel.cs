@@ -1,0 +1,44 @@
+using AttentionLego.Gen.Config;
+
+namespace AttentionLego.Gen.Golden;
+
+/// <summary>Which projection matrix a weight belongs to; the value is <c>al_qkv</c>'s <c>mem_sel_i</c>.</summary>
+public enum Projection
+{
+    Query = 0,
+    Key = 1,
+    Value = 2,
+}
+
+/// <summary>q, k and v of one token, each d_head activations.</summary>
+public sealed record QkvResult(long[] Q, long[] K, long[] V);
+
+/// <summary>
+/// Golden model of <c>al_qkv</c>: three <see cref="PimMatrixModel"/>s (W_Q, W_K, W_V) and per-tensor
+/// requantization, q = Requantize(x . W_Q, Quant.QShift) and likewise for k and v.
+/// </summary>
+public sealed class QkvModel
+{
+    private readonly PimMatrixModel[] _matrices;
+
+    public QkvModel(AttentionConfig config)
+    {
+        Config = config;
+        _matrices = [.. Enumerable.Range(0, 3).Select(_ => new PimMatrixModel(config.ProjectionShape))];
+    }
+
+    public AttentionConfig Config { get; }
+
+    public void MemWrite(Projection matrix, int row, int col, long weight) => _matrices[(int)matrix].MemWrite(row, col, weight);
+
+    public long MemRead(Projection matrix, int row, int col) => _matrices[(int)matrix].MemRead(row, col);
+
+    public QkvResult Project(IReadOnlyList<long> x)
+    {
+        var width = Config.Format.DataWidth;
+        long[] Requantized(Projection p, int shift) =>
+            [.. _matrices[(int)p].Multiply(x).Select(v => FixedPoint.Requantize(v, shift, width))];
+        return new QkvResult(Requantized(Projection.Query, Config.Quant.QShift), Requantized(Projection.Key, Config.Quant.KShift),
+            Requantized(Projection.Value, Config.Quant.VShift));
+    }
+}
