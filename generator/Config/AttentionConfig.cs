@@ -18,6 +18,15 @@ public sealed record AttentionConfig
 
     /// <summary>The Q/K/V projection matrix shape: d_model inputs, d_head outputs.</summary>
     public MatrixShape ProjectionShape => new(this, Model.DModel, Model.DHead);
+
+    /// <summary>The K cache of the score stage: d_head rows, one column per token; its cells hold activations.</summary>
+    public MatrixShape ScoreShape => new(CacheConfig(), Model.DHead, Model.MaxSeqLen);
+
+    /// <summary>
+    /// This configuration as seen by a cache array, whose cells hold activations rather than weights. A method,
+    /// not a property: a record prints its properties, and this one would print itself forever.
+    /// </summary>
+    public AttentionConfig CacheConfig() => this with { Format = Format with { WeightWidth = Format.DataWidth } };
 }
 
 /// <summary>Attention dimensions of one head and the number of heads in the spatial array.</summary>

@@ -36,4 +36,13 @@ public static class CycleModel
 
     /// <summary>al_qkv: the three matrices run in lockstep and requantize combinationally.</summary>
     public static int QkvLatency(AttentionConfig config) => MatrixComputeLatency(config.ProjectionShape);
+
+    /// <summary>
+    /// al_score: a k accepted in cycle t is written one cell per cycle in t+1..t+DHead; the next request is
+    /// accepted from t+DHead+1.
+    /// </summary>
+    public static int ScoreAppendInterval(AttentionConfig config) => config.Model.DHead + 1;
+
+    /// <summary>al_score: the scores of a q accepted in cycle t are valid from t + the K cache's matrix latency.</summary>
+    public static int ScoreLatency(AttentionConfig config) => MatrixComputeLatency(config.ScoreShape);
 }

@@ -51,6 +51,7 @@ public static class RtlGenerator
             Module("al_pim_matrix", config, b => PimMatrixView.From(config.ProjectionShape, b)),
             Module("al_requant", config, b => RequantView.ForQuery(config, b)),
             Module("al_qkv", config, b => QkvView.From(config, b)),
+            Module("al_score", config, b => ScoreView.From(config, b)),
         };
         return new RtlBundle(config, modules);
     }

@@ -50,3 +50,15 @@ public sealed record QkvView(string Banner, int DModel, int DHead, int DataWidth
         c.Format.DataWidth, c.Format.WeightWidth, c.Pim.Rows, c.Pim.Cols, c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits,
         c.Pim.AdcBits, c.Pim.AdcShift, c.Quant.QShift, c.Quant.KShift, c.Quant.VShift, c.ProjectionShape.AccWidth);
 }
+
+/// <summary>View-model of <c>al_score</c>: the K cache (d_head x max seq len) and its score width.</summary>
+public sealed record ScoreView(string Banner, int DHead, int MaxSeqLen, int DataWidth, int Rows, int Cols, int InputLanes,
+    int AdcCount, int SliceBits, int AdcBits, int AdcShift, int AccWidth)
+{
+    /// <summary>Width of one hex word in the bench's files (see <see cref="PimMatrixView.ChunkBits"/>).</summary>
+    public int ChunkBits => Math.Min(4096, DHead * DataWidth);
+
+    public static ScoreView From(AttentionConfig c, string banner) => new(banner, c.Model.DHead, c.Model.MaxSeqLen,
+        c.Format.DataWidth, c.Pim.Rows, c.Pim.Cols, c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits, c.Pim.AdcBits,
+        c.Pim.AdcShift, c.ScoreShape.AccWidth);
+}

@@ -62,6 +62,15 @@ public sealed class CosimTests
     public async Task Qkv_projects_and_requantizes_bit_exactly_and_cycle_exactly(string preset, string[] overrides) =>
         await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, overrides), "qkv", 1, Seeds));
 
+    private static IEnumerable<TestCaseData> ScoreCases() =>
+        Shapes.Where(s => s.Name is "tiny" or "non-square-16x8" or "lossy-paper-adc" or "narrow-data" or "1-bit-slices")
+            .Select(s => new TestCaseData(s.Preset, s.Overrides).SetArgDisplayNames(s.Name))
+            .Append(new TestCaseData("tiny", new[] { "Model.MaxSeqLen=16" }).SetArgDisplayNames("one-macro-cache"));
+
+    [TestCaseSource(nameof(ScoreCases))]
+    public async Task Score_appends_keys_and_scores_queries_bit_exactly_and_cycle_exactly(string preset, string[] overrides) =>
+        await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, overrides), "score", 1, Seeds));
+
     [TestCaseSource(nameof(RequantCases))]
     public async Task Requantizer_rounds_half_up_and_saturates_bit_exactly(string preset, string[] overrides) =>
         await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, overrides), "requant", 1, Seeds));
@@ -133,7 +142,7 @@ public sealed class CosimTests
     [Test]
     public void Every_module_name_has_a_bench()
     {
-        Assert.That(ModuleBenches.All.Select(b => b.Module), Is.EquivalentTo(new[] { "pim_macro", "pim_matrix", "requant", "qkv" }));
+        Assert.That(ModuleBenches.All.Select(b => b.Module), Is.EquivalentTo(new[] { "pim_macro", "pim_matrix", "requant", "qkv", "score" }));
         Assert.That(ModuleBenches.Find("nope"), Is.Null);
     }
 

@@ -1,0 +1,107 @@
+using AttentionLego.Cosim.Scoring;
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden;
+using AttentionLego.Gen.Rendering;
+
+namespace AttentionLego.Cosim.Benches;
+
+/// <summary>
+/// Co-simulates <c>al_score</c>: a query on the empty cache, one token, then tokens appended one by one with a
+/// query after each until the cache is full (the maximum sequence length), extreme and tying keys, a dominant
+/// key, and a clear followed by a shorter sequence. Every score vector must be bit-exact (0 for columns that
+/// hold no token) and arrive in the cycle CycleModel predicts, under back-pressure.
+/// </summary>
+public sealed class ScoreBench : IModuleBench
+{
+    private const int AppendKey = 0;
+    private const int Query = 1;
+    private const int Clear = 2;
+
+    public string Module => "score";
+
+    public string TopModule => "al_tb_score";
+
+    public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
+    [
+        RtlGenerator.Module("al_pim_macro", config, b => PimMacroView.From(config, b)),
+        RtlGenerator.Module("al_pim_matrix", config, b => PimMatrixView.From(config.ProjectionShape, b)),
+        RtlGenerator.Module("al_score", config, b => ScoreView.From(config, b)),
+        RtlGenerator.File("tb/al_tb_score.v.sbn", "al_tb_score.v", config, b => ScoreView.From(config, b)),
+    ];
+
+    public BenchCase Generate(AttentionConfig config, int seed)
+    {
+        var dHead = config.Model.DHead;
+        var maxSeqLen = config.Model.MaxSeqLen;
+        var dataWidth = config.Format.DataWidth;
+        var view = ScoreView.From(config, "");
+        var scoreWidth = view.AccWidth;
+        var model = new ScoreModel(config);
+        var random = new StimulusRandom(seed);
+        var stimulus = new StimulusWriter(view.ChunkBits, (dHead * dataWidth + view.ChunkBits - 1) / view.ChunkBits);
+        var expected = new List<Expectation>();
+        var timeline = new RequestTimeline();
+        var latency = CycleModel.ScoreLatency(config);
+        var min = FixedPoint.MinSigned(dataWidth);
+        var max = FixedPoint.MaxSigned(dataWidth);
+
+        void Append(long[] k)
+        {
+            model.Append(k);
+            stimulus.WideOp(AppendKey, 0, 0, FixedPoint.Pack(k, dataWidth));
+            timeline.BusyUntil(timeline.Accept() + CycleModel.ScoreAppendInterval(config));
+        }
+
+        var queries = 0;
+        void Score(long[] q)
+        {
+            var stall = random.Stall();
+            stimulus.WideOp(Query, 0, 0, FixedPoint.Pack(q, dataWidth), stall);
+            var response = timeline.Accept() + latency + stall;
+            timeline.BusyUntil(response + 1);
+            var tokens = model.Count;
+            expected.Add(new Expectation(response, "s_data_o", model.Score(q), scoreWidth,
+                $"query #{queries++} over {tokens} token(s)", t => t < tokens ? $"score of token {t}" : $"column {t} (no token: must be 0)"));
+        }
+
+        void ClearCache()
+        {
+            model.Clear();
+            stimulus.Op(Clear, 0, 0, 0);
+            timeline.BusyUntil(timeline.Accept() + 1);
+        }
+
+        long[] Vector(long value) => Enumerable.Repeat(value, dHead).ToArray();
+
+        Score(random.SignedVector(dHead, dataWidth));
+        Append(random.SignedVector(dHead, dataWidth));
+        Score(random.SignedVector(dHead, dataWidth));
+
+        // Fill to the maximum sequence length, with tying keys (the same k twice), the extremes, and one dominant key.
+        var tie = random.SignedVector(dHead, dataWidth);
+        while (!model.IsFull)
+        {
+            var k = model.Count switch
+            {
+                2 or 3 => tie,
+                4 => Vector(min),
+                5 => Vector(max),
+                6 => Vector(0),
+                _ => random.SignedVector(dHead, dataWidth),
+            };
+            Append(k);
+            if (random.Next(3) == 0 || model.Count <= 8 || model.IsFull)
+            {
+                Score(random.SignedVector(dHead, dataWidth));
+            }
+        }
+
+        Score(Vector(min));
+        Score(Vector(max));
+        ClearCache();
+        Append(Vector(max));
+        Append(random.SignedVector(dHead, dataWidth));
+        Score(random.SignedVector(dHead, dataWidth));
+        return new BenchCase(stimulus.ToString(), expected, timeline.Offered + latency * 2 + 200);
+    }
+}
