@@ -20,10 +20,7 @@ public sealed class QkvBench : IModuleBench
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        RtlGenerator.Module("al_pim_macro", config, b => PimMacroView.From(config, b)),
-        RtlGenerator.Module("al_pim_matrix", config, b => PimMatrixView.From(config.ProjectionShape, b)),
-        RtlGenerator.Module("al_requant", config, b => RequantView.ForQuery(config, b)),
-        RtlGenerator.Module("al_qkv", config, b => QkvView.From(config, b)),
+        .. RtlGenerator.Modules(config, "al_pim_macro", "al_pim_matrix", "al_requant", "al_qkv"),
         RtlGenerator.File("tb/al_tb_qkv.v.sbn", "al_tb_qkv.v", config, b => QkvView.From(config, b)),
     ];
 

@@ -23,9 +23,7 @@ public sealed class ScoreBench : IModuleBench
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        RtlGenerator.Module("al_pim_macro", config, b => PimMacroView.From(config, b)),
-        RtlGenerator.Module("al_pim_matrix", config, b => PimMatrixView.From(config.ProjectionShape, b)),
-        RtlGenerator.Module("al_score", config, b => ScoreView.From(config, b)),
+        .. RtlGenerator.Modules(config, "al_pim_macro", "al_pim_matrix", "al_score"),
         RtlGenerator.File("tb/al_tb_score.v.sbn", "al_tb_score.v", config, b => ScoreView.From(config, b)),
     ];
 

@@ -42,18 +42,32 @@ public sealed record RtlBundle(AttentionConfig Config, IReadOnlyList<RenderedFil
 /// <summary>Renders every RTL module of a configuration, leaves first (the order of the filelist).</summary>
 public static class RtlGenerator
 {
+    /// <summary>Every module with its view-model, leaves first: the one list the bundle and the benches use.</summary>
+    private static readonly (string Name, Func<AttentionConfig, string, object> View)[] Registry =
+    [
+        ("al_pim_macro", (c, b) => PimMacroView.From(c, b)),
+        ("al_pim_matrix", (c, b) => PimMatrixView.From(c.ProjectionShape, b)),
+        ("al_requant", (c, b) => RequantView.ForQuery(c, b)),
+        ("al_qkv", (c, b) => QkvView.From(c, b)),
+        ("al_score", (c, b) => ScoreView.From(c, b)),
+    ];
+
     public static RtlBundle Render(AttentionConfig config)
     {
         ConfigValidator.ThrowIfInvalid(config);
-        var modules = new List<RenderedFile>
+        return new RtlBundle(config, Modules(config, [.. Registry.Select(r => r.Name)]));
+    }
+
+    /// <summary>The named modules, rendered, in filelist order (a bench's DUT and what it instantiates).</summary>
+    public static IReadOnlyList<RenderedFile> Modules(AttentionConfig config, params string[] names)
+    {
+        var unknown = names.Except(Registry.Select(r => r.Name)).ToList();
+        if (unknown.Count > 0)
         {
-            Module("al_pim_macro", config, b => PimMacroView.From(config, b)),
-            Module("al_pim_matrix", config, b => PimMatrixView.From(config.ProjectionShape, b)),
-            Module("al_requant", config, b => RequantView.ForQuery(config, b)),
-            Module("al_qkv", config, b => QkvView.From(config, b)),
-            Module("al_score", config, b => ScoreView.From(config, b)),
-        };
-        return new RtlBundle(config, modules);
+            throw new ArgumentException($"no such module: {string.Join(", ", unknown)}", nameof(names));
+        }
+
+        return [.. Registry.Where(r => names.Contains(r.Name)).Select(r => Module(r.Name, config, b => r.View(config, b)))];
     }
 
     /// <summary>Renders <c>templates/rtl/&lt;module&gt;.v.sbn</c> into <c>&lt;module&gt;.v</c>.</summary>
