@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: generate the default preset's RTL into rtl-out/tiny, lint it with verilator -Wall, and
-# co-simulate the PIM matrix (5 seeds), the PIM macro, the requantizer, the Q/K/V projection and the score
-# stage (3 seeds each) against the golden model.
+# co-simulate the PIM matrix (5 seeds) and every other module built so far (3 seeds each) against the golden
+# model.
 # Prints a short summary at the end; exits non-zero if any step failed. Works from any current directory.
 set -euo pipefail
 
@@ -48,7 +48,7 @@ else
   summary+=("lint          FAIL  exit $rc: $(first_match lint '^[0-9]+ passed, [0-9]+ failed|^error')")
 fi
 
-for target in "pim_matrix 5" "pim_macro 3" "requant 3" "qkv 3" "score 3"; do
+for target in "pim_matrix 5" "pim_macro 3" "requant 3" "qkv 3" "score 3" "context 3"; do
   read -r module seeds <<<"$target"
   step "cosim-$module" scripts/attnlego cosim --preset tiny --module "$module" --seeds "$seeds"
   counts="$(last_match "cosim-$module" '^[0-9]+ passed, [0-9]+ failed')"

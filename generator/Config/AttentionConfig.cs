@@ -23,6 +23,13 @@ public sealed record AttentionConfig
     public MatrixShape ScoreShape => new(CacheConfig(), Model.DHead, Model.MaxSeqLen);
 
     /// <summary>
+    /// The V cache of the context stage: one row per token, d_head columns; its inputs are the unsigned
+    /// Softmax.ProbBits-bit probabilities and its cells hold activations.
+    /// </summary>
+    public MatrixShape ContextShape => new(CacheConfig() with { Format = Format with { DataWidth = Softmax.ProbBits, WeightWidth = Format.DataWidth } },
+        Model.MaxSeqLen, Model.DHead, InputSigned: false);
+
+    /// <summary>
     /// This configuration as seen by a cache array, whose cells hold activations rather than weights. A method,
     /// not a property: a record prints its properties, and this one would print itself forever.
     /// </summary>

@@ -84,6 +84,11 @@ public static class ConfigValidator
                 $"use a divisor of {f.DataWidth}{divisors}."));
         }
 
+        // Checked only when the slice fits the data and the probability width is itself legal: one cause, one error.
+        Rule(!sliceOk || f.DataWidth % p.SliceBits != 0 || c.Softmax.ProbBits is < 2 or > MaxWidth
+             || c.Softmax.ProbBits % p.SliceBits == 0, "Pim.SliceBits",
+            $"is {p.SliceBits}, which does not divide Softmax.ProbBits ({c.Softmax.ProbBits}); probabilities feed the V cache in whole slices.",
+            "use a slice width that divides both Format.DataWidth and Softmax.ProbBits.");
         Range(errors, "Pim.AdcBits", p.AdcBits, 2, 32);
         if (geometryOk && sliceOk && f.DataWidth is >= 2 and <= MaxWidth && f.WeightWidth is >= 2 and <= MaxWidth)
         {

@@ -3,9 +3,11 @@ namespace AttentionLego.Gen.Config;
 /// <summary>
 /// A weight-stationary matrix of <see cref="InDim"/> x <see cref="OutDim"/> weights tiled over PIM macros:
 /// <see cref="MacrosIn"/> macros stacked along the input dimension, <see cref="MacrosOut"/> side by side along
-/// the output dimension. All widths here are derived; docs/NUMERICS.md explains each.
+/// the output dimension. Inputs are <c>Config.Format.DataWidth</c>-bit values, signed unless
+/// <see cref="InputSigned"/> is false (then every slice is unsigned). All widths here are derived;
+/// docs/NUMERICS.md explains each.
 /// </summary>
-public sealed record MatrixShape(AttentionConfig Config, int InDim, int OutDim)
+public sealed record MatrixShape(AttentionConfig Config, int InDim, int OutDim, bool InputSigned = true)
 {
     public PimConfig Pim => Config.Pim;
     public int MacrosIn => InDim / Pim.Rows;
@@ -24,7 +26,7 @@ public sealed record MatrixShape(AttentionConfig Config, int InDim, int OutDim)
     // The config prints its own shapes; printing the config back here would recurse forever.
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append($"InDim = {InDim}, OutDim = {OutDim}, MacrosIn = {MacrosIn}, MacrosOut = {MacrosOut}");
+        builder.Append($"InDim = {InDim}, OutDim = {OutDim}, InputSigned = {InputSigned}, MacrosIn = {MacrosIn}, MacrosOut = {MacrosOut}");
         return true;
     }
 }

@@ -45,4 +45,10 @@ public static class CycleModel
 
     /// <summary>al_score: the scores of a q accepted in cycle t are valid from t + the K cache's matrix latency.</summary>
     public static int ScoreLatency(AttentionConfig config) => MatrixComputeLatency(config.ScoreShape);
+
+    /// <summary>al_context: a v accepted in cycle t is written in t+1..t+DHead; the next request from t+DHead+1.</summary>
+    public static int ContextAppendInterval(AttentionConfig config) => config.Model.DHead + 1;
+
+    /// <summary>al_context: o for a p accepted in cycle t is valid from t + the V cache's matrix latency.</summary>
+    public static int ContextLatency(AttentionConfig config) => MatrixComputeLatency(config.ContextShape);
 }

@@ -52,9 +52,11 @@ public sealed class PimMatrixModel
     {
         var config = Shape.Config;
         var dataWidth = config.Format.DataWidth;
-        if (x.Count != Shape.InDim || x.Any(v => !FixedPoint.FitsSigned(v, dataWidth)))
+        bool Fits(long v) => Shape.InputSigned ? FixedPoint.FitsSigned(v, dataWidth) : v >= 0 && v >> dataWidth == 0;
+        if (x.Count != Shape.InDim || x.Any(v => !Fits(v)))
         {
-            throw new ArgumentException($"x must hold {Shape.InDim} signed {dataWidth}-bit values", nameof(x));
+            var kind = Shape.InputSigned ? "signed" : "unsigned";
+            throw new ArgumentException($"x must hold {Shape.InDim} {kind} {dataWidth}-bit values", nameof(x));
         }
 
         var y = new long[Shape.OutDim];
@@ -65,7 +67,7 @@ public sealed class PimMatrixModel
             {
                 for (var s = 0; s < config.Slices; s++)
                 {
-                    var signedSlice = s == config.Slices - 1;
+                    var signedSlice = Shape.InputSigned && s == config.Slices - 1;
                     var scale = s * Pim.SliceBits + Pim.AdcShift;
                     for (var mo = 0; mo < Shape.MacrosOut; mo++)
                     {

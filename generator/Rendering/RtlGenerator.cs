@@ -50,6 +50,7 @@ public static class RtlGenerator
         ("al_requant", (c, b) => RequantView.ForQuery(c, b)),
         ("al_qkv", (c, b) => QkvView.From(c, b)),
         ("al_score", (c, b) => ScoreView.From(c, b)),
+        ("al_context", (c, b) => ContextView.From(c, b)),
     ];
 
     public static RtlBundle Render(AttentionConfig config)

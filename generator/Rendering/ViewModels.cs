@@ -12,7 +12,7 @@ public sealed record PimMacroView(string Banner, int Rows, int Cols, int InputLa
 
 /// <summary>View-model of <c>al_pim_matrix</c> for one matrix shape; AccWidth comes from the exact ADC range.</summary>
 public sealed record PimMatrixView(string Banner, int InDim, int OutDim, int DataWidth, int WeightWidth, int Rows,
-    int Cols, int InputLanes, int AdcCount, int SliceBits, int AdcBits, int AdcShift, int AccWidth)
+    int Cols, int InputLanes, int AdcCount, int SliceBits, int AdcBits, int AdcShift, int AccWidth, int InputSigned)
 {
     /// <summary>
     /// Width of one hex word in the bench's stimulus and trace files: simulators limit one $fscanf/$fwrite
@@ -24,7 +24,7 @@ public sealed record PimMatrixView(string Banner, int InDim, int OutDim, int Dat
     {
         var c = s.Config;
         return new(banner, s.InDim, s.OutDim, c.Format.DataWidth, c.Format.WeightWidth, c.Pim.Rows, c.Pim.Cols,
-            c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits, c.Pim.AdcBits, c.Pim.AdcShift, s.AccWidth);
+            c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits, c.Pim.AdcBits, c.Pim.AdcShift, s.AccWidth, s.InputSigned ? 1 : 0);
     }
 }
 
@@ -61,4 +61,16 @@ public sealed record ScoreView(string Banner, int DHead, int MaxSeqLen, int Data
     public static ScoreView From(AttentionConfig c, string banner) => new(banner, c.Model.DHead, c.Model.MaxSeqLen,
         c.Format.DataWidth, c.Pim.Rows, c.Pim.Cols, c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits, c.Pim.AdcBits,
         c.Pim.AdcShift, c.ScoreShape.AccWidth);
+}
+
+/// <summary>View-model of <c>al_context</c>: the V cache (max seq len x d_head) fed with probabilities.</summary>
+public sealed record ContextView(string Banner, int DHead, int MaxSeqLen, int DataWidth, int ProbBits, int Rows, int Cols,
+    int InputLanes, int AdcCount, int SliceBits, int AdcBits, int AdcShift, int ContextShift, int AccWidth)
+{
+    /// <summary>Width of one hex word in the bench's files (see <see cref="PimMatrixView.ChunkBits"/>).</summary>
+    public int ChunkBits => Math.Min(4096, Math.Max(DHead * DataWidth, MaxSeqLen * ProbBits));
+
+    public static ContextView From(AttentionConfig c, string banner) => new(banner, c.Model.DHead, c.Model.MaxSeqLen,
+        c.Format.DataWidth, c.Softmax.ProbBits, c.Pim.Rows, c.Pim.Cols, c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits,
+        c.Pim.AdcBits, c.Pim.AdcShift, c.Quant.ContextShift, c.ContextShape.AccWidth);
 }

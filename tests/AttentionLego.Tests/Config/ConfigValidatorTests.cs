@@ -18,6 +18,7 @@ public sealed class ConfigValidatorTests
     [TestCase("Pim.Rows=-16", "Pim.Rows", "must be a power of two", TestName = "Rejects_negative_macro_rows")]
     [TestCase("Pim.Rows=2048", "Pim.Rows", "from 2 to 1024", TestName = "Rejects_macro_rows_above_the_maximum_macro_size")]
     [TestCase("Pim.Rows=1;Pim.InputLanes=1", "Pim.Rows", "from 2 to 1024", TestName = "Rejects_a_macro_of_one_row")]
+    [TestCase("Format.DataWidth=16;Format.WeightWidth=16;Pim.SliceBits=16;Pim.AdcBits=32", "Pim.SliceBits", "does not divide Softmax.ProbBits", TestName = "Rejects_slices_that_do_not_divide_the_probability_width")]
     [TestCase("Pim.Cols=1;Pim.AdcCount=1", "Pim.Cols", "from 2 to 1024", TestName = "Rejects_a_macro_of_one_column")]
     [TestCase("Pim.Rows=1024;Pim.InputLanes=1024;Model.DModel=1024;Model.DHead=1024;Model.MaxSeqLen=1024;Pim.SliceBits=8;Pim.AdcBits=24", "Pim.InputLanes", "at most 4096 are supported", TestName = "Rejects_a_macro_input_bus_wider_than_simulators_take")]
     [TestCase("Pim.Cols=1024;Pim.AdcCount=1024;Model.DHead=1024;Model.MaxSeqLen=1024", "Pim.AdcCount", "at most 4096 are supported", TestName = "Rejects_an_adc_output_bus_wider_than_simulators_take")]
@@ -79,7 +80,7 @@ public sealed class ConfigValidatorTests
     [TestCase("Pim.SliceBits=8", TestName = "Accepts_a_single_slice_as_wide_as_the_data")]
     [TestCase("Pim.SliceBits=1", TestName = "Accepts_one_bit_slices")]
     [TestCase("Model.MaxSeqLen=16", TestName = "Accepts_a_max_sequence_of_one_macro")]
-    [TestCase("Format.DataWidth=16;Format.WeightWidth=16;Pim.SliceBits=16;Pim.AdcBits=32", TestName = "Accepts_the_maximum_data_and_weight_widths")]
+    [TestCase("Format.DataWidth=16;Format.WeightWidth=16;Pim.SliceBits=8;Pim.AdcBits=32", TestName = "Accepts_the_maximum_data_and_weight_widths")]
     [TestCase("Pim.AdcBits=32", TestName = "Accepts_an_adc_wider_than_the_accumulator_needs")]
     public void Accepts_an_awkward_but_legal_configuration(string overrides)
     {

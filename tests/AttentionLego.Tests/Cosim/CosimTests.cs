@@ -50,7 +50,7 @@ public sealed class CosimTests
         yield return new TestCaseData("paper", Array.Empty<string>()).SetArgDisplayNames("paper");
         yield return new TestCaseData("tiny", new[] { "Quant.QShift=0" }).SetArgDisplayNames("no-shift");
         yield return new TestCaseData("tiny", new[] { "Quant.QShift=30" }).SetArgDisplayNames("shift-beyond-the-input-width");
-        yield return new TestCaseData("tiny", new[] { "Format.DataWidth=16", "Format.WeightWidth=16", "Pim.SliceBits=16", "Pim.AdcBits=32" })
+        yield return new TestCaseData("tiny", new[] { "Format.DataWidth=16", "Format.WeightWidth=16", "Pim.SliceBits=16", "Pim.AdcBits=32", "Softmax.ProbBits=16" })
             .SetArgDisplayNames("16-bit-output");
     }
 
@@ -70,6 +70,16 @@ public sealed class CosimTests
     [TestCaseSource(nameof(ScoreCases))]
     public async Task Score_appends_keys_and_scores_queries_bit_exactly_and_cycle_exactly(string preset, string[] overrides) =>
         await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, overrides), "score", 1, Seeds));
+
+    private static IEnumerable<TestCaseData> ContextCases() =>
+        Shapes.Where(s => s.Name is "tiny" or "non-square-16x8" or "lossy-paper-adc" or "narrow-data" or "1-bit-slices")
+            .Select(s => new TestCaseData(s.Preset, s.Overrides).SetArgDisplayNames(s.Name))
+            .Append(new TestCaseData("tiny", new[] { "Model.MaxSeqLen=16" }).SetArgDisplayNames("one-macro-cache"))
+            .Append(new TestCaseData("tiny", new[] { "Softmax.ProbBits=16", "Quant.ContextShift=12", "Pim.AdcBits=16" }).SetArgDisplayNames("16-bit-probabilities"));
+
+    [TestCaseSource(nameof(ContextCases))]
+    public async Task Context_accumulates_probability_weighted_values_bit_exactly_and_cycle_exactly(string preset, string[] overrides) =>
+        await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, overrides), "context", 1, Seeds));
 
     [TestCaseSource(nameof(RequantCases))]
     public async Task Requantizer_rounds_half_up_and_saturates_bit_exactly(string preset, string[] overrides) =>
@@ -142,7 +152,7 @@ public sealed class CosimTests
     [Test]
     public void Every_module_name_has_a_bench()
     {
-        Assert.That(ModuleBenches.All.Select(b => b.Module), Is.EquivalentTo(new[] { "pim_macro", "pim_matrix", "requant", "qkv", "score" }));
+        Assert.That(ModuleBenches.All.Select(b => b.Module), Is.EquivalentTo(new[] { "pim_macro", "pim_matrix", "requant", "qkv", "score", "context" }));
         Assert.That(ModuleBenches.Find("nope"), Is.Null);
     }
 

@@ -7,7 +7,8 @@
 // (r / Rows, c / Cols) at cell (r % Rows, c % Cols).
 //
 // Memory port: one weight cell per accepted request; a read answers on the r-stream the next cycle.
-// Compute: x (InDim signed DataWidth-bit elements, element 0 at the LSB end) is accepted on the x-stream;
+// Compute: x (InDim DataWidth-bit elements, signed when InputSigned, element 0 at the LSB end) is accepted on
+// the x-stream;
 // the controller steps column group (outer), row group, input slice (inner), driving every macro at once,
 // and shift-adds each cycle's ADC outputs into OutDim AccWidth-bit accumulators. y is offered on the
 // y-stream ComputeSteps + 2 cycles after x was accepted. Requests are accepted only while idle.
@@ -23,6 +24,8 @@ module al_pim_matrix #(
   parameter SliceBits   = 4,
   parameter AdcBits     = 14,
   parameter AdcShift    = 0,
+  // 1: x holds signed values (the top slice is signed); 0: unsigned values (every slice unsigned)
+  parameter InputSigned = 1,
   // derived by the generator from the exact ADC output range: do not override
   parameter AccWidth    = 22,
   parameter InAddrWidth  = $clog2(InDim),
@@ -173,7 +176,7 @@ module al_pim_matrix #(
           .cim_en_i     (cim_en),
           .cim_row_i    (row_base_q),
           .cim_col_i    (col_base_q),
-          .cim_signed_i (slice_q == LastSlice),
+          .cim_signed_i ((InputSigned != 0) && (slice_q == LastSlice)),
           .cim_slices_i (slices),
           .cim_adc_o    (adc_all[Index*AdcCount*AdcBits +: AdcCount*AdcBits])
         );

@@ -72,6 +72,7 @@ module al_qkv #(
         .SliceBits   (SliceBits),
         .AdcBits     (AdcBits),
         .AdcShift    (AdcShift),
+        .InputSigned (1),
         .AccWidth    (AccWidth)
       ) u_matrix (
         .clk_i       (clk_i),

@@ -91,6 +91,7 @@ module al_score #(
     .SliceBits   (SliceBits),
     .AdcBits     (AdcBits),
     .AdcShift    (AdcShift),
+    .InputSigned (1),
     .AccWidth    (ScoreWidth)
   ) u_cache (
     .clk_i       (clk_i),

@@ -1,0 +1,107 @@
+using AttentionLego.Cosim.Scoring;
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden;
+using AttentionLego.Gen.Rendering;
+
+namespace AttentionLego.Cosim.Benches;
+
+/// <summary>
+/// Co-simulates <c>al_context</c>: attends on the empty cache and on one token, then appends values one by one up
+/// to the maximum sequence length with an attend after many of them: random probabilities, all zero, all at the
+/// largest probability (the requantizer saturates), one dominant token, and garbage in the probabilities of rows
+/// that hold no token (which must count as 0); then clears and starts a shorter sequence. Every context vector
+/// must be bit-exact and arrive in the cycle CycleModel predicts, under back-pressure.
+/// </summary>
+public sealed class ContextBench : IModuleBench
+{
+    private const int AppendValue = 0;
+    private const int Attend = 1;
+    private const int Clear = 2;
+
+    public string Module => "context";
+
+    public string TopModule => "al_tb_context";
+
+    public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
+    [
+        .. RtlGenerator.Modules(config, "al_pim_macro", "al_pim_matrix", "al_requant", "al_context"),
+        RtlGenerator.File("tb/al_tb_context.v.sbn", "al_tb_context.v", config, b => ContextView.From(config, b)),
+    ];
+
+    public BenchCase Generate(AttentionConfig config, int seed)
+    {
+        var dHead = config.Model.DHead;
+        var maxSeqLen = config.Model.MaxSeqLen;
+        var dataWidth = config.Format.DataWidth;
+        var probBits = config.Softmax.ProbBits;
+        var view = ContextView.From(config, "");
+        var inBits = Math.Max(dHead * dataWidth, maxSeqLen * probBits);
+        var model = new ContextModel(config);
+        var random = new StimulusRandom(seed);
+        var stimulus = new StimulusWriter(view.ChunkBits, (inBits + view.ChunkBits - 1) / view.ChunkBits);
+        var expected = new List<Expectation>();
+        var timeline = new RequestTimeline();
+        var latency = CycleModel.ContextLatency(config);
+        var probMax = (1L << probBits) - 1;
+
+        void Append(long[] v)
+        {
+            model.Append(v);
+            stimulus.WideOp(AppendValue, 0, 0, FixedPoint.Pack(v, dataWidth));
+            timeline.BusyUntil(timeline.Accept() + CycleModel.ContextAppendInterval(config));
+        }
+
+        var attends = 0;
+        void AttendWith(long[] p)
+        {
+            var stall = random.Stall();
+            stimulus.WideOp(Attend, 0, 0, FixedPoint.Pack(p, probBits), stall);
+            var response = timeline.Accept() + latency + stall;
+            timeline.BusyUntil(response + 1);
+            var tokens = model.Count;
+            expected.Add(new Expectation(response, "o_data_o", model.Attend(p), dataWidth,
+                $"attend #{attends++} over {tokens} token(s)", i => $"o[{i}]"));
+        }
+
+        void ClearCache()
+        {
+            model.Clear();
+            stimulus.Op(Clear, 0, 0, 0);
+            timeline.BusyUntil(timeline.Accept() + 1);
+        }
+
+        // Probabilities for every row: random for the stored tokens and garbage beyond, which must not count.
+        long[] Probabilities() => Enumerable.Range(0, maxSeqLen).Select(_ => (long)random.Next((int)probMax + 1)).ToArray();
+        long[] Dominant()
+        {
+            var p = new long[maxSeqLen];
+            p[random.Next(Math.Max(model.Count, 1))] = probMax;
+            return p;
+        }
+
+        AttendWith(Probabilities());
+        Append(random.SignedVector(dHead, dataWidth));
+        AttendWith(Probabilities());
+        while (!model.IsFull)
+        {
+            var v = model.Count switch
+            {
+                1 => Enumerable.Repeat(FixedPoint.MinSigned(dataWidth), dHead).ToArray(),
+                2 => Enumerable.Repeat(FixedPoint.MaxSigned(dataWidth), dHead).ToArray(),
+                _ => random.SignedVector(dHead, dataWidth),
+            };
+            Append(v);
+            if (random.Next(3) == 0 || model.Count <= 4 || model.IsFull)
+            {
+                AttendWith(random.Next(4) == 0 ? Dominant() : Probabilities());
+            }
+        }
+
+        AttendWith(new long[maxSeqLen]);
+        AttendWith(Enumerable.Repeat(probMax, maxSeqLen).ToArray());
+        ClearCache();
+        Append(random.SignedVector(dHead, dataWidth));
+        AttendWith(Probabilities());
+        return new BenchCase(stimulus.ToString(), expected, timeline.Offered + latency * 2 + 200);
+    }
+}
