@@ -49,6 +49,7 @@ public static class RtlGenerator
         ("al_pim_matrix", (c, b) => PimMatrixView.From(c.ProjectionShape, b)),
         ("al_requant", (c, b) => RequantView.ForQuery(c, b)),
         ("al_qkv", (c, b) => QkvView.From(c, b)),
+        ("al_cache_fill", (c, b) => CacheFillView.From(c, b)),
         ("al_score", (c, b) => ScoreView.From(c, b)),
         ("al_context", (c, b) => ContextView.From(c, b)),
     ];

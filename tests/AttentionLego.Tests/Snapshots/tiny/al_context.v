@@ -39,46 +39,37 @@ module al_context #(
   output wire [CountWidth-1:0]         count_o,
   output wire                          idle_o
 );
-  localparam integer MaxSeqLenInt = MaxSeqLen;
-  localparam integer LastColInt   = DHead - 1;
-  localparam [CountWidth-1:0]   Full    = MaxSeqLenInt[CountWidth-1:0];
-  localparam [ColAddrWidth-1:0] LastCol = LastColInt[ColAddrWidth-1:0];
-
-  reg [CountWidth-1:0]      count_d, count_q;
-  reg                       writing_d, writing_q;
-  reg [ColAddrWidth-1:0]    col_d, col_q;
-  reg [DHead*DataWidth-1:0] v_q;
-
-  wire mem_ready, x_ready, y_valid;
+  wire mem_valid, mem_ready, x_ready, y_valid, idle;
+  wire [ColAddrWidth-1:0] index;
+  wire [DataWidth-1:0] element;
+  wire [CountWidth-1:0] count_q;
   wire [DHead*AccWidth-1:0] y_data;
   // The cache is only written: its read port stays unused (Verilator's unused_* convention).
   wire unused_r_valid;
   wire [DataWidth-1:0] unused_r_data;
-  wire idle    = !writing_q && x_ready && !y_valid;
-  wire full    = (count_q == Full);
-  wire clear   = clear_i && idle;
-  wire v_fire  = v_valid_i && idle && !full && !clear_i;
-  wire p_fire  = p_valid_i && idle && !v_valid_i && !clear_i;
-  wire [DataWidth-1:0] v_element = v_q[col_q*DataWidth +: DataWidth];
 
-  always @* begin
-    count_d   = count_q;
-    writing_d = writing_q;
-    col_d     = col_q;
-    if (clear) begin
-      count_d = { CountWidth{1'b0} };
-    end else if (v_fire) begin
-      writing_d = 1'b1;
-      col_d     = { ColAddrWidth{1'b0} };
-    end else if (writing_q && mem_ready) begin
-      if (col_q == LastCol) begin
-        writing_d = 1'b0;
-        count_d   = count_q + 1'b1;
-      end else begin
-        col_d = col_q + 1'b1;
-      end
-    end
-  end
+  al_cache_fill #(
+    .Elements  (DHead),
+    .MaxSeqLen (MaxSeqLen),
+    .DataWidth (DataWidth)
+  ) u_fill (
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .clear_i        (clear_i),
+    .append_valid_i (v_valid_i),
+    .append_ready_o (v_ready_o),
+    .append_data_i  (v_data_i),
+    .array_idle_i   (x_ready && !y_valid),
+    .mem_valid_o    (mem_valid),
+    .mem_ready_i    (mem_ready),
+    .index_o        (index),
+    .element_o      (element),
+    .count_o        (count_q),
+    .idle_o         (idle)
+  );
+
+  // A probability vector is accepted while idle, after any pending append.
+  wire p_fire = p_valid_i && idle && !v_valid_i && !clear_i;
 
   // Probabilities of rows that hold no token are forced to 0 (their cells may be stale or never written). A
   // loop, not a generate: MaxSeqLen can exceed the number of generate iterations Verilator elaborates.
@@ -107,12 +98,12 @@ module al_context #(
   ) u_cache (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
-    .mem_valid_i (writing_q),
+    .mem_valid_i (mem_valid),
     .mem_ready_o (mem_ready),
     .mem_we_i    (1'b1),
     .mem_row_i   (count_q[RowAddrWidth-1:0]),
-    .mem_col_i   (col_q),
-    .mem_wdata_i (v_element),
+    .mem_col_i   (index),
+    .mem_wdata_i (element),
     .r_valid_o   (unused_r_valid),
     .r_ready_i   (1'b1),
     .r_data_o    (unused_r_data),
@@ -129,25 +120,6 @@ module al_context #(
     .out_data_o (o_data_o)
   );
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      count_q   <= { CountWidth{1'b0} };
-      writing_q <= 1'b0;
-      col_q     <= { ColAddrWidth{1'b0} };
-    end else begin
-      count_q   <= count_d;
-      writing_q <= writing_d;
-      col_q     <= col_d;
-    end
-  end
-
-  always @(posedge clk_i) begin
-    if (v_fire) begin
-      v_q <= v_data_i;
-    end
-  end
-
-  assign v_ready_o = idle && !full && !clear_i;
   assign p_ready_o = idle && !v_valid_i && !clear_i;
   assign o_valid_o = y_valid;
   assign count_o   = count_q;

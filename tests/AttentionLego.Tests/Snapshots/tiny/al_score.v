@@ -37,47 +37,37 @@ module al_score #(
   output wire [CountWidth-1:0]          count_o,
   output wire                           idle_o
 );
-  localparam integer MaxSeqLenInt = MaxSeqLen;
-  localparam integer LastRowInt   = DHead - 1;
-  localparam [CountWidth-1:0]   Full    = MaxSeqLenInt[CountWidth-1:0];
-  localparam [RowAddrWidth-1:0] LastRow = LastRowInt[RowAddrWidth-1:0];
-
-  reg [CountWidth-1:0]      count_d, count_q;
-  reg                       writing_d, writing_q;
-  reg [RowAddrWidth-1:0]    row_d, row_q;
-  reg [DHead*DataWidth-1:0] k_q;
-
-  wire mem_ready, x_ready, y_valid;
+  wire mem_valid, mem_ready, x_ready, y_valid, idle;
+  wire [RowAddrWidth-1:0] index;
+  wire [DataWidth-1:0] element;
+  wire [CountWidth-1:0] count_q;
   wire [MaxSeqLen*ScoreWidth-1:0] y_data;
   // The cache is only written: its read port stays unused (Verilator's unused_* convention).
   wire unused_r_valid;
   wire [DataWidth-1:0] unused_r_data;
-  // k is accepted while idle and not full; q while idle (the matrix computes, so no write is in flight).
-  wire idle    = !writing_q && x_ready && !y_valid;
-  wire full    = (count_q == Full);
-  wire clear   = clear_i && idle;
-  wire k_fire  = k_valid_i && idle && !full && !clear_i;
-  wire q_fire  = q_valid_i && idle && !k_valid_i && !clear_i;
-  wire [DataWidth-1:0] k_element = k_q[row_q*DataWidth +: DataWidth];
 
-  always @* begin
-    count_d   = count_q;
-    writing_d = writing_q;
-    row_d     = row_q;
-    if (clear) begin
-      count_d   = { CountWidth{1'b0} };
-    end else if (k_fire) begin
-      writing_d = 1'b1;
-      row_d     = { RowAddrWidth{1'b0} };
-    end else if (writing_q && mem_ready) begin
-      if (row_q == LastRow) begin
-        writing_d = 1'b0;
-        count_d   = count_q + 1'b1;
-      end else begin
-        row_d = row_q + 1'b1;
-      end
-    end
-  end
+  al_cache_fill #(
+    .Elements  (DHead),
+    .MaxSeqLen (MaxSeqLen),
+    .DataWidth (DataWidth)
+  ) u_fill (
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .clear_i        (clear_i),
+    .append_valid_i (k_valid_i),
+    .append_ready_o (k_ready_o),
+    .append_data_i  (k_data_i),
+    .array_idle_i   (x_ready && !y_valid),
+    .mem_valid_o    (mem_valid),
+    .mem_ready_i    (mem_ready),
+    .index_o        (index),
+    .element_o      (element),
+    .count_o        (count_q),
+    .idle_o         (idle)
+  );
+
+  // A query is accepted while idle, after any pending append.
+  wire q_fire = q_valid_i && idle && !k_valid_i && !clear_i;
 
   al_pim_matrix #(
     .InDim       (DHead),
@@ -96,12 +86,12 @@ module al_score #(
   ) u_cache (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
-    .mem_valid_i (writing_q),
+    .mem_valid_i (mem_valid),
     .mem_ready_o (mem_ready),
     .mem_we_i    (1'b1),
-    .mem_row_i   (row_q),
+    .mem_row_i   (index),
     .mem_col_i   (count_q[ColAddrWidth-1:0]),
-    .mem_wdata_i (k_element),
+    .mem_wdata_i (element),
     .r_valid_o   (unused_r_valid),
     .r_ready_i   (1'b1),
     .r_data_o    (unused_r_data),
@@ -113,24 +103,6 @@ module al_score #(
     .y_data_o    (y_data)
   );
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      count_q   <= { CountWidth{1'b0} };
-      writing_q <= 1'b0;
-      row_q     <= { RowAddrWidth{1'b0} };
-    end else begin
-      count_q   <= count_d;
-      writing_q <= writing_d;
-      row_q     <= row_d;
-    end
-  end
-
-  always @(posedge clk_i) begin
-    if (k_fire) begin
-      k_q <= k_data_i;
-    end
-  end
-
   // Columns at or beyond the token count hold no token (their cells may be stale or never written). A loop,
   // not a generate: MaxSeqLen can exceed the number of generate iterations Verilator elaborates.
   reg [MaxSeqLen*ScoreWidth-1:0] s_data;
@@ -141,7 +113,6 @@ module al_score #(
     end
   end
 
-  assign k_ready_o = idle && !full && !clear_i;
   assign q_ready_o = idle && !k_valid_i && !clear_i;
   assign s_valid_o = y_valid;
   assign count_o   = count_q;
