@@ -94,12 +94,29 @@ public enum SoftmaxMode
     Window,
 }
 
-/// <summary>LUT softmax settings.</summary>
+/// <summary>LUT softmax settings (docs/NUMERICS.md, "Softmax").</summary>
 public sealed record SoftmaxConfig
 {
     public required SoftmaxMode Mode { get; init; }
+
+    /// <summary>A score s stands for the logit s / 2^ScoreShift (the shift folds 1/sqrt(d_head) and the q, k scales).</summary>
     public required int ScoreShift { get; init; }
+
+    /// <summary>The exp LUT has 2^LutAddrBits entries.</summary>
     public required int LutAddrBits { get; init; }
+
+    /// <summary>The LUT's input step is 2^-LutFracBits of a logit: entry i holds exp(-i / 2^LutFracBits).</summary>
+    public required int LutFracBits { get; init; }
+
+    /// <summary>Bits of a LUT entry: exp(0) = 1.0 is 2^ExpBits (saturated to 2^ExpBits - 1).</summary>
     public required int ExpBits { get; init; }
+
+    /// <summary>Probabilities are unsigned ProbBits-bit: p = 1.0 is 2^ProbBits (saturated to 2^ProbBits - 1).</summary>
     public required int ProbBits { get; init; }
+
+    /// <summary>Scores handled per cycle in each pass (max, exp and sum, normalize).</summary>
+    public required int Lanes { get; init; }
+
+    /// <summary>Right shift that turns a score difference into a LUT index (validated to be non-negative).</summary>
+    public int IndexShift => ScoreShift - LutFracBits;
 }

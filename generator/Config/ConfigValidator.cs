@@ -122,6 +122,15 @@ public static class ConfigValidator
         Range(errors, "Softmax.LutAddrBits", s.LutAddrBits, 2, 12);
         Range(errors, "Softmax.ExpBits", s.ExpBits, 2, 24);
         Range(errors, "Softmax.ProbBits", s.ProbBits, 2, 16);
+        Range(errors, "Softmax.LutFracBits", s.LutFracBits, 0, 16);
+        Rule(s.LutFracBits < 0 || s.ScoreShift < 0 || s.LutFracBits <= s.ScoreShift, "Softmax.LutFracBits",
+            $"is {s.LutFracBits}, finer than the scores themselves (Softmax.ScoreShift is {s.ScoreShift}); a LUT index is a score difference shifted right.",
+            "use Softmax.LutFracBits at most Softmax.ScoreShift.");
+        var lanesOk = PimMath.IsPowerOfTwo(s.Lanes) && s.Lanes <= 64;
+        Rule(lanesOk, "Softmax.Lanes", $"is {s.Lanes}; it must be a power of two from 1 to 64.", "use 4, 16 or 32.");
+        Rule(!lanesOk || m.MaxSeqLen < 1 || m.MaxSeqLen % s.Lanes == 0, "Softmax.Lanes",
+            $"is {s.Lanes}, which does not divide Model.MaxSeqLen ({m.MaxSeqLen}); every pass handles whole groups of lanes.",
+            "use a power of two that divides Model.MaxSeqLen.");
 
         return errors;
     }

@@ -17,8 +17,12 @@ public static class Presets
             Rows = 128, Cols = 128, InputLanes = 16, AdcCount = 16, SliceBits = 4, AdcBits = 6, AdcShift = 6,
         },
         Bus = new BusConfig { DataWidth = 32 },
-        Quant = new QuantConfig { QShift = 10, KShift = 10, VShift = 10, ContextShift = 8 },
-        Softmax = new SoftmaxConfig { Mode = SoftmaxMode.Stable, ScoreShift = 8, LutAddrBits = 8, ExpBits = 16, ProbBits = 8 },
+        Quant = new QuantConfig { QShift = 11, KShift = 11, VShift = 11, ContextShift = 8 },
+        // 32 lanes: the published softmax handles 32 scores per cycle (IO_WIDTH).
+        Softmax = new SoftmaxConfig
+        {
+            Mode = SoftmaxMode.Stable, ScoreShift = 13, LutAddrBits = 8, LutFracBits = 5, ExpBits = 16, ProbBits = 8, Lanes = 32,
+        },
     };
 
     /// <summary>The paper's dimensions with a lossless ADC (enough bits, no shift).</summary>
@@ -30,7 +34,7 @@ public static class Presets
         Model = new ModelConfig { DModel = 64, DHead = 16, MaxSeqLen = 32, Heads = 1 },
         Pim = PaperExact.Pim with { Rows = 16, Cols = 16, InputLanes = 4, AdcCount = 4 },
         Quant = PaperExact.Quant with { QShift = 8, KShift = 8, VShift = 8 },
-        Softmax = PaperExact.Softmax with { ScoreShift = 6 },
+        Softmax = PaperExact.Softmax with { ScoreShift = 12, Lanes = 4 },
     });
 
     public static IReadOnlyList<Preset> All { get; } =

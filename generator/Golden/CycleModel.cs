@@ -51,4 +51,18 @@ public static class CycleModel
 
     /// <summary>al_context: o for a p accepted in cycle t is valid from t + the V cache's matrix latency.</summary>
     public static int ContextLatency(AttentionConfig config) => MatrixComputeLatency(config.ContextShape);
+
+    /// <summary>al_softmax: cycles of one pass over n scores, Lanes per cycle (at least one cycle, even for n = 0).</summary>
+    public static int SoftmaxPassCycles(AttentionConfig config, int tokens) =>
+        Math.Max(1, (tokens + config.Softmax.Lanes - 1) / config.Softmax.Lanes);
+
+    /// <summary>al_softmax: passes over the scores: max (stable mode only), exp and sum, normalize.</summary>
+    public static int SoftmaxPasses(AttentionConfig config) => config.Softmax.Mode == SoftmaxMode.Stable ? 3 : 2;
+
+    /// <summary>
+    /// al_softmax: scores accepted in cycle t with n tokens: the passes and the divider (one cycle per reciprocal
+    /// bit) run back to back from t+1, so p is valid from t + 1 + passes x PassCycles(n) + RecipWidth.
+    /// </summary>
+    public static int SoftmaxLatency(AttentionConfig config, int tokens) =>
+        1 + SoftmaxPasses(config) * SoftmaxPassCycles(config, tokens) + new SoftmaxModel(config).DivideCycles;
 }
