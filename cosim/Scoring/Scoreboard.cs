@@ -7,7 +7,9 @@ namespace AttentionLego.Cosim.Scoring;
 /// A response the golden model predicts: the cycle and port, its elements (element 0 at the LSB end, each
 /// <see cref="ElementWidth"/> bits, signed), what produced it, and how to name element i in model terms.
 /// </summary>
-public sealed record Expectation(long Cycle, string Port, long[] Elements, int ElementWidth, string What, Func<int, string> Coordinate)
+/// <remarks><paramref name="Signed"/> says how the port's elements read: two's complement (the default) or unsigned.</remarks>
+public sealed record Expectation(long Cycle, string Port, long[] Elements, int ElementWidth, string What, Func<int, string> Coordinate,
+    bool Signed = true)
 {
     public string Hex => FixedPoint.ToHex(FixedPoint.Pack(Elements, ElementWidth), Elements.Length * ElementWidth);
 }
@@ -87,7 +89,8 @@ public static class Scoreboard
         var mask = (BigInteger.One << width) - 1;
         for (var i = 0; i < e.Elements.Length; i++)
         {
-            var actualElement = FixedPoint.FromBitsSigned((ulong)((vector >> (i * width)) & mask), width);
+            var bits = (ulong)((vector >> (i * width)) & mask);
+            var actualElement = e.Signed ? FixedPoint.FromBitsSigned(bits, width) : (long)bits;
             if (actualElement != e.Elements[i])
             {
                 return new Mismatch("value mismatch", a.Cycle, $"{a.Port}[{(i + 1) * width - 1}:{i * width}]",

@@ -51,6 +51,7 @@ public static class RtlGenerator
         ("al_qkv", (c, b) => QkvView.From(c, b)),
         ("al_cache_fill", (c, b) => CacheFillView.From(c, b)),
         ("al_score", (c, b) => ScoreView.From(c, b)),
+        ("al_softmax", (c, b) => SoftmaxView.From(c, b)),
         ("al_context", (c, b) => ContextView.From(c, b)),
     ];
 

@@ -1,4 +1,5 @@
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden;
 
 namespace AttentionLego.Gen.Rendering;
 
@@ -79,4 +80,32 @@ public sealed record ContextView(string Banner, int DHead, int MaxSeqLen, int Da
 public sealed record CacheFillView(string Banner, int Elements, int MaxSeqLen, int DataWidth)
 {
     public static CacheFillView From(AttentionConfig c, string banner) => new(banner, c.Model.DHead, c.Model.MaxSeqLen, c.Format.DataWidth);
+}
+
+/// <summary>
+/// View-model of <c>al_softmax</c>: widths and constants from <see cref="SoftmaxModel"/>, the LUT as sized hex
+/// literals (entry i at index i; the last entry is rendered as the case default), and the divider's start values.
+/// </summary>
+public sealed record SoftmaxView(string Banner, int MaxSeqLen, int ScoreWidth, int ProbBits, int ExpBits, int LutAddrBits,
+    int Lanes, int Stable, int IndexShift, int DiffWidth, int SumWidth, int RecipShift, int RecipWidth,
+    string WindowTop, string RoundHalf, string LutLast, string RecipRemInit, string RecipDividend, IReadOnlyList<string> LutEntries)
+{
+    /// <summary>Width of one hex word in the bench's files (see <see cref="PimMatrixView.ChunkBits"/>).</summary>
+    public int ChunkBits => Math.Min(4096, MaxSeqLen * ScoreWidth);
+
+    public static SoftmaxView From(AttentionConfig c, string banner)
+    {
+        var m = new SoftmaxModel(c);
+        var s = c.Softmax;
+        var dividend = (UInt128)1 << m.RecipShift;
+        string Literal(UInt128 value, int width) => $"{width}'h{value.ToString("x")}";
+        return new SoftmaxView(banner, c.Model.MaxSeqLen, m.ScoreWidth, s.ProbBits, s.ExpBits, s.LutAddrBits, s.Lanes,
+            s.Mode == SoftmaxMode.Stable ? 1 : 0, s.IndexShift, m.DiffWidth, m.SumWidth, m.RecipShift, m.RecipWidth,
+            Literal((UInt128)m.WindowTop, m.DiffWidth),
+            Literal(s.IndexShift == 0 ? 0 : (UInt128)1 << (s.IndexShift - 1), m.DiffWidth),
+            Literal((UInt128)(m.Lut.Count - 1), m.DiffWidth),
+            Literal(dividend >> m.RecipWidth, m.SumWidth + 1),
+            Literal(dividend & (((UInt128)1 << m.RecipWidth) - 1), m.RecipWidth),
+            [.. m.Lut.Select(e => Literal((UInt128)e, s.ExpBits))]);
+    }
 }

@@ -81,6 +81,23 @@ public sealed class CosimTests
     public async Task Context_accumulates_probability_weighted_values_bit_exactly_and_cycle_exactly(string preset, string[] overrides) =>
         await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, overrides), "context", 1, Seeds));
 
+    private static IEnumerable<TestCaseData> SoftmaxCases()
+    {
+        yield return new TestCaseData("tiny", Array.Empty<string>()).SetArgDisplayNames("tiny");
+        yield return new TestCaseData("tiny", new[] { "Softmax.Mode=Window" }).SetArgDisplayNames("window");
+        yield return new TestCaseData("tiny", new[] { "Softmax.Lanes=1", "Softmax.LutFracBits=12", "Softmax.ExpBits=4", "Softmax.ProbBits=4" })
+            .SetArgDisplayNames("one-lane-narrow");
+        yield return new TestCaseData("tiny", new[] { "Softmax.ExpBits=24", "Softmax.ProbBits=16", "Softmax.LutAddrBits=10", "Softmax.LutFracBits=7" })
+            .SetArgDisplayNames("wide-exp-and-probabilities");
+        yield return new TestCaseData("tiny", new[] { "Softmax.Mode=Window", "Softmax.ScoreShift=0", "Softmax.LutFracBits=0", "Softmax.Lanes=8" })
+            .SetArgDisplayNames("window-without-index-shift");
+        yield return new TestCaseData("paper-exact", Array.Empty<string>()).SetArgDisplayNames("paper-exact");
+    }
+
+    [TestCaseSource(nameof(SoftmaxCases))]
+    public async Task Softmax_normalizes_lut_exps_bit_exactly_and_cycle_exactly(string preset, string[] overrides) =>
+        await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, overrides), "softmax", 1, Seeds));
+
     [TestCaseSource(nameof(RequantCases))]
     public async Task Requantizer_rounds_half_up_and_saturates_bit_exactly(string preset, string[] overrides) =>
         await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, overrides), "requant", 1, Seeds));
@@ -131,6 +148,18 @@ public sealed class CosimTests
         Assert.That(mismatch.Expected, Does.Contain($"cycle {mismatch.Cycle + 1}"));
     }
 
+    [TestCase("qkv")]
+    [TestCase("score")]
+    [TestCase("softmax")]
+    [TestCase("context")]
+    public async Task Every_datapath_bench_reports_a_corrupted_value_and_a_wrong_cycle_count(string module)
+    {
+        var value = FirstFailure(await RunTampered(module, c => Corrupt(c, index: c.Expected.Count / 2, element: 0, delta: 1)));
+        Assert.That(value.Kind, Is.EqualTo("value mismatch"));
+        var timing = FirstFailure(await RunTampered(module, c => Retime(c, index: c.Expected.Count / 2, delta: -1)));
+        Assert.That(timing.Kind, Is.EqualTo("timing mismatch"));
+    }
+
     [Test]
     public async Task A_missing_response_and_an_unexpected_one_are_both_failures()
     {
@@ -152,7 +181,7 @@ public sealed class CosimTests
     [Test]
     public void Every_module_name_has_a_bench()
     {
-        Assert.That(ModuleBenches.All.Select(b => b.Module), Is.EquivalentTo(new[] { "pim_macro", "pim_matrix", "requant", "qkv", "score", "context" }));
+        Assert.That(ModuleBenches.All.Select(b => b.Module), Is.EquivalentTo(new[] { "pim_macro", "pim_matrix", "requant", "qkv", "score", "softmax", "context" }));
         Assert.That(ModuleBenches.Find("nope"), Is.Null);
     }
 
