@@ -48,7 +48,7 @@ else
   summary+=("lint          FAIL  exit $rc: $(first_match lint '^[0-9]+ passed, [0-9]+ failed|^error')")
 fi
 
-for target in "pim_matrix 5" "pim_macro 3" "requant 3" "qkv 3" "score 3" "context 3"; do
+for target in "pim_matrix 5" "pim_macro 3" "requant 3" "qkv 3" "score 3" "softmax 3" "context 3"; do
   read -r module seeds <<<"$target"
   step "cosim-$module" scripts/attnlego cosim --preset tiny --module "$module" --seeds "$seeds"
   counts="$(last_match "cosim-$module" '^[0-9]+ passed, [0-9]+ failed')"

@@ -32,7 +32,7 @@ public sealed class CliTests
         {
             "al_pim_macro.v", "al_pim_matrix.v", "al_requant.v", "al_qkv.v", "al_cache_fill.v", "al_score.v", "al_softmax.v", "al_context.v", RtlBundle.FilelistName, RtlBundle.ManifestName, RtlBundle.ConfigName,
         }));
-        Assert.That(run.Out, Does.Contain("wrote 10 files"));
+        Assert.That(run.Out, Does.Contain("wrote 11 files"));
         var reloaded = ConfigLoader.Load(new ConfigSource(null, Path.Combine(dir, RtlBundle.ConfigName), []));
         Assert.That(reloaded, Is.EqualTo(Presets.Tiny), "config.json regenerates the same RTL");
     }
