@@ -16,6 +16,7 @@ public static class CliApp
         ConfigCommand.Create(io),
         LintCommand.Create(io),
         CosimCommand.Create(io),
+        AccuracyCommand.Create(io),
     };
 
     public static async Task<int> RunAsync(string[] args, CliIo io, CancellationToken ct = default)

@@ -248,6 +248,51 @@ public sealed class CliTests
         Assert.That(second.Out, Does.Contain("2 passed, 0 failed; build cached"));
     }
 
+    [Test]
+    public async Task Accuracy_prints_every_figure_and_a_replay_command()
+    {
+        var run = await Attnlego("accuracy", "--preset", "tiny", "--tokens", "8", "--seed", "3");
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(run.Out, Does.StartWith("accuracy:    tiny (config ").And.Contain("seed 3, 8 tokens, 128 outputs"));
+        foreach (var label in new[] { "formats:", "cosine:", "error:", "saturated:", "probability:", "softmax LUT:" })
+        {
+            Assert.That(run.Out, Does.Contain("\n" + label), label);
+        }
+
+        Assert.That(run.Out, Does.Contain("tau = 2^-2 = 0.25").And.Contain("at entry 0 (entry 0 = 65535)").And.Contain("tail exp(-8) = 21.98 LSB"));
+        Assert.That(run.Out, Does.EndWith("replay:      scripts/attnlego accuracy --preset tiny --tokens 8 --seed 3\n"));
+        Assert.That(run.Err, Is.Empty);
+    }
+
+    [Test]
+    public async Task Accuracy_defaults_to_the_whole_tiny_cache_and_replays_with_overrides()
+    {
+        var run = await Attnlego("accuracy", "--set", "Quant.ContextShift=7");
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(run.Out, Does.Contain("tiny+overrides").And.Contain("seed 1, 32 tokens"));
+        Assert.That(run.Out, Does.Contain("replay:      scripts/attnlego accuracy --preset tiny --set Quant.ContextShift=7 --tokens 32 --seed 1"));
+    }
+
+    [TestCase("--tokens", "0", "--tokens must be at least 1", TestName = "Accuracy_refuses_zero_tokens")]
+    [TestCase("--tokens", "33", "--tokens 33 exceeds Model.MaxSeqLen (32) of tiny", TestName = "Accuracy_refuses_more_tokens_than_the_caches_hold")]
+    [TestCase("--seed", "0", "--seed must be at least 1", TestName = "Accuracy_refuses_seed_zero")]
+    [TestCase("--tokens", "many", "many", TestName = "Accuracy_refuses_a_token_count_that_is_not_a_number")]
+    public async Task Accuracy_argument_errors_are_usage_errors(string option, string value, string message)
+    {
+        var run = await Attnlego("accuracy", "--preset", "tiny", option, value);
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(run.Err, Does.Contain(message));
+        Assert.That(run.Out, Is.Empty);
+    }
+
+    [Test]
+    public async Task Accuracy_on_an_invalid_configuration_is_a_config_error()
+    {
+        var run = await Attnlego("accuracy", "--preset", "tiny", "--set", "Pim.Rows=100");
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.InvalidConfig));
+        Assert.That(run.Err, Does.Contain("Pim.Rows"));
+    }
+
     /// <summary>Sets an environment variable for the scope of a test and restores it afterwards.</summary>
     private sealed class EnvironmentVariable : IDisposable
     {

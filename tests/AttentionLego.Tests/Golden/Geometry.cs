@@ -35,6 +35,8 @@ public sealed record Geometry(
         return Presets.Tiny with
         {
             Model = new ModelConfig { DModel = InDim, DHead = side, MaxSeqLen = side, Heads = 1 },
+            // The softmax handles whole groups of lanes, so a short sequence needs fewer lanes than tiny's.
+            Softmax = Presets.Tiny.Softmax with { Lanes = Math.Min(Presets.Tiny.Softmax.Lanes, side) },
             Format = new FormatConfig { DataWidth = DataWidth, WeightWidth = WeightWidth },
             Pim = Presets.Tiny.Pim with
             {

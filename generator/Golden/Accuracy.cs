@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using AttentionLego.Gen.Config;
+
+namespace AttentionLego.Gen.Golden;
+
+/// <summary>
+/// The integer inputs of one accuracy experiment: W_Q, W_K, W_V (d_model x d_head, Format.WeightWidth bits) and
+/// the tokens (d_model values of Format.DataWidth bits each), drawn from <see cref="Accuracy.Draw"/>.
+/// </summary>
+public sealed record AccuracyInputs(int Seed, HeadScales Scales, long[,] Wq, long[,] Wk, long[,] Wv, long[][] Tokens);
+
+/// <summary>
+/// The exp LUT against exp(), in LSBs of ExpBits (2^-ExpBits): entry i approximates 2^ExpBits * exp(-i / 2^LutFracBits).
+/// </summary>
+/// <param name="MaxErrorLsb">Largest |Lut[i] - 2^ExpBits exp(-i / 2^LutFracBits)| over every entry.</param>
+/// <param name="MaxErrorIndex">The entry where it occurs.</param>
+/// <param name="MaxErrorPastZeroLsb">The same over the entries i &gt; 0 (entry 0 saturates, the others round).</param>
+/// <param name="Entry0">Lut[0]: exp(0) = 2^ExpBits saturated to 2^ExpBits - 1.</param>
+/// <param name="TailLsb">2^ExpBits exp(-Entries / 2^LutFracBits): what stable mode drops by reading 0 past the LUT.</param>
+public sealed record LutAccuracy(int Entries, int ExpBits, int LutFracBits, double MaxErrorLsb, int MaxErrorIndex, double MaxErrorPastZeroLsb,
+    long Entry0, double TailLsb);
+
+/// <summary>
+/// The integer head against the float reference over one token stream (docs/NUMERICS.md, "Accuracy"). Errors
+/// are in output LSBs, 2^-Fo: |o_int - o_float * 2^Fo|.
+/// </summary>
+/// <param name="Cosine">Cosine similarity of the de-quantized integer outputs and the float outputs, all tokens' outputs concatenated.</param>
+/// <param name="MinTokenCosine">The smallest cosine similarity of one token's output vector.</param>
+/// <param name="MinCosineToken">The token where it occurs.</param>
+/// <param name="OutputRmsLsb">Root mean square of the float outputs in LSBs: how much of the range a typical output uses.</param>
+/// <param name="SaturatedOutputs">Integer outputs at a rail (-2^(DataWidth-1) or 2^(DataWidth-1) - 1).</param>
+/// <param name="FloatOutputsOutOfRange">Float outputs that round outside the integer range: they saturate even with exact arithmetic.</param>
+/// <param name="MaxProbabilityErrorLsb">Largest |p_int - p_float * 2^ProbBits| over every token and every t it attends to.</param>
+public sealed record AccuracyReport(int Seed, int Tokens, HeadScales Scales, double Cosine, double MinTokenCosine, int MinCosineToken,
+    double MaxErrorLsb, double MeanErrorLsb, double OutputRmsLsb, int Outputs, int SaturatedOutputs, int FloatOutputsOutOfRange,
+    double MaxProbabilityErrorLsb, LutAccuracy Lut, TimeSpan Elapsed)
+{
+    /// <summary>One output LSB as a real number, 2^-Fo.</summary>
+    public double Lsb => Math.ScaleB(1.0, -Scales.Fo);
+}
+
+/// <summary>
+/// The accuracy experiment: seeded Gaussian tokens and weights, quantized to the configuration's widths, run through
+/// <see cref="AttentionHead"/> and <see cref="FloatReference"/> on the same (de-quantized) numbers.
+/// </summary>
+public static class Accuracy
+{
+    /// <summary>
+    /// Default sequence length: 64 tokens, or MaxSeqLen when the caches hold fewer (tiny: 32). Every token costs about
+    /// the same (the score and context arrays always compute all MaxSeqLen columns), about 50 ms at the paper size, so
+    /// 64 tokens take 3 to 5 s there, cheap enough for a test; and by then the attention is spread over many tokens,
+    /// so the 8-bit probabilities are well below one and their rounding shows. Longer sequences lose more (2048
+    /// tokens: docs/NUMERICS.md, "Accuracy"), at about 100 s per run.
+    /// </summary>
+    public static int DefaultTokens(AttentionConfig config) => Math.Min(config.Model.MaxSeqLen, 64);
+
+    /// <summary>
+    /// Draws the inputs with <see cref="Random"/>(<paramref name="seed"/>), in this order: W_Q, W_K, W_V (row-major,
+    /// each element N(0, 1/d_model)), then the tokens (each element N(0, 1)); every value is rounded to the nearest
+    /// step of its format (<see cref="HeadScales.ForUnitGaussian"/>) and saturated to its width.
+    /// </summary>
+    public static AccuracyInputs Draw(AttentionConfig config, int seed, int tokens)
+    {
+        var scales = HeadScales.ForUnitGaussian(config);
+        var (dModel, dHead) = (config.Model.DModel, config.Model.DHead);
+        var random = new Random(seed);
+        var sigma = 1 / Math.Sqrt(dModel);
+
+        long[,] Weights()
+        {
+            var w = new long[dModel, dHead];
+            for (var r = 0; r < dModel; r++)
+            {
+                for (var c = 0; c < dHead; c++)
+                {
+                    w[r, c] = Quantize(sigma * NextGaussian(random), scales.Fw, config.Format.WeightWidth);
+                }
+            }
+
+            return w;
+        }
+
+        var (wq, wk, wv) = (Weights(), Weights(), Weights());
+        var x = Enumerable.Range(0, tokens)
+            .Select(_ => Enumerable.Range(0, dModel).Select(_ => Quantize(NextGaussian(random), scales.Fx, config.Format.DataWidth)).ToArray())
+            .ToArray();
+        return new AccuracyInputs(seed, scales, wq, wk, wv, x);
+    }
+
+    /// <summary>Runs <see cref="Draw"/>'s inputs through both models and compares the outputs.</summary>
+    public static AccuracyReport Run(AttentionConfig config, int seed, int tokens)
+    {
+        if (tokens < 1 || tokens > config.Model.MaxSeqLen)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tokens), tokens, $"must be 1..Model.MaxSeqLen ({config.Model.MaxSeqLen})");
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        var inputs = Draw(config, seed, tokens);
+        var scales = inputs.Scales;
+        var head = new AttentionHead(config);
+        head.LoadWeights(Projection.Query, inputs.Wq);
+        head.LoadWeights(Projection.Key, inputs.Wk);
+        head.LoadWeights(Projection.Value, inputs.Wv);
+        var reference = FloatReference.Dequantized(scales, inputs.Wq, inputs.Wk, inputs.Wv);
+
+        var (min, max) = (FixedPoint.MinSigned(config.Format.DataWidth), FixedPoint.MaxSigned(config.Format.DataWidth));
+        var probOne = Math.ScaleB(1.0, config.Softmax.ProbBits);
+        double dot = 0, normInt = 0, normFloat = 0, errorSum = 0, maxError = 0, squares = 0, maxProbError = 0;
+        var (minCosine, minCosineToken, saturated, outOfRange) = (double.PositiveInfinity, 0, 0, 0);
+        foreach (var x in inputs.Tokens)
+        {
+            var step = head.Step(x);
+            var expected = reference.Step([.. x.Select(v => HeadScales.Real(v, scales.Fx))]);
+            double tokenDot = 0, tokenInt = 0, tokenFloat = 0;
+            for (var c = 0; c < step.Output.Length; c++)
+            {
+                var actual = HeadScales.Real(step.Output[c], scales.Fo);
+                var ideal = expected.Output[c];
+                var idealLsb = Math.ScaleB(ideal, scales.Fo);
+                var error = Math.Abs(step.Output[c] - idealLsb);
+                (errorSum, maxError, squares) = (errorSum + error, Math.Max(maxError, error), squares + (idealLsb * idealLsb));
+                (tokenDot, tokenInt, tokenFloat) = (tokenDot + (actual * ideal), tokenInt + (actual * actual), tokenFloat + (ideal * ideal));
+                saturated += step.Output[c] == min || step.Output[c] == max ? 1 : 0;
+                var rounded = Math.Round(idealLsb, MidpointRounding.AwayFromZero);
+                outOfRange += rounded < min || rounded > max ? 1 : 0;
+            }
+
+            for (var t = 0; t < step.Tokens; t++)
+            {
+                maxProbError = Math.Max(maxProbError, Math.Abs(step.Probabilities[t] - (expected.Probabilities[t] * probOne)));
+            }
+
+            (dot, normInt, normFloat) = (dot + tokenDot, normInt + tokenInt, normFloat + tokenFloat);
+            var cosine = Cosine(tokenDot, tokenInt, tokenFloat);
+            if (cosine < minCosine)
+            {
+                (minCosine, minCosineToken) = (cosine, step.Token);
+            }
+        }
+
+        var outputs = tokens * config.Model.DHead;
+        return new AccuracyReport(seed, tokens, scales, Cosine(dot, normInt, normFloat), minCosine, minCosineToken, maxError,
+            errorSum / outputs, Math.Sqrt(squares / outputs), outputs, saturated, outOfRange, maxProbError, MeasureLut(head.Softmax),
+            stopwatch.Elapsed);
+    }
+
+    /// <summary>The exp LUT of <paramref name="softmax"/> against exp().</summary>
+    public static LutAccuracy MeasureLut(SoftmaxModel softmax)
+    {
+        var s = softmax.Config.Softmax;
+        var one = Math.ScaleB(1.0, s.ExpBits);
+        double Ideal(int i) => one * Math.Exp(-i / Math.ScaleB(1.0, s.LutFracBits));
+        var errors = softmax.Lut.Select((entry, i) => Math.Abs(entry - Ideal(i))).ToArray();
+        var worst = Array.IndexOf(errors, errors.Max());
+        return new LutAccuracy(errors.Length, s.ExpBits, s.LutFracBits, errors[worst], worst, errors.Skip(1).DefaultIfEmpty(0).Max(),
+            softmax.Lut[0], Ideal(errors.Length));
+    }
+
+    /// <summary>Round to the nearest multiple of 2^-fractionBits (halves away from zero), then saturate to <paramref name="width"/> bits.</summary>
+    public static long Quantize(double value, int fractionBits, int width) =>
+        (long)Math.Clamp(Math.Round(Math.ScaleB(value, fractionBits), MidpointRounding.AwayFromZero), FixedPoint.MinSigned(width), FixedPoint.MaxSigned(width));
+
+    /// <summary>One N(0, 1) sample by the Box-Muller transform (the cosine half; two uniforms per sample).</summary>
+    public static double NextGaussian(Random random)
+    {
+        var u1 = 1.0 - random.NextDouble();
+        var u2 = random.NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+
+    /// <summary>dot / (|a| |b|); 1 when both vectors are zero, 0 when only one is.</summary>
+    private static double Cosine(double dot, double squaresA, double squaresB) =>
+        squaresA == 0 && squaresB == 0 ? 1 : squaresA == 0 || squaresB == 0 ? 0 : dot / Math.Sqrt(squaresA * squaresB);
+}
