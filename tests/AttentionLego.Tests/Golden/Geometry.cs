@@ -48,8 +48,6 @@ public sealed record Geometry(
                 AdcBits = adcBits,
                 AdcShift = adcShift,
             },
-            // One softmax lane divides every sequence length.
-            Softmax = Presets.Tiny.Softmax with { Lanes = 1 },
         };
     }
 }
