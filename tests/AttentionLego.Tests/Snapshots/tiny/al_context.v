@@ -39,6 +39,11 @@ module al_context #(
   output wire [CountWidth-1:0]         count_o,
   output wire                          idle_o
 );
+  // Every product runs all column groups (col_groups_i lets al_score skip the ones that hold no token).
+  localparam integer ColGroupsInt = Cols / AdcCount;
+  localparam ColGroupWidth = $clog2(ColGroupsInt + 1);
+  localparam [ColGroupWidth-1:0] AllColGroups = ColGroupsInt[ColGroupWidth-1:0];
+
   wire mem_valid, mem_ready, x_ready, y_valid, idle;
   wire [ColAddrWidth-1:0] index;
   wire [DataWidth-1:0] element;
@@ -110,6 +115,7 @@ module al_context #(
     .x_valid_i   (p_fire),
     .x_ready_o   (x_ready),
     .x_data_i    (p_masked),
+    .col_groups_i (AllColGroups),
     .y_valid_o   (y_valid),
     .y_ready_i   (o_ready_i),
     .y_data_o    (y_data)

@@ -37,6 +37,11 @@ module al_score #(
   output wire [CountWidth-1:0]          count_o,
   output wire                           idle_o
 );
+  // Every product runs all column groups (skipping the empty ones comes with the column pointer).
+  localparam integer ColGroupsInt = Cols / AdcCount;
+  localparam ColGroupWidth = $clog2(ColGroupsInt + 1);
+  localparam [ColGroupWidth-1:0] AllColGroups = ColGroupsInt[ColGroupWidth-1:0];
+
   wire mem_valid, mem_ready, x_ready, y_valid, idle;
   wire [RowAddrWidth-1:0] index;
   wire [DataWidth-1:0] element;
@@ -98,6 +103,7 @@ module al_score #(
     .x_valid_i   (q_fire),
     .x_ready_o   (x_ready),
     .x_data_i    (q_data_i),
+    .col_groups_i (AllColGroups),
     .y_valid_o   (y_valid),
     .y_ready_i   (s_ready_i),
     .y_data_o    (y_data)
