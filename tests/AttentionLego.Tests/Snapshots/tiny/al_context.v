@@ -52,6 +52,8 @@ module al_context #(
   // The cache is only written: its read port stays unused (Verilator's unused_* convention).
   wire unused_r_valid;
   wire [DataWidth-1:0] unused_r_data;
+  // Rows are filled in count order (row = count_q), so the append pulse is not needed here.
+  wire unused_appended;
 
   al_cache_fill #(
     .Elements  (DHead),
@@ -70,6 +72,7 @@ module al_context #(
     .index_o        (index),
     .element_o      (element),
     .count_o        (count_q),
+    .appended_o     (unused_appended),
     .idle_o         (idle)
   );
 
