@@ -8,8 +8,9 @@ namespace AttentionLego.Cosim.Benches;
 /// <summary>
 /// Co-simulates <c>al_score</c>: a query on the empty cache, one token, then tokens appended one by one with a
 /// query after each until the cache is full (the maximum sequence length), extreme and tying keys, a dominant
-/// key, and a clear followed by a shorter sequence. Every score vector must be bit-exact (0 for columns that
-/// hold no token) and arrive in the cycle CycleModel predicts, under back-pressure.
+/// key, and a clear followed by a shorter sequence; queries land on both sides of every column-group boundary.
+/// Every score vector must be bit-exact (in token order, 0 for tokens not stored) and arrive in the cycle
+/// CycleModel predicts for the tokens stored at the time, under back-pressure.
 /// </summary>
 public sealed class ScoreBench : IModuleBench
 {
@@ -35,11 +36,12 @@ public sealed class ScoreBench : IModuleBench
         var view = ScoreView.From(config, "");
         var scoreWidth = view.AccWidth;
         var model = new ScoreModel(config);
+        var shape = config.ScoreShape;
+        var tokensPerGroup = config.Pim.AdcCount * shape.MacrosOut;
         var random = new StimulusRandom(seed);
         var stimulus = new StimulusWriter(view.ChunkBits, (dHead * dataWidth + view.ChunkBits - 1) / view.ChunkBits);
         var expected = new List<Expectation>();
         var timeline = new RequestTimeline();
-        var latency = CycleModel.ScoreLatency(config);
         var min = FixedPoint.MinSigned(dataWidth);
         var max = FixedPoint.MaxSigned(dataWidth);
 
@@ -55,11 +57,13 @@ public sealed class ScoreBench : IModuleBench
         {
             var stall = random.Stall();
             stimulus.WideOp(Query, 0, 0, FixedPoint.Pack(q, dataWidth), stall);
-            var response = timeline.Accept() + latency + stall;
-            timeline.BusyUntil(response + 1);
+            // The latency depends on the tokens stored: only the column groups that hold one are computed.
             var tokens = model.Count;
+            var response = timeline.Accept() + CycleModel.ScoreLatency(config, tokens) + stall;
+            timeline.BusyUntil(response + 1);
             expected.Add(new Expectation(response, "s_data_o", model.Score(q), scoreWidth,
-                $"query #{queries++} over {tokens} token(s)", t => t < tokens ? $"score of token {t}" : $"column {t} (no token: must be 0)"));
+                $"query #{queries++} over {tokens} token(s), {model.ColumnGroups} column group(s)",
+                t => t < tokens ? $"score of token {t} (cache column {shape.TokenColumn(t)})" : $"token {t} (not stored: must be 0)"));
         }
 
         void ClearCache()
@@ -88,7 +92,8 @@ public sealed class ScoreBench : IModuleBench
                 _ => random.SignedVector(dHead, dataWidth),
             };
             Append(k);
-            if (random.Next(3) == 0 || model.Count <= 8 || model.IsFull)
+            // Query at every column-group boundary too: the last token of a group and the first of the next.
+            if (random.Next(3) == 0 || model.Count <= 8 || model.IsFull || model.Count % tokensPerGroup <= 1)
             {
                 Score(random.SignedVector(dHead, dataWidth));
             }
@@ -100,6 +105,6 @@ public sealed class ScoreBench : IModuleBench
         Append(Vector(max));
         Append(random.SignedVector(dHead, dataWidth));
         Score(random.SignedVector(dHead, dataWidth));
-        return new BenchCase(stimulus.ToString(), expected, timeline.Offered + latency * 2 + 200);
+        return new BenchCase(stimulus.ToString(), expected, timeline.Offered + (CycleModel.ScoreLatency(config, maxSeqLen) * 2) + 200);
     }
 }

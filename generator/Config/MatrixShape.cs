@@ -15,7 +15,43 @@ public sealed record MatrixShape(AttentionConfig Config, int InDim, int OutDim, 
     public int MacroCount => MacrosIn * MacrosOut;
 
     /// <summary>Compute steps of one matrix-vector product: every (column group, row group, slice).</summary>
-    public int ComputeSteps => Pim.ColGroups * Pim.RowGroups * Config.Slices;
+    public int ComputeSteps => ComputeStepsFor(Pim.ColGroups);
+
+    /// <summary>Compute steps of a product that stops after the first <paramref name="columnGroups"/> column groups.</summary>
+    public int ComputeStepsFor(int columnGroups)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(columnGroups, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(columnGroups, Pim.ColGroups);
+        return columnGroups * Pim.RowGroups * Config.Slices;
+    }
+
+    /// <summary>
+    /// The column that holds output <paramref name="token"/> when outputs fill column group 0 of every macro
+    /// first (the K cache's tokens): with A = AdcCount and M = MacrosOut, token t goes to macro (t / A) % M,
+    /// column group t / (A*M), ADC lane t % A. The first A*M tokens then need one column group, the next A*M
+    /// two, and so on (<see cref="ColumnGroupsFor"/>). docs/NUMERICS.md, section 8.
+    /// </summary>
+    public int TokenColumn(int token)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(token);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(token, OutDim);
+        var a = Pim.AdcCount;
+        var macro = token / a % MacrosOut;
+        var group = token / (a * MacrosOut);
+        return (macro * Pim.Cols) + (group * a) + (token % a);
+    }
+
+    /// <summary>
+    /// Column groups that hold the first <paramref name="tokens"/> outputs under <see cref="TokenColumn"/>:
+    /// max(1, ceil(tokens / (AdcCount * MacrosOut))); a product never runs fewer than one.
+    /// </summary>
+    public int ColumnGroupsFor(int tokens)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tokens);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(tokens, OutDim);
+        var perGroup = Pim.AdcCount * MacrosOut;
+        return Math.Max(1, (tokens + perGroup - 1) / perGroup);
+    }
 
     /// <summary>Exact signed range of one ADC output over all legal slices and weights.</summary>
     public (long Min, long Max) AdcRange => PimMath.AdcOutputRange(Config);

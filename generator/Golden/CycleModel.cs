@@ -43,8 +43,18 @@ public static class CycleModel
     /// </summary>
     public static int ScoreAppendInterval(AttentionConfig config) => config.Model.DHead + 1;
 
-    /// <summary>al_score: the scores of a q accepted in cycle t are valid from t + the K cache's matrix latency.</summary>
-    public static int ScoreLatency(AttentionConfig config) => MatrixComputeLatency(config.ScoreShape);
+    /// <summary>
+    /// al_score: the scores of a q accepted in cycle t, with <paramref name="count"/> tokens stored, are valid
+    /// from t + G x RowGroups x Slices + 2, where G = max(1, ceil(count / (AdcCount x MacrosOut))) is the number
+    /// of the K cache's column groups that hold a token (the others are skipped); with a full cache this is
+    /// the matrix latency.
+    /// </summary>
+    public static int ScoreLatency(AttentionConfig config, int count)
+    {
+        // The steps of the column groups run, plus the matrix's two cycles of pipeline fill.
+        var shape = config.ScoreShape;
+        return shape.ComputeStepsFor(shape.ColumnGroupsFor(count)) + 2;
+    }
 
     /// <summary>al_context: a v accepted in cycle t is written in t+1..t+DHead; the next request from t+DHead+1.</summary>
     public static int ContextAppendInterval(AttentionConfig config) => config.Model.DHead + 1;

@@ -48,8 +48,16 @@ public sealed class PimMatrixModel
     }
 
     /// <summary>y = x . W as the RTL computes it (exact when the ADC is ideal).</summary>
-    public long[] Multiply(IReadOnlyList<long> x)
+    public long[] Multiply(IReadOnlyList<long> x) => Multiply(x, Pim.ColGroups);
+
+    /// <summary>
+    /// y = x . W over the first <paramref name="columnGroups"/> column groups of every macro (<c>col_groups_i</c>);
+    /// the columns of the groups skipped keep their cleared accumulators, 0.
+    /// </summary>
+    public long[] Multiply(IReadOnlyList<long> x, int columnGroups)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(columnGroups, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(columnGroups, Pim.ColGroups);
         var config = Shape.Config;
         var dataWidth = config.Format.DataWidth;
         bool Fits(long v) => Shape.InputSigned ? FixedPoint.FitsSigned(v, dataWidth) : v >= 0 && v >> dataWidth == 0;
@@ -61,7 +69,7 @@ public sealed class PimMatrixModel
 
         var y = new long[Shape.OutDim];
         var slices = new ulong[Pim.InputLanes];
-        for (var colBase = 0; colBase < Pim.Cols; colBase += Pim.AdcCount)
+        for (var colBase = 0; colBase < columnGroups * Pim.AdcCount; colBase += Pim.AdcCount)
         {
             for (var rowBase = 0; rowBase < Pim.Rows; rowBase += Pim.InputLanes)
             {

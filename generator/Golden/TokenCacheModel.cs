@@ -4,7 +4,7 @@ namespace AttentionLego.Gen.Golden;
 
 /// <summary>
 /// Golden model of <c>al_cache_fill</c> and the PIM array behind it: token vectors appended one by one to a
-/// <see cref="PimMatrixModel"/> (the K cache keeps token t in column t, the V cache in row t), with a count.
+/// <see cref="PimMatrixModel"/> (the K cache keeps each token in a column, the V cache token t in row t), with a count.
 /// </summary>
 public abstract class TokenCacheModel(AttentionConfig config, MatrixShape shape)
 {

@@ -21,6 +21,9 @@ public sealed record PimMatrixView(string Banner, int InDim, int OutDim, int Dat
     /// </summary>
     public int ChunkBits => Math.Min(4096, Math.Max(InDim * DataWidth, WeightWidth));
 
+    /// <summary>Column groups of one macro: a bench runs them all.</summary>
+    public int ColGroups => Cols / AdcCount;
+
     public static PimMatrixView From(MatrixShape s, string banner)
     {
         var c = s.Config;

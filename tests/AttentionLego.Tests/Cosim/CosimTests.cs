@@ -65,7 +65,9 @@ public sealed class CosimTests
     private static IEnumerable<TestCaseData> ScoreCases() =>
         Shapes.Where(s => s.Name is "tiny" or "non-square-16x8" or "lossy-paper-adc" or "narrow-data" or "1-bit-slices")
             .Select(s => new TestCaseData(s.Preset, s.Overrides).SetArgDisplayNames(s.Name))
-            .Append(new TestCaseData("tiny", new[] { "Model.MaxSeqLen=16" }).SetArgDisplayNames("one-macro-cache"));
+            .Append(new TestCaseData("tiny", new[] { "Model.MaxSeqLen=16" }).SetArgDisplayNames("one-macro-cache"))
+            // 16 column groups over 3 cache macros (not a power of two): a query skips up to 15 of them.
+            .Append(new TestCaseData("tiny", new[] { "Pim.AdcCount=1", "Model.MaxSeqLen=48" }).SetArgDisplayNames("one-adc-three-cache-macros"));
 
     [TestCaseSource(nameof(ScoreCases))]
     public async Task Score_appends_keys_and_scores_queries_bit_exactly_and_cycle_exactly(string preset, string[] overrides) =>

@@ -67,6 +67,38 @@ public sealed class CycleModelTests
         }
     }
 
+    // tiny K cache: 4 ADCs x 2 macros = 8 tokens per column group, 4 row groups x 2 slices = 8 steps per group.
+    [TestCase(0, 10)]
+    [TestCase(1, 10)]
+    [TestCase(8, 10)]
+    [TestCase(9, 18)]
+    [TestCase(16, 18)]
+    [TestCase(17, 26)]
+    [TestCase(32, 34)]
+    public void Tiny_score_latency_grows_by_one_column_group_of_steps_every_eight_tokens(int count, int latency)
+    {
+        Assert.That(CycleModel.ScoreLatency(Presets.Tiny, count), Is.EqualTo(latency));
+    }
+
+    [Test]
+    public void Score_latency_of_a_full_cache_is_the_full_matrix_latency_and_of_an_empty_one_a_single_group()
+    {
+        foreach (var config in new[] { Presets.Tiny, Presets.Paper })
+        {
+            var shape = config.ScoreShape;
+            var perGroupSteps = shape.ComputeSteps / config.Pim.ColGroups;
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(CycleModel.ScoreLatency(config, config.Model.MaxSeqLen), Is.EqualTo(CycleModel.MatrixComputeLatency(shape)));
+                Assert.That(CycleModel.ScoreLatency(config, 0), Is.EqualTo(perGroupSteps + 2));
+            }
+        }
+
+        // paper: 16 ADCs x 16 cache macros = 256 tokens per column group of 8 x 2 = 16 steps.
+        Assert.That(CycleModel.ScoreLatency(Presets.Paper, 256), Is.EqualTo(18));
+        Assert.That(CycleModel.ScoreLatency(Presets.Paper, 257), Is.EqualTo(34));
+    }
+
     [Test]
     public void Macro_and_matrix_memory_ports_answer_after_one_cycle()
     {

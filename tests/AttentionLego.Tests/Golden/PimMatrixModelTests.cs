@@ -256,6 +256,33 @@ public sealed class PimMatrixModelTests
     }
 
     [Test]
+    public void Running_fewer_column_groups_computes_their_columns_exactly_and_leaves_the_others_zero()
+    {
+        var geometry = new Geometry(Rows: 8, Cols: 8, InputLanes: 2, AdcCount: 2, SliceBits: 4, DataWidth: 8, WeightWidth: 8, MacrosIn: 2, MacrosOut: 3);
+        var config = geometry.IdealConfig();
+        var shape = geometry.Shape(config);
+        var rng = new Random(geometry.Seed);
+        var w = ReferenceMatrix.Fill(shape.InDim, shape.OutDim, (_, _) => ReferenceMatrix.RandomValue(rng, geometry.WeightWidth));
+        var model = ReferenceMatrix.Load(shape, w);
+        var x = ReferenceMatrix.RandomVector(rng, shape.InDim, geometry.DataWidth);
+        var exact = ReferenceMatrix.Exact(x, w);
+
+        for (var groups = 1; groups <= config.Pim.ColGroups; groups++)
+        {
+            var y = model.Multiply(x, groups);
+            for (var c = 0; c < shape.OutDim; c++)
+            {
+                var run = c % config.Pim.Cols / config.Pim.AdcCount < groups;
+                Assert.That(y[c], Is.EqualTo(run ? exact[c] : 0L), $"column {c} with {groups} column group(s) run");
+            }
+        }
+
+        Assert.That(model.Multiply(x, config.Pim.ColGroups), Is.EqualTo(model.Multiply(x)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Multiply(x, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Multiply(x, config.Pim.ColGroups + 1));
+    }
+
+    [Test]
     public void Multiply_rejects_inputs_of_the_wrong_length_or_width()
     {
         var shape = Presets.Tiny.ProjectionShape;

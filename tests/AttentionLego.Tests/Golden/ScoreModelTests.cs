@@ -74,9 +74,77 @@ public sealed class ScoreModelTests
     }
 
     [Test]
-    public void Appending_takes_one_cycle_per_element_plus_one_and_scoring_the_cache_matrix_latency()
+    public void Appending_takes_one_cycle_per_element_plus_one_and_a_full_cache_scores_in_the_matrix_latency()
     {
         Assert.That(CycleModel.ScoreAppendInterval(Config), Is.EqualTo(Config.Model.DHead + 1));
-        Assert.That(CycleModel.ScoreLatency(Config), Is.EqualTo(Config.ScoreShape.ComputeSteps + 2));
+        Assert.That(CycleModel.ScoreLatency(Config, Config.Model.MaxSeqLen), Is.EqualTo(CycleModel.MatrixComputeLatency(Config.ScoreShape)));
+    }
+
+    /// <summary>Ideal-ADC shapes as --set-like deltas of tiny: several ADC counts, cache macros and slices.</summary>
+    private static IEnumerable<TestCaseData> IdealShapes()
+    {
+        var tiny = Presets.Tiny;
+        yield return new TestCaseData(tiny).SetArgDisplayNames("tiny");
+        yield return new TestCaseData(tiny with { Model = tiny.Model with { MaxSeqLen = 48 }, Pim = tiny.Pim with { AdcCount = 1 } })
+            .SetArgDisplayNames("one-adc-three-macros");
+        yield return new TestCaseData(tiny with { Pim = tiny.Pim with { Cols = 8, AdcCount = 2 } }).SetArgDisplayNames("non-square-16x8");
+        yield return new TestCaseData(tiny with { Pim = tiny.Pim with { AdcCount = 16 } }).SetArgDisplayNames("one-column-group");
+        yield return new TestCaseData(Presets.WithIdealAdc(tiny with { Pim = tiny.Pim with { SliceBits = 1 } })).SetArgDisplayNames("1-bit-slices");
+    }
+
+    [TestCaseSource(nameof(IdealShapes))]
+    public void Scores_equal_a_plain_q_times_K_transposed_over_the_stored_tokens_at_every_count(AttentionConfig config)
+    {
+        Assert.That(ConfigValidator.Validate(config), Is.Empty, "the test configuration must be legal");
+        var rng = new Random(config.Pim.AdcCount * 1000 + config.Model.MaxSeqLen);
+        var dHead = config.Model.DHead;
+        var width = config.Format.DataWidth;
+        var model = new ScoreModel(config);
+
+        // A full sequence, then a clear and a shorter one that just enters its second column group (if it has
+        // one): the old keys stay in the cells, in columns a query now skips or masks, and must not show.
+        var shorter = Math.Min((config.Pim.AdcCount * config.ScoreShape.MacrosOut) + 1, config.Model.MaxSeqLen / 2);
+        foreach (var length in new[] { config.Model.MaxSeqLen, shorter })
+        {
+            model.Clear();
+            var keys = new List<long[]>();
+            for (var count = 0; count <= length; count++)
+            {
+                var q = ReferenceMatrix.RandomVector(rng, dHead, width);
+                var expected = Enumerable.Range(0, config.Model.MaxSeqLen).Select(t => t < keys.Count ? Dot(q, keys[t]) : 0L);
+                Assert.That(model.Score(q), Is.EqualTo(expected), $"{count} token(s) of a {length}-token sequence");
+                if (count < length)
+                {
+                    keys.Add(ReferenceMatrix.RandomVector(rng, dHead, width));
+                    model.Append(keys[^1]);
+                }
+            }
+        }
+    }
+
+    [Test]
+    public void A_query_runs_one_more_column_group_for_every_ADC_count_times_cache_macros_tokens()
+    {
+        // tiny: 4 ADCs x 2 cache macros = 8 tokens per column group, 4 column groups.
+        var model = new ScoreModel(Config);
+        var groups = new List<int> { model.ColumnGroups };
+        for (var t = 0; t < Config.Model.MaxSeqLen; t++)
+        {
+            model.Append(Vector(t));
+            groups.Add(model.ColumnGroups);
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(groups[0], Is.EqualTo(1), "an empty cache still runs one column group");
+            Assert.That(groups[8], Is.EqualTo(1));
+            Assert.That(groups[9], Is.EqualTo(2));
+            Assert.That(groups[16], Is.EqualTo(2));
+            Assert.That(groups[17], Is.EqualTo(3));
+            Assert.That(groups[32], Is.EqualTo(4));
+        }
+
+        model.Clear();
+        Assert.That(model.ColumnGroups, Is.EqualTo(1), "a clear starts again from one column group");
     }
 }

@@ -23,6 +23,8 @@ public sealed class LintTests
         yield return new TestCaseData(tiny with { Pim = tiny.Pim with { AdcBits = 20 } }).SetArgDisplayNames("adc-wider-than-sum");
         yield return new TestCaseData(tiny with { Pim = tiny.Pim with { AdcBits = 32 } }).SetArgDisplayNames("adc-wider-than-accumulator");
         yield return new TestCaseData(tiny with { Pim = tiny.Pim with { AdcBits = 6, AdcShift = 6 } }).SetArgDisplayNames("lossy-adc");
+        yield return new TestCaseData(tiny with { Model = tiny.Model with { MaxSeqLen = 48 }, Pim = tiny.Pim with { AdcCount = 1 } })
+            .SetArgDisplayNames("one-adc-three-cache-macros");
     }
 
     [TestCaseSource(nameof(Configs))]

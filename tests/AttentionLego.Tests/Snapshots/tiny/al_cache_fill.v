@@ -4,7 +4,9 @@
 // element i goes to row i of column count) and the V cache (al_context: column i of row count).
 //
 // append is accepted while idle_o and not full; clear_i (taken while idle_o) sets the count to 0. idle_o is
-// high when no append is being written and the array is idle (array_idle_i).
+// high when no append is being written and the array is idle (array_idle_i). appended_o is high in the cycle
+// whose clock edge writes a token's last element (the count grows at that edge), so a caller that places
+// tokens itself (al_score's column pointer) can move on.
 module al_cache_fill #(
   parameter Elements   = 16,
   parameter MaxSeqLen  = 32,
@@ -25,6 +27,7 @@ module al_cache_fill #(
   output wire [IndexWidth-1:0]         index_o,
   output wire [DataWidth-1:0]          element_o,
   output wire [CountWidth-1:0]         count_o,
+  output wire                          appended_o,
   output wire                          idle_o
 );
   localparam integer MaxSeqLenInt = MaxSeqLen;
@@ -41,6 +44,7 @@ module al_cache_fill #(
   wire full  = (count_q == Full);
   wire clear = clear_i && idle;
   wire fire  = append_valid_i && idle && !full && !clear_i;
+  wire last  = writing_q && mem_ready_i && (index_q == LastIndex);
 
   always @* begin
     count_d   = count_q;
@@ -51,13 +55,11 @@ module al_cache_fill #(
     end else if (fire) begin
       writing_d = 1'b1;
       index_d   = { IndexWidth{1'b0} };
+    end else if (last) begin
+      writing_d = 1'b0;
+      count_d   = count_q + 1'b1;
     end else if (writing_q && mem_ready_i) begin
-      if (index_q == LastIndex) begin
-        writing_d = 1'b0;
-        count_d   = count_q + 1'b1;
-      end else begin
-        index_d = index_q + 1'b1;
-      end
+      index_d = index_q + 1'b1;
     end
   end
 
@@ -85,5 +87,6 @@ module al_cache_fill #(
   assign index_o        = index_q;
   assign element_o      = data_q[index_q*DataWidth +: DataWidth];
   assign count_o        = count_q;
+  assign appended_o     = last;
   assign idle_o         = idle;
 endmodule

@@ -39,6 +39,11 @@ module al_context #(
   output wire [CountWidth-1:0]         count_o,
   output wire                          idle_o
 );
+  // Every product runs all column groups (col_groups_i lets al_score skip the ones that hold no token).
+  localparam integer ColGroupsInt = Cols / AdcCount;
+  localparam ColGroupWidth = $clog2(ColGroupsInt + 1);
+  localparam [ColGroupWidth-1:0] AllColGroups = ColGroupsInt[ColGroupWidth-1:0];
+
   wire mem_valid, mem_ready, x_ready, y_valid, idle;
   wire [ColAddrWidth-1:0] index;
   wire [DataWidth-1:0] element;
@@ -47,6 +52,8 @@ module al_context #(
   // The cache is only written: its read port stays unused (Verilator's unused_* convention).
   wire unused_r_valid;
   wire [DataWidth-1:0] unused_r_data;
+  // Rows are filled in count order (row = count_q), so the append pulse is not needed here.
+  wire unused_appended;
 
   al_cache_fill #(
     .Elements  (DHead),
@@ -65,6 +72,7 @@ module al_context #(
     .index_o        (index),
     .element_o      (element),
     .count_o        (count_q),
+    .appended_o     (unused_appended),
     .idle_o         (idle)
   );
 
@@ -110,6 +118,7 @@ module al_context #(
     .x_valid_i   (p_fire),
     .x_ready_o   (x_ready),
     .x_data_i    (p_masked),
+    .col_groups_i (AllColGroups),
     .y_valid_o   (y_valid),
     .y_ready_i   (o_ready_i),
     .y_data_o    (y_data)

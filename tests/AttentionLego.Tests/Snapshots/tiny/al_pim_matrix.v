@@ -8,10 +8,11 @@
 //
 // Memory port: one weight cell per accepted request; a read answers on the r-stream the next cycle.
 // Compute: x (InDim DataWidth-bit elements, signed when InputSigned, element 0 at the LSB end) is accepted on
-// the x-stream;
-// the controller steps column group (outer), row group, input slice (inner), driving every macro at once,
-// and shift-adds each cycle's ADC outputs into OutDim AccWidth-bit accumulators. y is offered on the
-// y-stream ComputeSteps + 2 cycles after x was accepted. Requests are accepted only while idle.
+// the x-stream together with col_groups_i (1 .. Cols/AdcCount): the controller steps column group (outer),
+// row group, input slice (inner) over the first col_groups_i column groups of every macro, driving every
+// macro at once, and shift-adds each cycle's ADC outputs into OutDim AccWidth-bit accumulators; those of the
+// column groups not run stay 0. y is offered on the y-stream col_groups_i * RowGroups * Slices + 2 cycles
+// after x was accepted. Requests are accepted only while idle.
 module al_pim_matrix #(
   parameter InDim       = 64,
   parameter OutDim      = 16,
@@ -29,7 +30,8 @@ module al_pim_matrix #(
   // derived by the generator from the exact ADC output range: do not override
   parameter AccWidth    = 22,
   parameter InAddrWidth  = $clog2(InDim),
-  parameter OutAddrWidth = $clog2(OutDim)
+  parameter OutAddrWidth = $clog2(OutDim),
+  parameter ColGroupWidth = $clog2(Cols / AdcCount + 1)
 ) (
   input  wire                        clk_i,
   input  wire                        rst_ni,
@@ -45,6 +47,7 @@ module al_pim_matrix #(
   input  wire                        x_valid_i,
   output wire                        x_ready_o,
   input  wire [InDim*DataWidth-1:0]  x_data_i,
+  input  wire [ColGroupWidth-1:0]    col_groups_i,
   output wire                        y_valid_o,
   input  wire                        y_ready_i,
   output wire [OutDim*AccWidth-1:0]  y_data_o
@@ -56,10 +59,8 @@ module al_pim_matrix #(
   localparam ColAddrWidth = $clog2(Cols);
   localparam SliceWidth   = (Slices > 1) ? $clog2(Slices) : 1;
   localparam integer LastRowBaseInt = Rows - InputLanes;
-  localparam integer LastColBaseInt = Cols - AdcCount;
   localparam integer LastSliceInt   = Slices - 1;
   localparam [RowAddrWidth-1:0] LastRowBase = LastRowBaseInt[RowAddrWidth-1:0];
-  localparam [ColAddrWidth-1:0] LastColBase = LastColBaseInt[ColAddrWidth-1:0];
   localparam [SliceWidth-1:0]   LastSlice   = LastSliceInt[SliceWidth-1:0];
   localparam [RowAddrWidth-1:0] RowStep     = InputLanes[RowAddrWidth-1:0];
   localparam [ColAddrWidth-1:0] ColStep     = AdcCount[ColAddrWidth-1:0];
@@ -70,6 +71,8 @@ module al_pim_matrix #(
   reg [RowAddrWidth-1:0] row_base_d, row_base_q;
   reg [ColAddrWidth-1:0] col_base_d, col_base_q;
   reg [SliceWidth-1:0]   slice_d, slice_q;
+  // Column groups still to run after the current one (col_groups_i - 1 when x is accepted).
+  reg [ColGroupWidth-1:0] groups_left_d, groups_left_q;
   // The macros answer one cycle after a compute step: remember which step the ADC outputs belong to.
   reg                    acc_en_q;
   reg [ColAddrWidth-1:0] acc_col_q;
@@ -83,7 +86,7 @@ module al_pim_matrix #(
   wire idle       = (state_q == StIdle) && !r_valid_q;
   wire mem_fire   = mem_valid_i && idle;
   wire x_fire     = x_valid_i && idle;
-  wire step_last  = (slice_q == LastSlice) && (row_base_q == LastRowBase) && (col_base_q == LastColBase);
+  wire step_last  = (slice_q == LastSlice) && (row_base_q == LastRowBase) && (groups_left_q == { ColGroupWidth{1'b0} });
   wire cim_en     = (state_q == StBusy);
   // 32-bit copies for index arithmetic with integer loop variables.
   wire [31:0] row_base_ext = { { (32-RowAddrWidth){1'b0} }, row_base_q };
@@ -94,17 +97,19 @@ module al_pim_matrix #(
   wire [OutAddrWidth-1:0] req_macro_out = mem_col_i >> ColAddrWidth;
 
   always @* begin
-    state_d    = state_q;
-    row_base_d = row_base_q;
-    col_base_d = col_base_q;
-    slice_d    = slice_q;
+    state_d       = state_q;
+    row_base_d    = row_base_q;
+    col_base_d    = col_base_q;
+    slice_d       = slice_q;
+    groups_left_d = groups_left_q;
     case (state_q)
       StIdle: begin
         if (x_fire) begin
-          state_d    = StBusy;
-          row_base_d = { RowAddrWidth{1'b0} };
-          col_base_d = { ColAddrWidth{1'b0} };
-          slice_d    = { SliceWidth{1'b0} };
+          state_d       = StBusy;
+          row_base_d    = { RowAddrWidth{1'b0} };
+          col_base_d    = { ColAddrWidth{1'b0} };
+          slice_d       = { SliceWidth{1'b0} };
+          groups_left_d = col_groups_i - 1'b1;
         end
       end
       StBusy: begin
@@ -118,8 +123,9 @@ module al_pim_matrix #(
           if (row_base_q != LastRowBase) begin
             row_base_d = row_base_q + RowStep;
           end else begin
-            row_base_d = { RowAddrWidth{1'b0} };
-            col_base_d = col_base_q + ColStep;
+            row_base_d    = { RowAddrWidth{1'b0} };
+            col_base_d    = col_base_q + ColStep;
+            groups_left_d = groups_left_q - 1'b1;
           end
         end
       end
@@ -224,6 +230,7 @@ module al_pim_matrix #(
       row_base_q    <= { RowAddrWidth{1'b0} };
       col_base_q    <= { ColAddrWidth{1'b0} };
       slice_q       <= { SliceWidth{1'b0} };
+      groups_left_q <= { ColGroupWidth{1'b0} };
       acc_en_q      <= 1'b0;
       acc_col_q     <= { ColAddrWidth{1'b0} };
       acc_slice_q   <= { SliceWidth{1'b0} };
@@ -231,13 +238,14 @@ module al_pim_matrix #(
       r_macro_in_q  <= { InAddrWidth{1'b0} };
       r_macro_out_q <= { OutAddrWidth{1'b0} };
     end else begin
-      state_q     <= state_d;
-      row_base_q  <= row_base_d;
-      col_base_q  <= col_base_d;
-      slice_q     <= slice_d;
-      acc_en_q    <= cim_en;
-      acc_col_q   <= col_base_q;
-      acc_slice_q <= slice_q;
+      state_q       <= state_d;
+      row_base_q    <= row_base_d;
+      col_base_q    <= col_base_d;
+      slice_q       <= slice_d;
+      groups_left_q <= groups_left_d;
+      acc_en_q      <= cim_en;
+      acc_col_q     <= col_base_q;
+      acc_slice_q   <= slice_q;
       if (mem_fire && !mem_we_i) begin
         r_valid_q     <= 1'b1;
         r_macro_in_q  <= req_macro_in;

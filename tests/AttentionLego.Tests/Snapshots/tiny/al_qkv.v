@@ -48,6 +48,11 @@ module al_qkv #(
   output wire [DHead*DataWidth-1:0]  k_data_o,
   output wire [DHead*DataWidth-1:0]  v_data_o
 );
+  // Every product runs all column groups (col_groups_i lets al_score skip the ones that hold no token).
+  localparam integer ColGroupsInt = Cols / AdcCount;
+  localparam ColGroupWidth = $clog2(ColGroupsInt + 1);
+  localparam [ColGroupWidth-1:0] AllColGroups = ColGroupsInt[ColGroupWidth-1:0];
+
   wire [2:0] mem_ready, r_valid, x_ready, y_valid;
   wire [WeightWidth-1:0] r_data [0:2];
   wire [DHead*AccWidth-1:0] y_data [0:2];
@@ -89,6 +94,7 @@ module al_qkv #(
         .x_valid_i   (x_valid_i && x_all_ready),
         .x_ready_o   (x_ready[m]),
         .x_data_i    (x_data_i),
+        .col_groups_i (AllColGroups),
         .y_valid_o   (y_valid[m]),
         .y_ready_i   (qkv_ready_i && qkv_valid_o),
         .y_data_o    (y_data[m])
