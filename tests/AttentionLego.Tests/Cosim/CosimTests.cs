@@ -56,7 +56,8 @@ public sealed class CosimTests
 
     private static IEnumerable<TestCaseData> QkvCases() =>
         Shapes.Where(s => s.Name is "tiny" or "one-macro" or "lossy-paper-adc" or "narrow-data" or "1-bit-slices")
-            .Select(s => new TestCaseData(s.Preset, s.Overrides).SetArgDisplayNames(s.Name));
+            .Select(s => new TestCaseData(s.Preset, s.Overrides).SetArgDisplayNames(s.Name))
+            .Append(new TestCaseData("paper-exact", Array.Empty<string>()).SetArgDisplayNames("paper-exact"));
 
     [TestCaseSource(nameof(QkvCases))]
     public async Task Qkv_projects_and_requantizes_bit_exactly_and_cycle_exactly(string preset, string[] overrides) =>
@@ -67,7 +68,8 @@ public sealed class CosimTests
             .Select(s => new TestCaseData(s.Preset, s.Overrides).SetArgDisplayNames(s.Name))
             .Append(new TestCaseData("tiny", new[] { "Model.MaxSeqLen=16" }).SetArgDisplayNames("one-macro-cache"))
             // 16 column groups over 3 cache macros (not a power of two): a query skips up to 15 of them.
-            .Append(new TestCaseData("tiny", new[] { "Pim.AdcCount=1", "Model.MaxSeqLen=48" }).SetArgDisplayNames("one-adc-three-cache-macros"));
+            .Append(new TestCaseData("tiny", new[] { "Pim.AdcCount=1", "Model.MaxSeqLen=48" }).SetArgDisplayNames("one-adc-three-cache-macros"))
+            .Append(new TestCaseData("paper-exact", Array.Empty<string>()).SetArgDisplayNames("paper-exact"));
 
     [TestCaseSource(nameof(ScoreCases))]
     public async Task Score_appends_keys_and_scores_queries_bit_exactly_and_cycle_exactly(string preset, string[] overrides) =>
@@ -77,7 +79,8 @@ public sealed class CosimTests
         Shapes.Where(s => s.Name is "tiny" or "non-square-16x8" or "lossy-paper-adc" or "narrow-data" or "1-bit-slices")
             .Select(s => new TestCaseData(s.Preset, s.Overrides).SetArgDisplayNames(s.Name))
             .Append(new TestCaseData("tiny", new[] { "Model.MaxSeqLen=16" }).SetArgDisplayNames("one-macro-cache"))
-            .Append(new TestCaseData("tiny", new[] { "Softmax.ProbBits=16", "Quant.ContextShift=12", "Pim.AdcBits=16" }).SetArgDisplayNames("16-bit-probabilities"));
+            .Append(new TestCaseData("tiny", new[] { "Softmax.ProbBits=16", "Quant.ContextShift=12", "Pim.AdcBits=16" }).SetArgDisplayNames("16-bit-probabilities"))
+            .Append(new TestCaseData("paper-exact", Array.Empty<string>()).SetArgDisplayNames("paper-exact"));
 
     [TestCaseSource(nameof(ContextCases))]
     public async Task Context_accumulates_probability_weighted_values_bit_exactly_and_cycle_exactly(string preset, string[] overrides) =>
