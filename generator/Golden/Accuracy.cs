@@ -149,8 +149,7 @@ public static class Accuracy
     public static LutAccuracy MeasureLut(SoftmaxModel softmax)
     {
         var s = softmax.Config.Softmax;
-        var one = Math.ScaleB(1.0, s.ExpBits);
-        double Ideal(int i) => one * Math.Exp(-i / Math.ScaleB(1.0, s.LutFracBits));
+        double Ideal(int i) => SoftmaxModel.IdealExp(s, i);
         var errors = softmax.Lut.Select((entry, i) => Math.Abs(entry - Ideal(i))).ToArray();
         var worst = Array.IndexOf(errors, errors.Max());
         return new LutAccuracy(errors.Length, s.ExpBits, s.LutFracBits, errors[worst], worst, errors.Skip(1).DefaultIfEmpty(0).Max(),

@@ -120,10 +120,7 @@ public sealed class FloatReference
         _values.Add(v);
 
         var logits = _keys.Select(key => Tau * Dot(q, key)).ToArray();
-        var max = logits.Max();
-        var weights = logits.Select(l => Math.Exp(l - max)).ToArray();
-        var total = weights.Sum();
-        var p = weights.Select(w => w / total).ToArray();
+        var p = Softmax(logits);
 
         var o = new double[DHead];
         for (var t = 0; t < p.Length; t++)
@@ -135,6 +132,15 @@ public sealed class FloatReference
         }
 
         return new FloatStep(Count - 1, q, k, v, logits, p, o);
+    }
+
+    /// <summary>Double-precision softmax, the maximum subtracted first.</summary>
+    public static double[] Softmax(IReadOnlyList<double> logits)
+    {
+        var max = logits.Max();
+        var weights = logits.Select(l => Math.Exp(l - max)).ToArray();
+        var total = weights.Sum();
+        return [.. weights.Select(w => w / total)];
     }
 
     /// <summary>Starts a new sequence; the weights stay.</summary>

@@ -20,18 +20,17 @@ public sealed class SoftmaxModel
     /// <summary>Fraction bits of the reciprocal beyond ExpBits + ProbBits: its truncation costs under 2^-8 LSB of p.</summary>
     public const int RecipGuardBits = 8;
 
-    public SoftmaxModel(AttentionConfig config)
-    {
-        Config = config;
-        Lut = BuildLut(config.Softmax);
-    }
+    private long[]? _lut;
+
+    public SoftmaxModel(AttentionConfig config) => Config = config;
 
     public AttentionConfig Config { get; }
 
     private SoftmaxConfig S => Config.Softmax;
 
     /// <summary>The exp LUT: entry i is min(2^ExpBits - 1, round(2^ExpBits * exp(-i / 2^LutFracBits))).</summary>
-    public IReadOnlyList<long> Lut { get; }
+    /// <remarks>Built on first use: the widths and the cycle model do not need it.</remarks>
+    public IReadOnlyList<long> Lut => _lut ??= BuildLut(S);
 
     /// <summary>Width of a score: the score stage's accumulator.</summary>
     public int ScoreWidth => Config.ScoreShape.AccWidth;
@@ -60,11 +59,15 @@ public sealed class SoftmaxModel
     /// <summary>One cycle per quotient bit.</summary>
     public int DivideCycles => RecipWidth;
 
+    /// <summary>What LUT entry <paramref name="index"/> approximates: 2^ExpBits * exp(-index / 2^LutFracBits).</summary>
+    public static double IdealExp(SoftmaxConfig s, int index) =>
+        Math.ScaleB(Math.Exp(-index / Math.ScaleB(1.0, s.LutFracBits)), s.ExpBits);
+
     public static long[] BuildLut(SoftmaxConfig s)
     {
-        var one = 1L << s.ExpBits;
+        var max = (1L << s.ExpBits) - 1;
         return [.. Enumerable.Range(0, 1 << s.LutAddrBits).Select(i =>
-            Math.Min(one - 1, (long)Math.Round(one * Math.Exp(-i / (double)(1L << s.LutFracBits)), MidpointRounding.AwayFromZero)))];
+            Math.Min(max, (long)Math.Round(IdealExp(s, i), MidpointRounding.AwayFromZero)))];
     }
 
     /// <summary>The reference m: the maximum stored score (stable) or the window top (window).</summary>
@@ -163,13 +166,10 @@ public sealed class SoftmaxModel
             return result;
         }
 
-        var scale = Math.Pow(2, -S.ScoreShift);
-        var max = scores.Take(n).Max();
-        var weights = scores.Take(n).Select(s => Math.Exp((s - max) * scale)).ToArray();
-        var total = weights.Sum();
+        var p = FloatReference.Softmax([.. scores.Take(n).Select(s => Math.ScaleB(s, -S.ScoreShift))]);
         for (var t = 0; t < n; t++)
         {
-            result[t] = weights[t] / total * (1L << S.ProbBits);
+            result[t] = Math.ScaleB(p[t], S.ProbBits);
         }
 
         return result;
