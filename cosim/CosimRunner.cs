@@ -9,12 +9,16 @@ using CliWrap;
 namespace AttentionLego.Cosim;
 
 /// <summary>One co-simulation request: a configuration, a module, and the seeds first .. first+count-1.</summary>
-public sealed record CosimRequest(ConfigSource Source, string Module, int FirstSeed = 1, int SeedCount = 1)
+public sealed record CosimRequest(ConfigSource Source, string Module, int FirstSeed = 1, int SeedCount = 1, TopOptions? Top = null)
 {
     public IEnumerable<int> Seeds => Enumerable.Range(0, SeedCount).Select(i => FirstSeed + i);
 
     /// <summary>The one-line command that re-runs exactly one seed of this request.</summary>
-    public string ReplayCommand(int seed) => $"scripts/attnlego cosim --module {Module} {Source.ToArguments()} --seed {seed}";
+    public string ReplayCommand(int seed) =>
+        $"scripts/attnlego cosim --module {Module} {Source.ToArguments()}{TopArguments} --seed {seed}";
+
+    private string TopArguments => Module != "top" || Top is null ? "" :
+        (Top.Tokens is { } t ? $" --tokens {t}" : "") + $" --mem-latency {Top.MemoryLatency}" + (Top.Stalls ? " --stalls" : "");
 }
 
 public sealed record CosimSettings
@@ -55,7 +59,7 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
 {
     public async Task<CosimResult> RunAsync(CosimRequest request, Action<CaseResult>? onCase = null, CancellationToken ct = default)
     {
-        var bench = ModuleBenches.Find(request.Module) ?? throw new ArgumentException(
+        var bench = ModuleBenches.Find(request.Module, request.Top) ?? throw new ArgumentException(
             $"unknown module '{request.Module}'; known modules: {ModuleBenches.Names}.");
         var config = ConfigLoader.Load(request.Source);
         var sources = bench.Sources(config).Append(VerilatorMain(config, bench.TopModule)).ToList();
@@ -115,7 +119,7 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
         }
 
         var trace = File.Exists(tracePath) ? Trace.Parse(await File.ReadAllTextAsync(tracePath, ct)) : new Trace([], TraceEnd.Truncated, 0);
-        var score = Scoreboard.Compare(benchCase.Expected, trace);
+        var score = benchCase.PerPort ? Scoreboard.ComparePerPort(benchCase.Expected, trace) : Scoreboard.Compare(benchCase.Expected, trace);
         if (score.Passed && !settings.KeepPassing)
         {
             Directory.Delete(dir, recursive: true);

@@ -19,6 +19,23 @@ public static class CosimCommand
         var workDir = new Option<string>("--work-dir") { Description = "Folder for per-case artifacts (stimulus, trace, logs of failing seeds).", DefaultValueFactory = _ => Path.Combine("build", "cosim") };
         var keep = new Option<bool>("--keep") { Description = "Keep the folders of passing cases too." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds one simulation may run before it is stopped.", DefaultValueFactory = _ => 600 };
+        var tokens = new Option<int?>("--tokens") { Description = "top only: tokens to decode (1 .. Model.MaxSeqLen; default min(4, MaxSeqLen))." };
+        var memLatency = new Option<int>("--mem-latency") { Description = "top only: cycles from a memory request to its response (1 .. 64).", DefaultValueFactory = _ => 3 };
+        var stalls = new Option<bool>("--stalls") { Description = "top only: the memory refuses requests and delays responses at random (seeded); timing is then not compared, values and order are." };
+        tokens.Validators.Add(r =>
+        {
+            if (r.GetValue(tokens) is < 1)
+            {
+                r.AddError("--tokens must be at least 1.");
+            }
+        });
+        memLatency.Validators.Add(r =>
+        {
+            if (r.GetValue(memLatency) is < 1 or > 64)
+            {
+                r.AddError("--mem-latency must be 1 .. 64.");
+            }
+        });
         seeds.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 1)
@@ -61,14 +78,15 @@ public static class CosimCommand
             }
         });
         configOptions.AddTo(command);
-        foreach (var option in new Option[] { module, seed, seeds, cacheDir, workDir, keep, timeout })
+        foreach (var option in new Option[] { module, seed, seeds, tokens, memLatency, stalls, cacheDir, workDir, keep, timeout })
         {
             command.Options.Add(option);
         }
 
         command.SetAction((parse, ct) => CliApp.Guard(io, async () =>
         {
-            var request = new CosimRequest(configOptions.Source(parse), parse.GetValue(module)!, parse.GetValue(seed), parse.GetValue(seeds));
+            var request = new CosimRequest(configOptions.Source(parse), parse.GetValue(module)!, parse.GetValue(seed), parse.GetValue(seeds),
+                new TopOptions(parse.GetValue(tokens), parse.GetValue(memLatency), parse.GetValue(stalls)));
             var verilator = await VerilatorDriver.LocateAsync(ct);
             var runner = new CosimRunner(verilator, new CosimSettings
             {

@@ -23,14 +23,19 @@ public interface IModuleBench
 }
 
 /// <summary>A stimulus file's text, the predicted responses, and a cycle budget past which the DUT counts as hung.</summary>
-public sealed record BenchCase(string Stimulus, IReadOnlyList<Expectation> Expected, long CycleBudget);
+/// <remarks><paramref name="PerPort"/>: compare each port's responses in order on their own (<see cref="Scoreboard.ComparePerPort"/>).</remarks>
+public sealed record BenchCase(string Stimulus, IReadOnlyList<Expectation> Expected, long CycleBudget, bool PerPort = false);
 
 /// <summary>The <c>--module</c> names co-simulation knows.</summary>
 public static class ModuleBenches
 {
-    public static IReadOnlyList<IModuleBench> All { get; } = [new PimMacroBench(), new PimMatrixBench(), new RequantBench(), new QkvBench(), new ScoreBench(), new SoftmaxBench(), new ContextBench()];
+    public static IReadOnlyList<IModuleBench> All { get; } = [new PimMacroBench(), new PimMatrixBench(), new RequantBench(), new QkvBench(), new ScoreBench(), new SoftmaxBench(), new ContextBench(), new TopBench()];
 
     public static string Names => string.Join(", ", All.Select(b => b.Module));
 
     public static IModuleBench? Find(string module) => All.FirstOrDefault(b => b.Module == module);
+
+    /// <summary>The bench for <paramref name="module"/> with the whole-head options applied (they matter only to <c>top</c>).</summary>
+    public static IModuleBench? Find(string module, TopOptions? top) =>
+        module == "top" && top is not null ? new TopBench(top) : Find(module);
 }

@@ -70,10 +70,16 @@ public sealed record PimConfig
     public int ColGroups => Cols / AdcCount;
 }
 
-/// <summary>The memory bus the DMA masters.</summary>
+/// <summary>The memory bus the DMA masters (docs/ARCHITECTURE.md, "Memory port"); addresses are 32-bit bytes.</summary>
 public sealed record BusConfig
 {
     public required int DataWidth { get; init; }
+
+    /// <summary>Requests the DMA keeps in flight (issued, response not yet taken): hides that much memory latency.</summary>
+    public required int MaxOutstanding { get; init; }
+
+    /// <summary>Bytes per bus word.</summary>
+    public int Bytes => DataWidth / 8;
 }
 
 /// <summary>Right shifts of the requantizers (round half up, then saturate to Format.DataWidth).</summary>

@@ -111,6 +111,19 @@ public static class ConfigValidator
         Rule(f.WeightWidth <= 0 || b % f.WeightWidth == 0, "Bus.DataWidth",
             $"is {b}, not a multiple of Format.WeightWidth ({f.WeightWidth}); a bus beat must carry whole weights.",
             "use a bus width that is a multiple of the weight width.");
+        var busOk = PimMath.IsPowerOfTwo(b) && f.DataWidth > 0 && b % f.DataWidth == 0;
+        Rule(!busOk || m.DHead <= 0 || (long)m.DHead * f.DataWidth % b == 0, "Bus.DataWidth",
+            $"is {b}; an output vector (Model.DHead x Format.DataWidth = {(long)m.DHead * f.DataWidth} bits) must be whole bus words.",
+            "use a bus width that divides Model.DHead x Format.DataWidth.");
+        Rule(!busOk || m.DModel <= 0 || (long)m.DModel * f.DataWidth % b == 0, "Bus.DataWidth",
+            $"is {b}; a token (Model.DModel x Format.DataWidth = {(long)m.DModel * f.DataWidth} bits) must be whole bus words.",
+            "use a bus width that divides Model.DModel x Format.DataWidth.");
+        Rule(!busOk || m.DModel <= 0 || m.DHead <= 0 || (long)m.DModel * m.DHead * f.WeightWidth % b == 0, "Bus.DataWidth",
+            $"is {b}; a weight matrix (Model.DModel x Model.DHead x Format.WeightWidth bits) must be whole bus words.",
+            "use a bus width that divides the weight matrix's bits.");
+        Rule(PimMath.IsPowerOfTwo(c.Bus.MaxOutstanding) && c.Bus.MaxOutstanding is >= 2 and <= 64, "Bus.MaxOutstanding",
+            $"is {c.Bus.MaxOutstanding}; it must be a power of two from 2 to 64.",
+            "use at least the memory latency plus one (8 hides 7 cycles of latency at full bus use).");
 
         Range(errors, "Quant.QShift", c.Quant.QShift, 0, 48);
         Range(errors, "Quant.KShift", c.Quant.KShift, 0, 48);

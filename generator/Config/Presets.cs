@@ -16,7 +16,7 @@ public static class Presets
         {
             Rows = 128, Cols = 128, InputLanes = 16, AdcCount = 16, SliceBits = 4, AdcBits = 6, AdcShift = 6,
         },
-        Bus = new BusConfig { DataWidth = 32 },
+        Bus = new BusConfig { DataWidth = 32, MaxOutstanding = 8 },
         Quant = new QuantConfig { QShift = 11, KShift = 11, VShift = 11, ContextShift = 8 },
         // 32 lanes: the published softmax handles 32 scores per cycle (IO_WIDTH).
         Softmax = new SoftmaxConfig

@@ -112,3 +112,24 @@ public sealed record SoftmaxView(string Banner, int MaxSeqLen, int ScoreWidth, i
             [.. m.Lut.Select(e => Literal((UInt128)e, s.ExpBits))]);
     }
 }
+
+public sealed record DmaView(string Banner, int DModel, int DHead, int MaxSeqLen, int DataWidth, int WeightWidth, int BusWidth,
+    int MaxOutstanding)
+{
+    public static DmaView From(AttentionConfig c, string banner) => new(banner, c.Model.DModel, c.Model.DHead, c.Model.MaxSeqLen,
+        c.Format.DataWidth, c.Format.WeightWidth, c.Bus.DataWidth, c.Bus.MaxOutstanding);
+}
+
+/// <summary>The controller's view; <see cref="ConfigHash"/> is the register CONFIG_HASH (the first 8 hex digits of the hash).</summary>
+public sealed record ControllerView(string Banner, int MaxSeqLen, int BusWidth, string ConfigHash)
+{
+    public static ControllerView From(AttentionConfig c, string banner) =>
+        new(banner, c.Model.MaxSeqLen, c.Bus.DataWidth, GeneratorInfo.ConfigHash(c)[..8]);
+}
+
+public sealed record TopView(string Banner, int DModel, int DHead, int MaxSeqLen, int DataWidth, int WeightWidth, int ScoreWidth,
+    int ProbBits, int BusWidth)
+{
+    public static TopView From(AttentionConfig c, string banner) => new(banner, c.Model.DModel, c.Model.DHead, c.Model.MaxSeqLen,
+        c.Format.DataWidth, c.Format.WeightWidth, c.ScoreShape.AccWidth, c.Softmax.ProbBits, c.Bus.DataWidth);
+}

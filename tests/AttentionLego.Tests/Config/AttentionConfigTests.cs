@@ -27,7 +27,7 @@ public sealed class AttentionConfigTests
         {
             Assert.That(copy.Equals(Presets.Tiny), Is.True);
             Assert.That(copy.GetHashCode(), Is.EqualTo(Presets.Tiny.GetHashCode()));
-            Assert.That((copy with { Bus = new BusConfig { DataWidth = 64 } }).Equals(Presets.Tiny), Is.False);
+            Assert.That((copy with { Bus = Presets.Tiny.Bus with { DataWidth = 64 } }).Equals(Presets.Tiny), Is.False);
         }
     }
 

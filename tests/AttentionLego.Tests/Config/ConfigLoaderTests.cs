@@ -268,7 +268,7 @@ public sealed class ConfigLoaderTests
     [Test]
     public void Rejects_an_override_in_a_config_file_section_of_the_wrong_type_as_that_type_error()
     {
-        var text = ConfigJson.Serialize(Presets.Tiny).Replace("\"Bus\": {\n    \"DataWidth\": 32\n  }", "\"Bus\": 32", StringComparison.Ordinal);
+        var text = ConfigJson.Serialize(Presets.Tiny).Replace("\"Bus\": {\n    \"DataWidth\": 32,\n    \"MaxOutstanding\": 8\n  }", "\"Bus\": 32", StringComparison.Ordinal);
         Assert.That(text, Does.Contain("\"Bus\": 32"), "test setup: Bus was not replaced");
         var path = WriteFile("flat-bus.json", text);
 

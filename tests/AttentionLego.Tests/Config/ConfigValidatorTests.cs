@@ -117,7 +117,7 @@ public sealed class ConfigValidatorTests
         var broken = tiny with
         {
             Model = tiny.Model with { Heads = 0 },
-            Bus = new BusConfig { DataWidth = 48 },
+            Bus = tiny.Bus with { DataWidth = 48 },
             Softmax = tiny.Softmax with { ProbBits = 17 },
         };
 

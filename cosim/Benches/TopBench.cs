@@ -1,0 +1,315 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using AttentionLego.Cosim.Scoring;
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden;
+using AttentionLego.Gen.Rendering;
+using R = AttentionLego.Gen.Golden.HeadRegisters;
+
+namespace AttentionLego.Cosim.Benches;
+
+/// <summary>
+/// Knobs of the whole-head bench: tokens to decode, the memory's latency, and whether the memory stalls at random
+/// (then only values, their order and the stall-independent counters are compared; timing is checked without stalls).
+/// </summary>
+public sealed record TopOptions(int? Tokens = null, int MemoryLatency = 3, bool Stalls = false)
+{
+    /// <summary>Percent of cycles the memory refuses a request, and of responses it holds back, when stalling.</summary>
+    public const int StallPercent = 30;
+
+    public int TokensFor(AttentionConfig config) => Tokens ?? Math.Min(4, config.Model.MaxSeqLen);
+}
+
+/// <summary>
+/// Co-simulates <c>al_top</c> end to end: the memory holds weights and tokens drawn like the accuracy experiment's;
+/// the bench checks the reset values of the registers, loads the weights, decodes the tokens in two commands with a
+/// refused over-long request between them (the caches must be untouched by it), clears the caches and decodes the
+/// first token again. Every projection, score vector, probability vector, output and memory write must equal the
+/// golden model's, in the cycle <see cref="HeadTiming"/> predicts; every register read must return its predicted value.
+/// </summary>
+public sealed class TopBench(TopOptions? options = null) : IModuleBench
+{
+    public TopOptions Options { get; } = options ?? new TopOptions();
+
+    public string Module => "top";
+
+    public string TopModule => "al_tb_top";
+
+    public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
+    [
+        .. RtlGenerator.Modules(config, "al_pim_macro", "al_pim_matrix", "al_requant", "al_qkv", "al_cache_fill", "al_score",
+            "al_softmax", "al_context", "al_dma", "al_controller", "al_top"),
+        RtlGenerator.File("tb/al_tb_top.v.sbn", "al_tb_top.v", config, b => TopBenchView.From(config, b)),
+    ];
+
+    public BenchCase Generate(AttentionConfig config, int seed)
+    {
+        var layout = MemoryLayout.For(config);
+        var tokens = Options.TokensFor(config);
+        if (tokens < 1 || tokens > config.Model.MaxSeqLen)
+        {
+            throw new ArgumentOutOfRangeException(nameof(config), tokens,
+                $"--tokens must be 1..Model.MaxSeqLen ({config.Model.MaxSeqLen}).");
+        }
+
+        var inputs = Accuracy.Draw(config, seed, tokens);
+        var commands = Commands(config, layout, tokens);
+        var events = new HeadTiming(config, Options.MemoryLatency).Run(commands);
+
+        // Values: the sequence, then the first token again after the clear.
+        var head = new AttentionHead(config);
+        head.LoadWeights(Projection.Query, inputs.Wq);
+        head.LoadWeights(Projection.Key, inputs.Wk);
+        head.LoadWeights(Projection.Value, inputs.Wv);
+        var steps = head.Run(inputs.Tokens).ToList();
+        head.Reset();
+        steps.Add(head.Step(inputs.Tokens[0]));
+
+        var stimulus = new StringBuilder();
+        var (reqStall, rspStall) = Options.Stalls ? (TopOptions.StallPercent, TopOptions.StallPercent) : (0, 0);
+        stimulus.Append(CultureInfo.InvariantCulture, $"{Options.MemoryLatency} {reqStall} {rspStall} {seed}\n");
+        foreach (var (word, value) in layout.Image(config, inputs))
+        {
+            stimulus.Append(CultureInfo.InvariantCulture, $"1 {word} {value.ToString("x", CultureInfo.InvariantCulture)}\n");
+        }
+
+        foreach (var command in commands)
+        {
+            stimulus.Append(command switch
+            {
+                HeadCommand.Write w => $"2 {w.Offset} {w.Value:x}\n",
+                HeadCommand.Read r => $"3 {r.Offset} 0\n",
+                HeadCommand.WaitIrq => "4 0 0\n",
+                HeadCommand.Idle i => $"5 {i.Cycles} 0\n",
+                _ => throw new InvalidOperationException("unknown command"),
+            });
+        }
+
+        var expected = Expectations(config, events, steps, layout);
+        var last = events.Count > 0 ? events[^1].Cycle : 0;
+        var budget = Options.Stalls ? last * 4 + 10_000 : last + 1_000;
+        return new BenchCase(stimulus.ToString(), expected, budget, PerPort: true);
+    }
+
+    /// <summary>The command list: reset values, a refused decode, the load, the decode in two parts around a refused one, clear, one more token.</summary>
+    public static IReadOnlyList<HeadCommand> Commands(AttentionConfig config, MemoryLayout layout, int tokens)
+    {
+        var list = new List<HeadCommand>();
+        void Write(int offset, uint value) => list.Add(new HeadCommand.Write(offset, value));
+        void Read(params int[] offsets) => list.AddRange(offsets.Select(o => new HeadCommand.Read(o)));
+        void Run(uint ctrl)
+        {
+            Write(R.Ctrl, ctrl);
+            list.Add(new HeadCommand.WaitIrq());
+        }
+
+        var counters = new[] { R.Status, R.Error, R.SeqLen, R.Cycles, R.TokensDone, R.TokenCycles, R.CycFetch, R.CycQkv, R.CycScore,
+            R.CycSoftmax, R.CycContext, R.CycWrite };
+
+        // Reset values and identification.
+        Read(R.Status, R.Error, R.Tokens, R.WBase, R.SeqLen, R.Cycles, R.Id, R.ConfigHash, R.MaxSeqLen, 0x80);
+        // Misuse before any weights: a decode is refused; the error is cleared by writing ones.
+        Write(R.Tokens, 1);
+        Run(R.CtrlDecode);
+        Read(R.Error, R.Status);
+        Write(R.Error, 0x1f);
+        // A command with two bits set and a misaligned weight base are refused too.
+        Run(R.CtrlLoad | R.CtrlDecode);
+        Write(R.WBase, layout.WBase + 1);
+        Run(R.CtrlLoad);
+        Read(R.Error);
+        Write(R.Error, 0x1f);
+
+        // Load the weights.
+        Write(R.WBase, layout.WBase);
+        Read(R.WBase);
+        Run(R.CtrlLoad);
+        Read(R.Status, R.Cycles);
+
+        // Decode the tokens in two commands: the second continues the sequence.
+        var first = (tokens + 1) / 2;
+        void Decode(int from, int count)
+        {
+            Write(R.Tokens, (uint)count);
+            Write(R.XBase, layout.XBase + (uint)(from * layout.TokenBytes));
+            Write(R.OBase, layout.OBase + (uint)(from * layout.OutputBytes));
+            Write(R.Ctrl, R.CtrlDecode);
+            if (from == 0)
+            {
+                // Misuse while busy: a second command and a base write are refused, the decode goes on.
+                Write(R.Ctrl, R.CtrlLoad);
+                Write(R.WBase, 0);
+                Read(R.Error, R.WBase);
+                Write(R.Error, 0x1f);
+            }
+
+            list.Add(new HeadCommand.WaitIrq());
+            Read(counters);
+        }
+
+        Decode(0, first);
+        // One token more than the caches can hold: refused, with nothing changed.
+        Write(R.Tokens, (uint)(config.Model.MaxSeqLen - first + 1));
+        Run(R.CtrlDecode);
+        Read(R.Error, R.Status, R.SeqLen);
+        Write(R.Error, 0x1f);
+        if (tokens > first)
+        {
+            Decode(first, tokens - first);
+        }
+
+        // A new sequence: clear the caches and decode the first token again.
+        Run(R.CtrlClear);
+        Read(R.Status, R.SeqLen);
+        Write(R.Tokens, 1);
+        Write(R.XBase, layout.XBase);
+        Write(R.OBase, layout.OBase + (uint)(tokens * layout.OutputBytes));
+        Run(R.CtrlDecode);
+        Read(counters);
+        list.Add(new HeadCommand.Idle(3));
+        return list;
+    }
+
+    private List<Expectation> Expectations(AttentionConfig config, IReadOnlyList<HeadEvent> events, IReadOnlyList<HeadStep> steps,
+        MemoryLayout layout)
+    {
+        var dataWidth = config.Format.DataWidth;
+        var scoreWidth = config.ScoreShape.AccWidth;
+        var countWidth = PimMath.AddressBits(config.Model.MaxSeqLen + 1);
+        var timed = !Options.Stalls;
+        var list = new List<Expectation>();
+        void Add(long cycle, string port, long[] elements, int width, string what, Func<int, string> coordinate, bool signed = true) =>
+            list.Add(new Expectation(cycle, port, elements, width, what, coordinate, signed) { Timed = timed });
+
+        HeadStep Step(HeadEvent e, string what) => e.Index < steps.Count ? steps[e.Index] : throw new InvalidOperationException(
+            $"the timing model predicts {what} #{e.Index}, but only {steps.Count} tokens are decoded");
+
+        foreach (var e in events)
+        {
+            switch (e.Kind)
+            {
+                case HeadEventKind.Projection:
+                {
+                    var step = Step(e, "a projection");
+                    Add(e.Cycle, "q", step.Q, dataWidth, $"q of token #{e.Index}", i => $"q[{i}]");
+                    Add(e.Cycle, "k", step.K, dataWidth, $"k of token #{e.Index}", i => $"k[{i}]");
+                    Add(e.Cycle, "v", step.V, dataWidth, $"v of token #{e.Index}", i => $"v[{i}]");
+                    break;
+                }
+
+                case HeadEventKind.Scores:
+                {
+                    var step = Step(e, "a score vector");
+                    Add(e.Cycle, "s", step.Scores, scoreWidth, $"scores of token #{e.Index}", i => $"s[{i}] = q . k_{i}");
+                    Add(e.Cycle, "s_count", [e.Value], countWidth, $"token count with the scores of token #{e.Index}", _ => "count", signed: false);
+                    break;
+                }
+
+                case HeadEventKind.Probabilities:
+                {
+                    var step = Step(e, "a probability vector");
+                    Add(e.Cycle, "p", step.Probabilities, config.Softmax.ProbBits, $"probabilities of token #{e.Index}", i => $"p[{i}]", signed: false);
+                    break;
+                }
+
+                case HeadEventKind.Output:
+                    Add(e.Cycle, "o", Step(e, "an output").Output, dataWidth, $"output of token #{e.Index}", i => $"o[{i}]");
+                    break;
+
+                case HeadEventKind.MemWrite:
+                {
+                    var token = e.Index / layout.OutputWords;
+                    var word = e.Index % layout.OutputWords;
+                    var perWord = config.Bus.DataWidth / dataWidth;
+                    var output = token < steps.Count ? steps[token].Output : throw new InvalidOperationException("more writes than outputs");
+                    var expectedAddress = layout.OBase + (long)(token * layout.OutputWords + word) * layout.BusBytes;
+                    Add(e.Cycle, "mem_waddr", [expectedAddress], 32, $"address of word {word} of output #{token}", _ => "address", signed: false);
+                    if (e.Value != expectedAddress)
+                    {
+                        throw new InvalidOperationException($"the timing model writes output #{token} word {word} to 0x{e.Value:x}, not 0x{expectedAddress:x}");
+                    }
+
+                    Add(e.Cycle, "mem_wdata", output.Skip(word * perWord).Take(perWord).ToArray(), dataWidth,
+                        $"word {word} of output #{token}", i => $"o[{word * perWord + i}]");
+                    break;
+                }
+
+                case HeadEventKind.CsrRead:
+                    if (Options.Stalls && R.DependsOnMemory(e.Offset))
+                    {
+                        // The value depends on the stall pattern; the read still happens, in order.
+                        list.Add(new Expectation(e.Cycle, "csr", [e.Value], 32, $"CSR {R.Name(e.Offset)}", _ => R.Name(e.Offset), Signed: false)
+                            { Timed = false, ValueChecked = false });
+                        break;
+                    }
+
+                    Add(e.Cycle, "csr", [e.Value], 32, $"read of CSR {R.Name(e.Offset)} (0x{e.Offset:x2})", _ => R.Name(e.Offset), signed: false);
+                    break;
+            }
+        }
+
+        return list;
+    }
+}
+
+/// <summary>Where the bench puts weights, tokens and outputs in memory (byte addresses; words of Bus.DataWidth bits).</summary>
+public sealed record MemoryLayout(int BusBytes, uint WBase, uint XBase, uint OBase, int TokenBytes, int OutputBytes, int OutputWords, int Words)
+{
+    public static MemoryLayout For(AttentionConfig config)
+    {
+        var busBytes = config.Bus.Bytes;
+        var weightBytes = 3L * config.Model.DModel * config.Model.DHead * config.Format.WeightWidth / 8;
+        var tokenBytes = config.Model.DModel * config.Format.DataWidth / 8;
+        var outputBytes = config.Model.DHead * config.Format.DataWidth / 8;
+        // Regions start on 256-byte boundaries (every bus word is aligned); the weights do not start at 0 on purpose.
+        static uint Align(long bytes) => (uint)((bytes + 255) / 256 * 256);
+        var wBase = 256u;
+        var xBase = Align(wBase + weightBytes);
+        var oBase = Align(xBase + (long)tokenBytes * config.Model.MaxSeqLen);
+        var end = Align(oBase + (long)outputBytes * (config.Model.MaxSeqLen + 1));
+        return new MemoryLayout(busBytes, wBase, xBase, oBase, tokenBytes, outputBytes, outputBytes / busBytes, (int)(end / busBytes));
+    }
+
+    /// <summary>The memory words the bench preloads: the three weight matrices, then the tokens.</summary>
+    public IEnumerable<(int Word, BigInteger Value)> Image(AttentionConfig config, AccuracyInputs inputs)
+    {
+        var bus = config.Bus.DataWidth;
+        IEnumerable<(int, BigInteger)> Pack(uint baseAddress, IEnumerable<long> values, int width)
+        {
+            var perWord = bus / width;
+            var word = (int)(baseAddress / BusBytes);
+            var chunk = new List<long>(perWord);
+            foreach (var v in values)
+            {
+                chunk.Add(v);
+                if (chunk.Count == perWord)
+                {
+                    yield return (word++, FixedPoint.Pack(chunk, width));
+                    chunk.Clear();
+                }
+            }
+        }
+
+        IEnumerable<long> RowMajor(long[,] w)
+        {
+            for (var r = 0; r < w.GetLength(0); r++)
+            {
+                for (var c = 0; c < w.GetLength(1); c++)
+                {
+                    yield return w[r, c];
+                }
+            }
+        }
+
+        return Pack(WBase, RowMajor(inputs.Wq).Concat(RowMajor(inputs.Wk)).Concat(RowMajor(inputs.Wv)), config.Format.WeightWidth)
+            .Concat(Pack(XBase, inputs.Tokens.SelectMany(t => t), config.Format.DataWidth));
+    }
+}
+
+public sealed record TopBenchView(string Banner, int BusWidth, int MemWords, int DHead, int MaxSeqLen, int DataWidth, int ScoreWidth,
+    int ProbBits, int ChunkBits)
+{
+    public static TopBenchView From(AttentionConfig c, string banner) => new(banner, c.Bus.DataWidth, MemoryLayout.For(c).Words,
+        c.Model.DHead, c.Model.MaxSeqLen, c.Format.DataWidth, c.ScoreShape.AccWidth, c.Softmax.ProbBits, 4096);
+}
