@@ -114,10 +114,14 @@ public sealed class TopBench(TopOptions? options = null) : IModuleBench
         Run(R.CtrlDecode);
         Read(R.Error, R.Status);
         Write(R.Error, 0x1f);
-        // A command with two bits set and a misaligned weight base are refused too.
+        // A command with two bits set and a misaligned weight base (where a bus word is wider than a byte) are refused too.
         Run(R.CtrlLoad | R.CtrlDecode);
-        Write(R.WBase, layout.WBase + 1);
-        Run(R.CtrlLoad);
+        if (layout.BusBytes > 1)
+        {
+            Write(R.WBase, layout.WBase + 1);
+            Run(R.CtrlLoad);
+        }
+
         Read(R.Error);
         Write(R.Error, 0x1f);
 

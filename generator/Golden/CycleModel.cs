@@ -75,4 +75,24 @@ public static class CycleModel
     /// </summary>
     public static int SoftmaxLatency(AttentionConfig config, int tokens) =>
         1 + SoftmaxPasses(config) * SoftmaxPassCycles(config, tokens) + new SoftmaxModel(config).DivideCycles;
+
+    /// <summary>The published design's figure for one matrix-vector product (it feeds one 4-bit slice only).</summary>
+    public const int PublishedCyclesPerProduct = 64;
+
+    /// <summary>Bus beats one token needs: its embedding in and its output out (al_dma moves one word per cycle at best).</summary>
+    public static int BusBeatsPerToken(AttentionConfig config) =>
+        (config.Model.DModel + config.Model.DHead) * config.Format.DataWidth / config.Bus.DataWidth;
+
+    /// <summary>
+    /// Ideal bound on the cycles per token with <paramref name="count"/> tokens in the caches: every PIM macro busy every
+    /// cycle (each array needs its compute steps per token, the arrays working at once on different tokens) and the bus
+    /// fully used; the larger of the two.
+    /// </summary>
+    public static int IdealTokenCycles(AttentionConfig config, int count)
+    {
+        var score = config.ScoreShape;
+        var pim = Math.Max(config.ProjectionShape.ComputeSteps,
+            Math.Max(score.ComputeStepsFor(score.ColumnGroupsFor(count)), config.ContextShape.ComputeSteps));
+        return Math.Max(BusBeatsPerToken(config), pim);
+    }
 }

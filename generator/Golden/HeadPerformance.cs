@@ -1,0 +1,39 @@
+using AttentionLego.Gen.Config;
+using R = AttentionLego.Gen.Golden.HeadRegisters;
+
+namespace AttentionLego.Gen.Golden;
+
+/// <summary>
+/// What the head's performance counters read after loading the weights and decoding <see cref="Tokens"/> tokens of a
+/// new sequence, with a memory of fixed latency that never stalls (<see cref="HeadTiming"/>; co-simulation checks that
+/// the RTL's counters read exactly these values).
+/// </summary>
+public sealed record HeadPerformance(int Tokens, int MemoryLatency, long LoadCycles, long DecodeCycles, long LastTokenCycles,
+    long Fetch, long Qkv, long Score, long Softmax, long Context, long Write, double IdealCyclesPerToken)
+{
+    /// <summary>Decode cycles divided by tokens: the sustained cost of one token, pipeline fill included.</summary>
+    public double CyclesPerToken => (double)DecodeCycles / Tokens;
+
+    public double RatioToIdeal => CyclesPerToken / IdealCyclesPerToken;
+
+    public static HeadPerformance Measure(AttentionConfig config, int tokens, int memoryLatency = 3)
+    {
+        var weightBytes = 3L * config.Model.DModel * config.Model.DHead * config.Format.WeightWidth / 8;
+        var tokenBytes = (long)config.Model.DModel * config.Format.DataWidth / 8;
+        var xBase = (uint)((weightBytes + 255) / 256 * 256);
+        var oBase = (uint)((xBase + tokenBytes * tokens + 255) / 256 * 256);
+        var counters = new[] { R.Cycles, R.TokenCycles, R.CycFetch, R.CycQkv, R.CycScore, R.CycSoftmax, R.CycContext, R.CycWrite };
+        List<HeadCommand> commands =
+        [
+            new HeadCommand.Write(R.WBase, 0), new HeadCommand.Write(R.Ctrl, R.CtrlLoad), new HeadCommand.WaitIrq(),
+            new HeadCommand.Read(R.Cycles),
+            new HeadCommand.Write(R.Tokens, (uint)tokens), new HeadCommand.Write(R.XBase, xBase), new HeadCommand.Write(R.OBase, oBase),
+            new HeadCommand.Write(R.Ctrl, R.CtrlDecode), new HeadCommand.WaitIrq(),
+            .. counters.Select(c => new HeadCommand.Read(c)),
+        ];
+        var reads = new HeadTiming(config, memoryLatency).Run(commands).Where(e => e.Kind == HeadEventKind.CsrRead).Select(e => e.Value).ToList();
+        var ideal = Enumerable.Range(1, tokens).Average(count => (double)CycleModel.IdealTokenCycles(config, count));
+        return new HeadPerformance(tokens, memoryLatency, reads[0], reads[1], reads[2], reads[3], reads[4], reads[5], reads[6], reads[7],
+            reads[8], ideal);
+    }
+}

@@ -1,0 +1,127 @@
+using AttentionLego.Cosim;
+using AttentionLego.Cosim.Benches;
+using AttentionLego.Cosim.Scoring;
+using AttentionLego.Gen.Config;
+using AttentionLego.Tests.Support;
+
+namespace AttentionLego.Tests.Cosim;
+
+/// <summary>
+/// The whole head under Verilator: weights loaded once through the DMA, tokens decoded through the CSRs, every stage's
+/// handshake, every memory write and every register read bit-exact and in the cycle HeadTiming predicts; with a stalling
+/// memory the same values in the same order. Each case prints its replay command.
+/// </summary>
+public sealed class TopCosimTests
+{
+    private static readonly (string Name, string[] Overrides)[] Shapes =
+    [
+        ("tiny", []),
+        ("bus64-two-outstanding", ["Bus.DataWidth=64", "Bus.MaxOutstanding=2"]),
+        ("bus128-window-softmax", ["Bus.DataWidth=128", "Softmax.Mode=Window"]),
+        ("byte-bus-one-macro-cache", ["Bus.DataWidth=8", "Model.MaxSeqLen=16", "Softmax.Lanes=2"]),
+        ("square-head-bus256", ["Model.DModel=32", "Model.DHead=32", "Model.MaxSeqLen=64", "Bus.DataWidth=256"]),
+        ("lossy-paper-adc", ["Pim.AdcBits=6", "Pim.AdcShift=6"]),
+    ];
+
+    private static IEnumerable<TestCaseData> ShapeCases() =>
+        from s in Shapes
+        from stalls in new[] { false, true }
+        select new TestCaseData(s.Overrides, stalls).SetArgDisplayNames(s.Name, stalls ? "stalls" : "no-stalls");
+
+    [TestCaseSource(nameof(ShapeCases))]
+    public async Task The_head_decodes_bit_exactly_and_cycle_exactly(string[] overrides, bool stalls) =>
+        await AssertPasses(new CosimRequest(ConfigSource.FromPreset("tiny", overrides), "top", 1, 2, new TopOptions(5, 3, stalls)));
+
+    [TestCase(1, false)]
+    [TestCase(2, false)]
+    [TestCase(17, false)]
+    [TestCase(32, false)]
+    [TestCase(32, true)]
+    public async Task Any_token_count_up_to_the_maximum_sequence_is_decoded(int tokens, bool stalls) =>
+        await AssertPasses(new CosimRequest(ConfigSource.FromPreset("tiny"), "top", 3, 1, new TopOptions(tokens, 3, stalls)));
+
+    [TestCase(1)]
+    [TestCase(17)]
+    public async Task The_memory_latency_changes_the_timing_not_the_result(int latency) =>
+        await AssertPasses(new CosimRequest(ConfigSource.FromPreset("tiny"), "top", 5, 1, new TopOptions(6, latency)));
+
+    [Test]
+    public async Task Paper_exact_decodes_eight_tokens_end_to_end() =>
+        await AssertPasses(new CosimRequest(ConfigSource.FromPreset("paper-exact"), "top", 1, 1, new TopOptions(8)));
+
+    [Test]
+    public async Task A_corrupted_output_or_counter_and_a_wrong_cycle_are_reported()
+    {
+        var output = FirstFailure(await RunTampered(new TopOptions(3), c => Tamper(c, "o", e => e with { Elements = Bump(e.Elements) })));
+        Assert.That(output.Kind, Is.EqualTo("value mismatch"));
+        Assert.That(output.Coordinate, Does.Contain("output of token #"));
+
+        var counter = FirstFailure(await RunTampered(new TopOptions(3), c => Tamper(c, "csr", e => e with { Elements = Bump(e.Elements) }, last: true)));
+        Assert.That(counter.Kind, Is.EqualTo("value mismatch"));
+        Assert.That(counter.Coordinate, Does.Contain("CSR"));
+
+        var late = FirstFailure(await RunTampered(new TopOptions(3), c => Tamper(c, "p", e => e with { Cycle = e.Cycle + 1 })));
+        Assert.That(late.Kind, Is.EqualTo("timing mismatch"));
+        Assert.That(late.Signal, Is.EqualTo("p"));
+    }
+
+    [Test]
+    public async Task With_stalls_a_corrupted_memory_write_is_still_reported()
+    {
+        var result = await RunTampered(new TopOptions(3, 3, Stalls: true), c => Tamper(c, "mem_wdata", e => e with { Elements = Bump(e.Elements) }));
+        var mismatch = FirstFailure(result);
+        Assert.That(mismatch.Kind, Is.EqualTo("value mismatch"));
+        Assert.That(mismatch.Signal, Does.StartWith("mem_wdata"));
+    }
+
+    private static long[] Bump(long[] elements)
+    {
+        var copy = (long[])elements.Clone();
+        copy[0] ^= 1;
+        return copy;
+    }
+
+    private static BenchCase Tamper(BenchCase c, string port, Func<Expectation, Expectation> change, bool last = false)
+    {
+        var expected = c.Expected.ToList();
+        var indices = expected.Select((e, i) => (e, i)).Where(x => x.e.Port == port).Select(x => x.i).ToList();
+        var index = last ? indices[^1] : indices[indices.Count / 2];
+        expected[index] = change(expected[index]);
+        return c with { Expected = expected };
+    }
+
+    private static Mismatch FirstFailure(CosimResult result)
+    {
+        Assert.That(result.Passed, Is.False, "the checker must report the corruption");
+        var mismatch = result.Cases.First(c => !c.Passed).Score.FirstMismatch!;
+        TestContext.Out.WriteLine(mismatch.Describe());
+        return mismatch;
+    }
+
+    private static async Task<CosimResult> RunTampered(TopOptions options, Func<BenchCase, BenchCase> tamper)
+    {
+        using var temp = new TempFolder();
+        var runner = new CosimRunner(await TestEnvironment.RequireVerilatorAsync(), new CosimSettings
+        {
+            CacheRoot = TestEnvironment.CacheRoot,
+            WorkRoot = temp.Combine("work"),
+            Tamper = tamper,
+        });
+        return await runner.RunAsync(new CosimRequest(ConfigSource.FromPreset("tiny"), "top", 1, 1, options));
+    }
+
+    private static async Task AssertPasses(CosimRequest request)
+    {
+        using var temp = new TempFolder();
+        var runner = new CosimRunner(await TestEnvironment.RequireVerilatorAsync(),
+            new CosimSettings { CacheRoot = TestEnvironment.CacheRoot, WorkRoot = temp.Combine("work") });
+        var result = await runner.RunAsync(request);
+        foreach (var c in result.Cases)
+        {
+            TestContext.Out.WriteLine($"seed {c.Seed}: {(c.Passed ? "pass" : c.Score.FirstMismatch!.Describe())}; replay: {c.Replay}");
+        }
+
+        Assert.That(result.Cases.Where(c => !c.Passed).Select(c => $"{c.Score.FirstMismatch!.Describe()}\n  replay: {c.Replay}"), Is.Empty);
+        Assert.That(result.Cases.Select(c => c.Score.Compared), Has.All.GreaterThan(50), "every seed checks many responses");
+    }
+}

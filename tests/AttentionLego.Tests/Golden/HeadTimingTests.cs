@@ -1,0 +1,107 @@
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden;
+using R = AttentionLego.Gen.Golden.HeadRegisters;
+
+namespace AttentionLego.Tests.Golden;
+
+/// <summary>
+/// The head's timing model against the per-stage formulas of CycleModel: each stage counter is the sum of that stage's
+/// own latencies, whatever the overlap, and the controller refuses misuse without changing anything.
+/// </summary>
+public sealed class HeadTimingTests
+{
+    private static readonly AttentionConfig Tiny = Presets.Tiny;
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(13)]
+    [TestCase(32)]
+    public void Stage_counters_are_the_sum_of_each_stages_latencies(int tokens)
+    {
+        var c = Tiny;
+        var perf = HeadPerformance.Measure(c, tokens);
+        var counts = Enumerable.Range(1, tokens).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(perf.Qkv, Is.EqualTo(tokens * (CycleModel.QkvLatency(c) - 1L)));
+            Assert.That(perf.Score, Is.EqualTo(counts.Sum(n => c.Model.DHead + CycleModel.ScoreLatency(c, n) - 1L)));
+            Assert.That(perf.Softmax, Is.EqualTo(counts.Sum(n => CycleModel.SoftmaxLatency(c, n) - 1L)));
+            Assert.That(perf.Context, Is.EqualTo(tokens * (c.Model.DHead + CycleModel.ContextLatency(c) - 1L)));
+        });
+    }
+
+    [Test]
+    public void Loading_the_weights_takes_one_cycle_per_weight_plus_the_memory_latency()
+    {
+        var perf = HeadPerformance.Measure(Tiny, 1, memoryLatency: 3);
+        var weights = 3L * Tiny.Model.DModel * Tiny.Model.DHead;
+        Assert.That(perf.LoadCycles, Is.InRange(weights, weights + 10));
+    }
+
+    [Test]
+    public void Later_tokens_overlap_with_earlier_ones()
+    {
+        var perf = HeadPerformance.Measure(Tiny, 16);
+        var serial = HeadPerformance.Measure(Tiny, 1).DecodeCycles;
+        Assert.That(perf.CyclesPerToken, Is.LessThan(serial), "a token in a long run costs less than a token alone");
+        Assert.That(perf.LastTokenCycles, Is.LessThan(serial));
+    }
+
+    [Test]
+    public void A_wider_bus_fetches_a_token_in_fewer_cycles()
+    {
+        var narrow = HeadPerformance.Measure(Tiny with { Bus = Tiny.Bus with { DataWidth = 8 } }, 8);
+        var wide = HeadPerformance.Measure(Tiny with { Bus = Tiny.Bus with { DataWidth = 128 } }, 8);
+        Assert.That(wide.Fetch, Is.LessThan(narrow.Fetch));
+        Assert.That(wide.DecodeCycles, Is.LessThan(narrow.DecodeCycles));
+    }
+
+    [Test]
+    public void A_decode_longer_than_the_cache_is_refused_and_changes_nothing()
+    {
+        var reads = Reads(
+            new HeadCommand.Write(R.Ctrl, R.CtrlLoad), new HeadCommand.WaitIrq(),
+            new HeadCommand.Write(R.Tokens, 3), new HeadCommand.Write(R.Ctrl, R.CtrlDecode), new HeadCommand.WaitIrq(),
+            new HeadCommand.Write(R.Tokens, (uint)Tiny.Model.MaxSeqLen - 2), new HeadCommand.Write(R.Ctrl, R.CtrlDecode), new HeadCommand.WaitIrq(),
+            new HeadCommand.Read(R.Error), new HeadCommand.Read(R.Status), new HeadCommand.Read(R.SeqLen), new HeadCommand.Read(R.TokensDone));
+        Assert.That(reads, Is.EqualTo(new[] { R.ErrOverflow, R.StatusDone | R.StatusError | R.StatusWeights, 3u, 3u }));
+    }
+
+    [Test]
+    public void A_decode_before_the_weights_and_a_command_while_busy_are_refused()
+    {
+        var reads = Reads(
+            new HeadCommand.Write(R.Tokens, 1), new HeadCommand.Write(R.Ctrl, R.CtrlDecode), new HeadCommand.Read(R.Error),
+            new HeadCommand.Write(R.Error, 0x1f), new HeadCommand.Read(R.Error),
+            new HeadCommand.Write(R.Ctrl, R.CtrlLoad), new HeadCommand.Write(R.Ctrl, R.CtrlClear), new HeadCommand.Read(R.Error),
+            new HeadCommand.Read(R.Status));
+        Assert.That(reads, Is.EqualTo(new[] { R.ErrNoWeights, 0u, R.ErrBusy, R.StatusBusy | R.StatusError }));
+    }
+
+    [Test]
+    public void Registers_read_their_reset_values_and_identify_the_configuration()
+    {
+        var reads = Reads([.. R.All.Select(r => (HeadCommand)new HeadCommand.Read(r.Offset))]);
+        var hash = Convert.ToUInt32(AttentionLego.Gen.Rendering.GeneratorInfo.ConfigHash(Tiny)[..8], 16);
+        var expected = R.All.Select(r => r.Offset switch
+        {
+            R.Id => R.IdValue,
+            R.ConfigHash => hash,
+            R.MaxSeqLen => (uint)Tiny.Model.MaxSeqLen,
+            _ => 0u,
+        });
+        Assert.That(reads, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void The_ideal_bound_is_the_bus_or_the_busiest_array()
+    {
+        Assert.That(CycleModel.BusBeatsPerToken(Presets.Paper), Is.EqualTo((4096 + 128) * 8 / 32));
+        Assert.That(CycleModel.IdealTokenCycles(Presets.Paper, 1), Is.EqualTo(1056));
+        var wide = Presets.Paper with { Bus = Presets.Paper.Bus with { DataWidth = 1024 } };
+        Assert.That(CycleModel.IdealTokenCycles(wide, 1), Is.EqualTo(128), "a wide bus leaves the PIM arrays as the bound");
+    }
+
+    private static uint[] Reads(params HeadCommand[] commands) =>
+        [.. new HeadTiming(Tiny, 3).Run(commands).Where(e => e.Kind == HeadEventKind.CsrRead).Select(e => (uint)e.Value)];
+}
