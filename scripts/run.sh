@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The main job: generate the default preset's RTL into rtl-out/tiny, lint it with verilator -Wall, and
-# co-simulate the PIM matrix (5 seeds) and every other module built so far (3 seeds each) against the golden
-# model.
+# The main job: generate the default preset's RTL into rtl-out/tiny, lint it with verilator -Wall,
+# co-simulate every module (3 to 5 seeds each) against the golden model, then the complete head end to end:
+# weights loaded through its DMA, 8 tokens decoded through its registers, every stage bit-exact and on time.
 # Prints a short summary at the end; exits non-zero if any step failed. Works from any current directory.
 set -euo pipefail
 
@@ -63,6 +63,17 @@ for target in "pim_matrix 5" "pim_macro 3" "requant 3" "qkv 3" "score 3" "softma
     fi
   fi
 done
+
+step cosim-top scripts/attnlego cosim --preset tiny --module top --tokens 8 --seeds 2
+counts="$(last_match cosim-top '^[0-9]+ passed, [0-9]+ failed')"
+if [ "$rc" -eq 0 ]; then
+  summary+=("head          ok    bit-exact and cycle-exact end to end, 8 tokens: ${counts%%;*}")
+  summary+=("              $(last_match cosim-top '^  performance:' | sed 's/^ *//')")
+  summary+=("              $(last_match cosim-top '^  accuracy:' | sed 's/^ *//')")
+else
+  first="$(first_match cosim-top 'FAIL|^error' | sed 's/^ *//')"
+  summary+=("head          FAIL  NOT bit-exact end to end: ${counts:-did not run (exit $rc)}; first: ${first:-see the log}")
+fi
 
 echo
 echo "summary (logs in ${logs#"$root"/}):"

@@ -2,6 +2,8 @@ using System.CommandLine;
 using AttentionLego.Cosim;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Tools;
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden;
 
 namespace AttentionLego.Cli.Commands;
 
@@ -100,10 +102,32 @@ public static class CosimCommand
             var build = result.Build.Cached
                 ? $"build cached (key {result.Build.Key})"
                 : $"built in {result.Build.Duration.TotalSeconds:0.0} s (key {result.Build.Key})";
+            if (result.Passed && request.Module == "top")
+            {
+                await io.Out.WriteLineAsync(TopSummary(result.Config, request.Top!.TokensFor(result.Config), request.Top.MemoryLatency, request.FirstSeed));
+            }
+
             await io.Out.WriteLineAsync($"{result.PassedCount} passed, {result.FailedCount} failed; {build}");
             return result.Passed ? ExitCodes.Ok : ExitCodes.CheckFailed;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Performance and accuracy of the head just verified: the counters' values (HeadTiming, which the run checked against
+    /// the RTL's registers) and the outputs against the float reference (the same inputs as the bench's first seed).
+    /// </summary>
+    private static string TopSummary(AttentionConfig config, int tokens, int latency, int seed)
+    {
+        var perf = HeadPerformance.Measure(config, tokens, latency);
+        var accuracy = Accuracy.Run(config, seed, tokens);
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        return string.Create(inv,
+            $"  performance: {perf.CyclesPerToken:0.0} cycles per token over {tokens} tokens (last token {perf.LastTokenCycles}), " +
+            $"ideal bound {perf.IdealCyclesPerToken:0.0} (ratio {perf.RatioToIdeal:0.00}); weight load {perf.LoadCycles} cycles; " +
+            $"a projection takes {CycleModel.QkvLatency(config)} cycles against the published {CycleModel.PublishedCyclesPerProduct} per matrix-vector product\n" +
+            $"  accuracy: cosine {accuracy.Cosine:0.00000} against the float reference (worst token {accuracy.MinTokenCosine:0.00000}), " +
+            $"max error {accuracy.MaxErrorLsb:0.0} LSB, mean {accuracy.MeanErrorLsb:0.00} LSB");
     }
 
     private static string Describe(CaseResult c) => c.Passed

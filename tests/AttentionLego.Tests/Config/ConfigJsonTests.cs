@@ -141,7 +141,7 @@ public sealed class ConfigJsonTests
 
         Assert.That(errors, Is.EqualTo(new[]
         {
-            new ConfigError("Bus.Width", "is not a configuration key.", "remove it or use one of the known keys here: DataWidth."),
+            new ConfigError("Bus.Width", "is not a configuration key.", "remove it or use one of the known keys here: DataWidth, MaxOutstanding."),
         }));
     }
 

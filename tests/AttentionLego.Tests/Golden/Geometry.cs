@@ -38,6 +38,8 @@ public sealed record Geometry(
             // The softmax handles whole groups of lanes, so a short sequence needs fewer lanes than tiny's.
             Softmax = Presets.Tiny.Softmax with { Lanes = Math.Min(Presets.Tiny.Softmax.Lanes, side) },
             Format = new FormatConfig { DataWidth = DataWidth, WeightWidth = WeightWidth },
+            // A byte-wide bus: these small matrices' tokens and outputs must be whole bus words.
+            Bus = Presets.Tiny.Bus with { DataWidth = 8 },
             Pim = Presets.Tiny.Pim with
             {
                 Rows = Rows,
