@@ -194,57 +194,57 @@ public sealed class TopBench(TopOptions? options = null) : IModuleBench
             switch (e.Kind)
             {
                 case HeadEventKind.Projection:
-                {
-                    var step = Step(e, "a projection");
-                    Add(e.Cycle, "q", step.Q, dataWidth, $"q of token #{e.Index}", i => $"q[{i}]");
-                    Add(e.Cycle, "k", step.K, dataWidth, $"k of token #{e.Index}", i => $"k[{i}]");
-                    Add(e.Cycle, "v", step.V, dataWidth, $"v of token #{e.Index}", i => $"v[{i}]");
-                    break;
-                }
+                    {
+                        var step = Step(e, "a projection");
+                        Add(e.Cycle, "q", step.Q, dataWidth, $"q of token #{e.Index}", i => $"q[{i}]");
+                        Add(e.Cycle, "k", step.K, dataWidth, $"k of token #{e.Index}", i => $"k[{i}]");
+                        Add(e.Cycle, "v", step.V, dataWidth, $"v of token #{e.Index}", i => $"v[{i}]");
+                        break;
+                    }
 
                 case HeadEventKind.Scores:
-                {
-                    var step = Step(e, "a score vector");
-                    Add(e.Cycle, "s", step.Scores, scoreWidth, $"scores of token #{e.Index}", i => $"s[{i}] = q . k_{i}");
-                    Add(e.Cycle, "s_count", [e.Value], countWidth, $"token count with the scores of token #{e.Index}", _ => "count", signed: false);
-                    break;
-                }
+                    {
+                        var step = Step(e, "a score vector");
+                        Add(e.Cycle, "s", step.Scores, scoreWidth, $"scores of token #{e.Index}", i => $"s[{i}] = q . k_{i}");
+                        Add(e.Cycle, "s_count", [e.Value], countWidth, $"token count with the scores of token #{e.Index}", _ => "count", signed: false);
+                        break;
+                    }
 
                 case HeadEventKind.Probabilities:
-                {
-                    var step = Step(e, "a probability vector");
-                    Add(e.Cycle, "p", step.Probabilities, config.Softmax.ProbBits, $"probabilities of token #{e.Index}", i => $"p[{i}]", signed: false);
-                    break;
-                }
+                    {
+                        var step = Step(e, "a probability vector");
+                        Add(e.Cycle, "p", step.Probabilities, config.Softmax.ProbBits, $"probabilities of token #{e.Index}", i => $"p[{i}]", signed: false);
+                        break;
+                    }
 
                 case HeadEventKind.Output:
                     Add(e.Cycle, "o", Step(e, "an output").Output, dataWidth, $"output of token #{e.Index}", i => $"o[{i}]");
                     break;
 
                 case HeadEventKind.MemWrite:
-                {
-                    var token = e.Index / layout.OutputWords;
-                    var word = e.Index % layout.OutputWords;
-                    var perWord = config.Bus.DataWidth / dataWidth;
-                    var output = token < steps.Count ? steps[token].Output : throw new InvalidOperationException("more writes than outputs");
-                    var expectedAddress = layout.OBase + (long)(token * layout.OutputWords + word) * layout.BusBytes;
-                    Add(e.Cycle, "mem_waddr", [expectedAddress], 32, $"address of word {word} of output #{token}", _ => "address", signed: false);
-                    if (e.Value != expectedAddress)
                     {
-                        throw new InvalidOperationException($"the timing model writes output #{token} word {word} to 0x{e.Value:x}, not 0x{expectedAddress:x}");
-                    }
+                        var token = e.Index / layout.OutputWords;
+                        var word = e.Index % layout.OutputWords;
+                        var perWord = config.Bus.DataWidth / dataWidth;
+                        var output = token < steps.Count ? steps[token].Output : throw new InvalidOperationException("more writes than outputs");
+                        var expectedAddress = layout.OBase + (long)(token * layout.OutputWords + word) * layout.BusBytes;
+                        Add(e.Cycle, "mem_waddr", [expectedAddress], 32, $"address of word {word} of output #{token}", _ => "address", signed: false);
+                        if (e.Value != expectedAddress)
+                        {
+                            throw new InvalidOperationException($"the timing model writes output #{token} word {word} to 0x{e.Value:x}, not 0x{expectedAddress:x}");
+                        }
 
-                    Add(e.Cycle, "mem_wdata", output.Skip(word * perWord).Take(perWord).ToArray(), dataWidth,
-                        $"word {word} of output #{token}", i => $"o[{word * perWord + i}]");
-                    break;
-                }
+                        Add(e.Cycle, "mem_wdata", output.Skip(word * perWord).Take(perWord).ToArray(), dataWidth,
+                            $"word {word} of output #{token}", i => $"o[{word * perWord + i}]");
+                        break;
+                    }
 
                 case HeadEventKind.CsrRead:
                     if (Options.Stalls && R.DependsOnMemory(e.Offset))
                     {
                         // The value depends on the stall pattern; the read still happens, in order.
                         list.Add(new Expectation(e.Cycle, "csr", [e.Value], 32, $"CSR {R.Name(e.Offset)}", _ => R.Name(e.Offset), Signed: false)
-                            { Timed = false, ValueChecked = false });
+                        { Timed = false, ValueChecked = false });
                         break;
                     }
 

@@ -14,14 +14,26 @@ public static class Presets
         // The published macro keeps bits [11:6] of its partial sum: a 6-bit ADC after a right shift by 6.
         Pim = new PimConfig
         {
-            Rows = 128, Cols = 128, InputLanes = 16, AdcCount = 16, SliceBits = 4, AdcBits = 6, AdcShift = 6,
+            Rows = 128,
+            Cols = 128,
+            InputLanes = 16,
+            AdcCount = 16,
+            SliceBits = 4,
+            AdcBits = 6,
+            AdcShift = 6,
         },
         Bus = new BusConfig { DataWidth = 32, MaxOutstanding = 8 },
         Quant = new QuantConfig { QShift = 11, KShift = 11, VShift = 11, ContextShift = 8 },
         // 32 lanes: the published softmax handles 32 scores per cycle (IO_WIDTH).
         Softmax = new SoftmaxConfig
         {
-            Mode = SoftmaxMode.Stable, ScoreShift = 13, LutAddrBits = 8, LutFracBits = 5, ExpBits = 16, ProbBits = 8, Lanes = 32,
+            Mode = SoftmaxMode.Stable,
+            ScoreShift = 13,
+            LutAddrBits = 8,
+            LutFracBits = 5,
+            ExpBits = 16,
+            ProbBits = 8,
+            Lanes = 32,
         },
     };
 

@@ -45,9 +45,10 @@ public sealed class TopCosimTests
     public async Task The_memory_latency_changes_the_timing_not_the_result(int latency) =>
         await AssertPasses(new CosimRequest(ConfigSource.FromPreset("tiny"), "top", 5, 1, new TopOptions(6, latency)));
 
-    [Test]
-    public async Task Paper_exact_decodes_eight_tokens_end_to_end() =>
-        await AssertPasses(new CosimRequest(ConfigSource.FromPreset("paper-exact"), "top", 1, 1, new TopOptions(8)));
+    [TestCase("paper-exact")]
+    [TestCase("paper")]
+    public async Task The_paper_sized_head_decodes_eight_tokens_end_to_end(string preset) =>
+        await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset), "top", 1, 1, new TopOptions(8)));
 
     [Test]
     public async Task A_corrupted_output_or_counter_and_a_wrong_cycle_are_reported()
