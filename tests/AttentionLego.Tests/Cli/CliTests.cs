@@ -127,6 +127,19 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task Whole_head_options_are_checked_before_anything_is_built()
+    {
+        var tooMany = await Attnlego("cosim", "--module", "top", "--tokens", "33");
+        Assert.That(tooMany.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(tooMany.Err, Does.Contain("Model.MaxSeqLen = 32").And.Contain("--tokens 1..32"));
+        var wrongModule = await Attnlego("cosim", "--module", "qkv", "--stalls");
+        Assert.That(wrongModule.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(wrongModule.Err, Does.Contain("--module top only"));
+        Assert.That((await Attnlego("cosim", "--module", "top", "--tokens", "0")).ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That((await Attnlego("cosim", "--module", "top", "--mem-latency", "0")).ExitCode, Is.EqualTo(ExitCodes.Usage));
+    }
+
+    [Test]
     public async Task A_non_empty_output_folder_is_kept_unless_forced()
     {
         using var temp = new TempFolder();
