@@ -68,7 +68,7 @@ step cosim-top scripts/attnlego cosim --preset tiny --module top --tokens 8 --se
 counts="$(last_match cosim-top '^[0-9]+ passed, [0-9]+ failed')"
 if [ "$rc" -eq 0 ]; then
   summary+=("head          ok    bit-exact and cycle-exact end to end, 8 tokens: ${counts%%;*}")
-  summary+=("              $(last_match cosim-top '^  performance:' | sed 's/^ *//')")
+  summary+=("              $(last_match cosim-top '^  performance' | sed 's/^ *//')")
   summary+=("              $(last_match cosim-top '^  accuracy:' | sed 's/^ *//')")
 else
   first="$(first_match cosim-top 'FAIL|^error' | sed 's/^ *//')"

@@ -89,7 +89,7 @@ public static class CosimCommand
         {
             var request = new CosimRequest(configOptions.Source(parse), parse.GetValue(module)!, parse.GetValue(seed), parse.GetValue(seeds),
                 new TopOptions(parse.GetValue(tokens), parse.GetValue(memLatency), parse.GetValue(stalls)));
-            var topOnly = parse.GetResult(tokens) is not null || parse.GetResult(memLatency) is not null || parse.GetValue(stalls);
+            var topOnly = parse.GetResult(tokens) is { Implicit: false } || parse.GetResult(memLatency) is { Implicit: false } || parse.GetValue(stalls);
             if (topOnly && request.Module != "top")
             {
                 await io.Err.WriteLineAsync($"error: --tokens, --mem-latency and --stalls apply to --module top only, not to {request.Module}. Fix: drop them or use --module top.");
