@@ -114,7 +114,10 @@ public sealed class TopBench(TopOptions? options = null) : IModuleBench
         Run(R.CtrlDecode);
         Read(R.Error, R.Status);
         Write(R.Error, 0x1f);
-        // A command with two bits set and a misaligned weight base (where a bus word is wider than a byte) are refused too.
+        // Values other than exactly one command bit and a misaligned weight base (where a bus word is wider than a
+        // byte) are refused too.
+        Write(R.Ctrl, 0);
+        Write(R.Ctrl, 9);
         Run(R.CtrlLoad | R.CtrlDecode);
         if (layout.BusBytes > 1)
         {
@@ -130,6 +133,20 @@ public sealed class TopBench(TopOptions? options = null) : IModuleBench
         Read(R.WBase);
         Run(R.CtrlLoad);
         Read(R.Status, R.Cycles);
+        // DONE is acknowledged by writing 1 to it; a decode of no tokens is done at once and restarts the counters.
+        Write(R.Status, R.StatusDone);
+        Read(R.Status);
+        Write(R.Tokens, 0);
+        Run(R.CtrlDecode);
+        Read(R.Status, R.Cycles, R.SeqLen);
+        if (layout.BusBytes > 1)
+        {
+            Write(R.XBase, layout.XBase + 2);
+            Write(R.Tokens, 1);
+            Run(R.CtrlDecode);
+            Read(R.Error, R.SeqLen);
+            Write(R.Error, 0x1f);
+        }
 
         // Decode the tokens in two commands: the second continues the sequence.
         var first = (tokens + 1) / 2;
@@ -141,10 +158,12 @@ public sealed class TopBench(TopOptions? options = null) : IModuleBench
             Write(R.Ctrl, R.CtrlDecode);
             if (from == 0)
             {
-                // Misuse while busy: a second command and a base write are refused, the decode goes on.
+                // Misuse while busy: other commands and register writes are refused, the decode goes on.
                 Write(R.Ctrl, R.CtrlLoad);
+                Write(R.Ctrl, R.CtrlClear);
                 Write(R.WBase, 0);
-                Read(R.Error, R.WBase);
+                Write(R.Tokens, (uint)count + 1);
+                Read(R.Error, R.WBase, R.Tokens);
                 Write(R.Error, 0x1f);
             }
 

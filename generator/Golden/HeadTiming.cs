@@ -194,13 +194,19 @@ public sealed class HeadTiming
             var busy = s.Mode != Mode.Idle;
             var wrCsr = csrValid && csrWe;
             var rdCsr = csrValid && !csrWe;
-            var cmdWr = wrCsr && csrAddr == HeadRegisters.Ctrl && (csrData & 7) != 0;
+            var cmdWr = wrCsr && csrAddr == HeadRegisters.Ctrl;
+            var seqLen = s.ClearQ ? 0 : s.ScoreCount;
             var cfgWr = wrCsr && csrAddr is HeadRegisters.Tokens or HeadRegisters.WBase or HeadRegisters.XBase or HeadRegisters.OBase;
             var mode = s.Mode;
             var done = s.Done;
             var weights = s.Weights;
             var error = s.Error;
-            bool loadStart = false, decodeStart = false, clearNext = false;
+            bool loadStart = false, decodeStart = false, clearNext = false, accept = false;
+            if (wrCsr && csrAddr == HeadRegisters.Status && (csrData & HeadRegisters.StatusDone) != 0)
+            {
+                done = false;
+            }
+
             if (wrCsr && csrAddr == HeadRegisters.Error)
             {
                 error &= ~(csrData & 31);
@@ -223,7 +229,7 @@ public sealed class HeadTiming
 
             if (cmdWr)
             {
-                var bits = csrData & 7;
+                var bits = csrData;
                 if (bits is not (1 or 2 or 4))
                 {
                     error |= HeadRegisters.ErrCommand;
@@ -240,7 +246,7 @@ public sealed class HeadTiming
                     }
                     else
                     {
-                        (mode, done, loadStart) = (Mode.Load, false, true);
+                        (mode, done, loadStart, accept) = (Mode.Load, false, true, true);
                     }
                 }
                 else if (bits == 2)
@@ -249,7 +255,7 @@ public sealed class HeadTiming
                     {
                         error |= HeadRegisters.ErrNoWeights;
                     }
-                    else if ((ulong)s.ScoreCount + s.TokensReg > (ulong)_maxSeq)
+                    else if ((ulong)seqLen + s.TokensReg > (ulong)_maxSeq)
                     {
                         error |= HeadRegisters.ErrOverflow;
                     }
@@ -259,16 +265,16 @@ public sealed class HeadTiming
                     }
                     else if (s.TokensReg == 0)
                     {
-                        done = true;
+                        (done, accept) = (true, true);
                     }
                     else
                     {
-                        (mode, done, decodeStart) = (Mode.Decode, false, true);
+                        (mode, done, decodeStart, accept) = (Mode.Decode, false, true, true);
                     }
                 }
                 else
                 {
-                    (clearNext, done) = (true, true);
+                    (clearNext, done, accept) = (true, true, true);
                 }
             }
 
@@ -356,7 +362,7 @@ public sealed class HeadTiming
             // ---- Clock edge: the controller. ----
             var rdata = rdCsr ? ReadRegister(s, csrAddr) : 0u;
             var decoding = s.Mode == Mode.Decode;
-            if (loadStart || decodeStart)
+            if (accept)
             {
                 s.Cycles = s.TokensDone = s.TokenCycles = s.Interval = 0;
                 s.CycFetch = s.CycQkv = s.CycScore = s.CycSoftmax = s.CycContext = s.CycWrite = 0;
@@ -603,7 +609,7 @@ public sealed class HeadTiming
         HeadRegisters.WBase => s.WBase,
         HeadRegisters.XBase => s.XBase,
         HeadRegisters.OBase => s.OBase,
-        HeadRegisters.SeqLen => (uint)s.ScoreCount,
+        HeadRegisters.SeqLen => s.ClearQ ? 0u : (uint)s.ScoreCount,
         HeadRegisters.Cycles => s.Cycles,
         HeadRegisters.TokensDone => s.TokensDone,
         HeadRegisters.TokenCycles => s.TokenCycles,

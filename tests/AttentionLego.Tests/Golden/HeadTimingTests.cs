@@ -79,6 +79,35 @@ public sealed class HeadTimingTests
     }
 
     [Test]
+    public void Done_is_acknowledged_by_writing_one_to_it_and_lowers_the_interrupt()
+    {
+        var reads = Reads(
+            new HeadCommand.Write(R.Ctrl, R.CtrlClear), new HeadCommand.WaitIrq(), new HeadCommand.Read(R.Status),
+            new HeadCommand.Write(R.Status, R.StatusDone), new HeadCommand.Read(R.Status));
+        Assert.That(reads, Is.EqualTo(new[] { R.StatusDone, 0u }));
+    }
+
+    [TestCase(0u)]
+    [TestCase(3u)]
+    [TestCase(9u)]
+    [TestCase(0x80000002u)]
+    public void A_control_value_other_than_one_command_bit_is_refused(uint value)
+    {
+        var reads = Reads(new HeadCommand.Write(R.Ctrl, value), new HeadCommand.Read(R.Error), new HeadCommand.Read(R.Status));
+        Assert.That(reads, Is.EqualTo(new[] { R.ErrCommand, R.StatusError }));
+    }
+
+    [Test]
+    public void Every_accepted_command_restarts_the_counters()
+    {
+        var reads = Reads(
+            new HeadCommand.Write(R.Ctrl, R.CtrlLoad), new HeadCommand.WaitIrq(), new HeadCommand.Read(R.Cycles),
+            new HeadCommand.Write(R.Ctrl, R.CtrlClear), new HeadCommand.WaitIrq(), new HeadCommand.Read(R.Cycles));
+        Assert.That(reads[0], Is.GreaterThan(3000u));
+        Assert.That(reads[1], Is.EqualTo(0u));
+    }
+
+    [Test]
     public void Registers_read_their_reset_values_and_identify_the_configuration()
     {
         var reads = Reads([.. R.All.Select(r => (HeadCommand)new HeadCommand.Read(r.Offset))]);
