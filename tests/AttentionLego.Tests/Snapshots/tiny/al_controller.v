@@ -4,9 +4,10 @@
 //
 // CSR port: a request (csr_valid_i, always accepted) is answered the next cycle (csr_rvalid_o, with the read
 // data of a read; 0 for a write). Registers are 32 bits at word-aligned byte offsets; unknown offsets read 0.
-// A command (CTRL) is checked when written: a command given while busy, a decode before any weight load, a
-// decode that would take the caches past MaxSeqLen tokens, a misaligned base address or more than one command
-// bit is refused: it sets its ERROR bit (sticky, write 1 to clear) and changes nothing else.
+// A command (CTRL) is checked when written: a value other than exactly one command bit, a command given while
+// busy, a decode before any weight load, a decode that would take the caches past MaxSeqLen tokens, or a
+// misaligned base address is refused: it sets its ERROR bit (sticky, write 1 to clear) and changes nothing else.
+// irq_o is DONE or ERROR; software acknowledges DONE by writing 1 to STATUS bit 1, errors by writing ERROR.
 module al_controller #(
   parameter MaxSeqLen  = 32,
   parameter BusWidth   = 32,
@@ -66,6 +67,7 @@ module al_controller #(
   reg [4:0]  error_d, error_q;
   reg [31:0] tokens_reg_q, w_base_q, x_base_q, o_base_q;
   reg        load_start_d, load_start_q, decode_start_d, decode_start_q, clear_d, clear_q;
+  reg        accept_d;   // a command is accepted this cycle (counters restart)
   reg        rvalid_q;
   reg [31:0] rdata_d, rdata_q;
   reg [31:0] cycles_q, tokens_done_q, token_cycles_q, interval_q;
@@ -74,9 +76,11 @@ module al_controller #(
   wire        wr       = csr_valid_i && csr_we_i;
   wire        rd       = csr_valid_i && !csr_we_i;
   wire [7:0]  addr     = { csr_addr_i[7:2], 2'b00 };
-  wire        cmd_wr   = wr && (addr == RegCtrl) && (csr_wdata_i[2:0] != 3'd0);
+  wire        cmd_wr   = wr && (addr == RegCtrl);
+  wire        cmd_one  = (csr_wdata_i == 32'd1) || (csr_wdata_i == 32'd2) || (csr_wdata_i == 32'd4);
   wire        busy     = (mode_q != ModeIdle);
-  wire [31:0] seq_ext  = { {(32-CountWidth){1'b0}}, seq_len_i };
+  // The caches empty the cycle after clear_q; until then their count is already 0 as far as software can tell.
+  wire [31:0] seq_ext  = clear_q ? 32'd0 : { {(32-CountWidth){1'b0}}, seq_len_i };
   wire [32:0] seq_need = { 1'b0, seq_ext } + { 1'b0, tokens_reg_q };
   wire        decoding = (mode_q == ModeDecode);
   wire        cfg_wr   = wr && (addr == RegTokens || addr == RegWBase || addr == RegXBase || addr == RegOBase);
@@ -93,6 +97,10 @@ module al_controller #(
     load_start_d   = 1'b0;
     decode_start_d = 1'b0;
     clear_d        = 1'b0;
+    accept_d       = 1'b0;
+    if (wr && addr == RegStatus && csr_wdata_i[1]) begin
+      done_d = 1'b0;
+    end
     if (wr && addr == RegError) begin
       error_d = error_q & ~csr_wdata_i[4:0];
     end
@@ -109,7 +117,7 @@ module al_controller #(
       done_d = 1'b1;
     end
     if (cmd_wr) begin
-      if (csr_wdata_i[2:0] != 3'd1 && csr_wdata_i[2:0] != 3'd2 && csr_wdata_i[2:0] != 3'd4) begin
+      if (!cmd_one) begin
         error_d[ErrCommand] = 1'b1;
       end else if (busy) begin
         error_d[ErrBusy] = 1'b1;
@@ -120,6 +128,7 @@ module al_controller #(
           mode_d       = ModeLoad;
           done_d       = 1'b0;
           load_start_d = 1'b1;
+          accept_d     = 1'b1;
         end
       end else if (csr_wdata_i[1]) begin
         if (!weights_q) begin
@@ -129,15 +138,18 @@ module al_controller #(
         end else if (((x_base_q | o_base_q) & AlignMask) != 32'd0) begin
           error_d[ErrAlign] = 1'b1;
         end else if (tokens_reg_q == 32'd0) begin
-          done_d = 1'b1;
+          done_d   = 1'b1;
+          accept_d = 1'b1;
         end else begin
           mode_d         = ModeDecode;
           done_d         = 1'b0;
           decode_start_d = 1'b1;
+          accept_d       = 1'b1;
         end
       end else begin
-        clear_d = 1'b1;
-        done_d  = 1'b1;
+        clear_d  = 1'b1;
+        done_d   = 1'b1;
+        accept_d = 1'b1;
       end
     end
   end
@@ -215,8 +227,8 @@ module al_controller #(
           default: ;
         endcase
       end
-      // Counters restart with each command and count while it runs; the stage counters only while decoding.
-      if (load_start_d || decode_start_d) begin
+      // Counters restart with each accepted command and count while it runs; the stage counters only while decoding.
+      if (accept_d) begin
         cycles_q       <= 32'd0;
         tokens_done_q  <= 32'd0;
         token_cycles_q <= 32'd0;
