@@ -180,25 +180,23 @@ module al_score #(
     .y_data_o    (y_data)
   );
 
-  // The column that holds token t (the pointer's order; MatrixShape.TokenColumn). t is a constant in each
-  // iteration of the loop below, so this is wiring, not a divider.
-  function integer token_column;
-    input integer token;
-    begin
-      token_column = ((token / AdcCount) % MacrosOutInt) * Cols + (token / (AdcCount * MacrosOutInt)) * AdcCount
-                   + token % AdcCount;
-    end
-  endfunction
-
-  // The scores in token order. Tokens at or beyond the count are not stored (their columns may be stale, never
-  // written, or in a column group the query skipped). A loop, not a generate: MaxSeqLen can exceed the number
-  // of generate iterations Verilator elaborates.
+  // The scores in token order. Token t = (g x MacrosOut + j) x AdcCount + l lives in column j x Cols + g x AdcCount
+  // + l (lane l of column group g of macro j: the pointer's order, MatrixShape.TokenColumn), so nested loops over
+  // g, j and l walk both without a divider: in hardware this is wiring, and a simulator that evaluates it every
+  // cycle does only multiplications by constants. Tokens at or beyond the count are not stored (their columns may
+  // be stale, never written, or in a column group the query skipped). Loops, not generates: MaxSeqLen can exceed
+  // the number of generate iterations Verilator elaborates.
   reg [MaxSeqLen*ScoreWidth-1:0] s_data;
-  integer t;
+  integer g, j, l;
   always @* begin
-    for (t = 0; t < MaxSeqLen; t = t + 1) begin
-      s_data[t*ScoreWidth +: ScoreWidth] =
-        (t < count_q) ? y_data[token_column(t)*ScoreWidth +: ScoreWidth] : { ScoreWidth{1'b0} };
+    for (g = 0; g < ColGroupsInt; g = g + 1) begin
+      for (j = 0; j < MacrosOutInt; j = j + 1) begin
+        for (l = 0; l < AdcCount; l = l + 1) begin
+          s_data[((g * MacrosOutInt + j) * AdcCount + l)*ScoreWidth +: ScoreWidth] =
+            (((g * MacrosOutInt + j) * AdcCount + l) < count_q)
+              ? y_data[(j * Cols + g * AdcCount + l)*ScoreWidth +: ScoreWidth] : { ScoreWidth{1'b0} };
+        end
+      end
     end
   end
 
