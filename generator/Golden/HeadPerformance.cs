@@ -18,16 +18,13 @@ public sealed record HeadPerformance(int Tokens, int MemoryLatency, long LoadCyc
 
     public static HeadPerformance Measure(AttentionConfig config, int tokens, int memoryLatency = 3)
     {
-        var weightBytes = 3L * config.Model.DModel * config.Model.DHead * config.Format.WeightWidth / 8;
-        var tokenBytes = (long)config.Model.DModel * config.Format.DataWidth / 8;
-        var xBase = (uint)((weightBytes + 255) / 256 * 256);
-        var oBase = (uint)((xBase + tokenBytes * tokens + 255) / 256 * 256);
+        var layout = MemoryLayout.For(config);
         var counters = new[] { R.Cycles, R.TokenCycles, R.CycFetch, R.CycQkv, R.CycScore, R.CycSoftmax, R.CycContext, R.CycWrite };
         List<HeadCommand> commands =
         [
-            new HeadCommand.Write(R.WBase, 0), new HeadCommand.Write(R.Ctrl, R.CtrlLoad), new HeadCommand.WaitIrq(),
+            new HeadCommand.Write(R.WBase, layout.WBase), new HeadCommand.Write(R.Ctrl, R.CtrlLoad), new HeadCommand.WaitIrq(),
             new HeadCommand.Read(R.Cycles),
-            new HeadCommand.Write(R.Tokens, (uint)tokens), new HeadCommand.Write(R.XBase, xBase), new HeadCommand.Write(R.OBase, oBase),
+            new HeadCommand.Write(R.Tokens, (uint)tokens), new HeadCommand.Write(R.XBase, layout.XBase), new HeadCommand.Write(R.OBase, layout.OBase),
             new HeadCommand.Write(R.Ctrl, R.CtrlDecode), new HeadCommand.WaitIrq(),
             .. counters.Select(c => new HeadCommand.Read(c)),
         ];

@@ -103,7 +103,7 @@ public sealed class HeadTiming
         _dHead = config.Model.DHead;
         _maxSeq = config.Model.MaxSeqLen;
         _alignMask = (uint)(_busBytes - 1);
-        _configHash = Convert.ToUInt32(Rendering.GeneratorInfo.ConfigHash(config)[..8], 16);
+        _configHash = Rendering.GeneratorInfo.ConfigHash32(config);
     }
 
     /// <summary>Runs the commands from the first cycle out of reset until they are done and the memory is quiet.</summary>
@@ -163,12 +163,12 @@ public sealed class HeadTiming
             var qkvFire = qkvValid && qkvReady;
 
             // ---- Combinational: the DMA. ----
-            const bool reqFree = true; // the request register always moves on: this memory never stalls
             var credit = s.OutCnt != _maxOut;
             var wantWrite = s.OLeft != 0;
             var wantWeight = s.LoadActive && s.WIssued != _wWords && s.WPending != _maxOut;
             var wantToken = s.DecodeActive && !s.XFull && s.XIssue != _xWords && s.Fetched != s.Tokens;
-            var loadReq = reqFree && credit && (wantWrite || wantWeight || wantToken);
+            // This memory never stalls, so the request register always moves on (req_free is always high).
+            var loadReq = credit && (wantWrite || wantWeight || wantToken);
             var pickWrite = wantWrite;
             var pickWeight = !wantWrite && wantWeight;
             var issueWrite = loadReq && pickWrite;
@@ -408,10 +408,7 @@ public sealed class HeadTiming
             (s.LoadStartQ, s.DecodeStartQ, s.ClearQ, s.RData) = (loadStart, decodeStart, clearNext, rdata);
 
             // ---- Clock edge: the DMA. ----
-            if (reqFree)
-            {
-                s.ReqValid = loadReq;
-            }
+            s.ReqValid = loadReq;
 
             if (loadReq)
             {

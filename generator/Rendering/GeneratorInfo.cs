@@ -14,6 +14,9 @@ public static class GeneratorInfo
     /// <summary>First 16 hex digits of the SHA-256 of the canonical config JSON.</summary>
     public static string ConfigHash(AttentionConfig config) => Sha256(ConfigJson.Serialize(config))[..16];
 
+    /// <summary>The first 8 hex digits of <see cref="ConfigHash"/>: the head's CONFIG_HASH register.</summary>
+    public static uint ConfigHash32(AttentionConfig config) => Convert.ToUInt32(ConfigHash(config)[..8], 16);
+
     public static string Sha256(string text) => Sha256(Encoding.UTF8.GetBytes(text));
 
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -124,7 +124,7 @@ public sealed record DmaView(string Banner, int DModel, int DHead, int MaxSeqLen
 public sealed record ControllerView(string Banner, int MaxSeqLen, int BusWidth, string ConfigHash)
 {
     public static ControllerView From(AttentionConfig c, string banner) =>
-        new(banner, c.Model.MaxSeqLen, c.Bus.DataWidth, GeneratorInfo.ConfigHash(c)[..8]);
+        new(banner, c.Model.MaxSeqLen, c.Bus.DataWidth, GeneratorInfo.ConfigHash32(c).ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
 }
 
 public sealed record TopView(string Banner, int DModel, int DHead, int MaxSeqLen, int DataWidth, int WeightWidth, int ScoreWidth,

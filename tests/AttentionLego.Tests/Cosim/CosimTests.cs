@@ -207,42 +207,12 @@ public sealed class CosimTests
         return c with { Expected = expected };
     }
 
-    private static Mismatch FirstFailure(CosimResult result)
-    {
-        Assert.That(result.Passed, Is.False, "the checker must report the corruption");
-        var failed = result.Cases.First(c => !c.Passed);
-        TestContext.Out.WriteLine(failed.Score.FirstMismatch!.Describe());
-        return failed.Score.FirstMismatch!;
-    }
+    private static Mismatch FirstFailure(CosimResult result) => CosimHarness.FirstFailure(result);
 
-    private static async Task<CosimResult> RunTampered(string module, Func<BenchCase, BenchCase> tamper)
-    {
-        using var temp = new TempFolder();
-        var verilator = await TestEnvironment.RequireVerilatorAsync();
-        var runner = new CosimRunner(verilator, new CosimSettings
-        {
-            CacheRoot = TestEnvironment.CacheRoot,
-            WorkRoot = temp.Combine("work"),
-            Tamper = tamper,
-        });
-        return await runner.RunAsync(new CosimRequest(ConfigSource.FromPreset("tiny"), module));
-    }
+    private static Task<CosimResult> RunTampered(string module, Func<BenchCase, BenchCase> tamper) =>
+        CosimHarness.RunTampered(new CosimRequest(ConfigSource.FromPreset("tiny"), module), tamper);
 
-    private static async Task<CosimRunner> Runner(string cache, string work) =>
-        new(await TestEnvironment.RequireVerilatorAsync(), new CosimSettings { CacheRoot = cache, WorkRoot = work });
+    private static Task<CosimRunner> Runner(string cache, string work) => CosimHarness.Runner(cache, work);
 
-    private static async Task AssertPasses(CosimRequest request)
-    {
-        using var temp = new TempFolder();
-        var runner = await Runner(TestEnvironment.CacheRoot, temp.Combine("work"));
-        var result = await runner.RunAsync(request);
-        foreach (var c in result.Cases)
-        {
-            TestContext.Out.WriteLine($"seed {c.Seed}: {(c.Passed ? "pass" : c.Score.FirstMismatch!.Describe())}; replay: {c.Replay}");
-        }
-
-        Assert.That(result.Cases, Has.Count.EqualTo(request.SeedCount));
-        Assert.That(result.Cases.Where(c => !c.Passed).Select(c => $"{c.Score.FirstMismatch!.Describe()}\n  replay: {c.Replay}"), Is.Empty);
-        Assert.That(result.Cases.Select(c => c.Score.Compared), Has.All.GreaterThan(10), "every seed checks many responses");
-    }
+    private static Task AssertPasses(CosimRequest request) => CosimHarness.AssertPasses(request, minCompared: 10);
 }

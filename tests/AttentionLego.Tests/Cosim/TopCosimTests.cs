@@ -91,38 +91,10 @@ public sealed class TopCosimTests
         return c with { Expected = expected };
     }
 
-    private static Mismatch FirstFailure(CosimResult result)
-    {
-        Assert.That(result.Passed, Is.False, "the checker must report the corruption");
-        var mismatch = result.Cases.First(c => !c.Passed).Score.FirstMismatch!;
-        TestContext.Out.WriteLine(mismatch.Describe());
-        return mismatch;
-    }
+    private static Mismatch FirstFailure(CosimResult result) => CosimHarness.FirstFailure(result);
 
-    private static async Task<CosimResult> RunTampered(TopOptions options, Func<BenchCase, BenchCase> tamper)
-    {
-        using var temp = new TempFolder();
-        var runner = new CosimRunner(await TestEnvironment.RequireVerilatorAsync(), new CosimSettings
-        {
-            CacheRoot = TestEnvironment.CacheRoot,
-            WorkRoot = temp.Combine("work"),
-            Tamper = tamper,
-        });
-        return await runner.RunAsync(new CosimRequest(ConfigSource.FromPreset("tiny"), "top", 1, 1, options));
-    }
+    private static Task<CosimResult> RunTampered(TopOptions options, Func<BenchCase, BenchCase> tamper) =>
+        CosimHarness.RunTampered(new CosimRequest(ConfigSource.FromPreset("tiny"), "top", 1, 1, options), tamper);
 
-    private static async Task AssertPasses(CosimRequest request)
-    {
-        using var temp = new TempFolder();
-        var runner = new CosimRunner(await TestEnvironment.RequireVerilatorAsync(),
-            new CosimSettings { CacheRoot = TestEnvironment.CacheRoot, WorkRoot = temp.Combine("work") });
-        var result = await runner.RunAsync(request);
-        foreach (var c in result.Cases)
-        {
-            TestContext.Out.WriteLine($"seed {c.Seed}: {(c.Passed ? "pass" : c.Score.FirstMismatch!.Describe())}; replay: {c.Replay}");
-        }
-
-        Assert.That(result.Cases.Where(c => !c.Passed).Select(c => $"{c.Score.FirstMismatch!.Describe()}\n  replay: {c.Replay}"), Is.Empty);
-        Assert.That(result.Cases.Select(c => c.Score.Compared), Has.All.GreaterThan(50), "every seed checks many responses");
-    }
+    private static Task AssertPasses(CosimRequest request) => CosimHarness.AssertPasses(request, minCompared: 50);
 }
