@@ -19,6 +19,9 @@ public sealed record AttentionConfig
     /// <summary>The Q/K/V projection matrix shape: d_model inputs, d_head outputs.</summary>
     public MatrixShape ProjectionShape => new(this, Model.DModel, Model.DHead);
 
+    /// <summary>The output projection W_O: the Heads x DHead concatenation in, d_model out.</summary>
+    public MatrixShape OutputProjectionShape => new(this, Model.Heads * Model.DHead, Model.DModel);
+
     /// <summary>The K cache of the score stage: d_head rows, one column per token; its cells hold activations.</summary>
     public MatrixShape ScoreShape => new(CacheConfig(), Model.DHead, Model.MaxSeqLen);
 
@@ -43,6 +46,18 @@ public sealed record ModelConfig
     public required int DHead { get; init; }
     public required int MaxSeqLen { get; init; }
     public required int Heads { get; init; }
+
+    /// <summary>
+    /// The array ends in the output projection W_O ((Heads x DHead) x DModel, one more weight-stationary PIM matrix):
+    /// it turns the concatenated head outputs into the layer's d_model output.
+    /// </summary>
+    public required bool OutputProjection { get; init; }
+
+    /// <summary>Elements of one output row of the array: DModel with W_O, else the Heads x DHead concatenation.</summary>
+    public int RowElements => OutputProjection ? DModel : Heads * DHead;
+
+    /// <summary>The array (al_array) is rendered: more than one head, or W_O.</summary>
+    public bool IsArray => Heads > 1 || OutputProjection;
 }
 
 /// <summary>Two's complement widths of activations and weights.</summary>
@@ -89,6 +104,9 @@ public sealed record QuantConfig
     public required int KShift { get; init; }
     public required int VShift { get; init; }
     public required int ContextShift { get; init; }
+
+    /// <summary>Requantizer shift of the output projection W_O (used only with Model.OutputProjection).</summary>
+    public required int OutputShift { get; init; }
 }
 
 public enum SoftmaxMode

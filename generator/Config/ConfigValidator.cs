@@ -71,6 +71,10 @@ public static class ConfigValidator
             Multiple(errors, "Model.DHead", m.DHead, "Pim.Rows", p.Rows, "the score array (K cache) stacks macros along d_head");
             Multiple(errors, "Model.MaxSeqLen", m.MaxSeqLen, "Pim.Cols", p.Cols, "the K cache holds one token per macro column");
             Multiple(errors, "Model.MaxSeqLen", m.MaxSeqLen, "Pim.Rows", p.Rows, "the V cache holds one token per macro row");
+            if (m.OutputProjection && m.Heads >= 1)
+            {
+                Multiple(errors, "Model.DModel", m.DModel, "Pim.Cols", p.Cols, "W_O places d_model outputs across macro columns");
+            }
         }
 
         var sliceOk = p.SliceBits >= 1 && p.SliceBits <= f.DataWidth;
@@ -129,6 +133,7 @@ public static class ConfigValidator
         Range(errors, "Quant.KShift", c.Quant.KShift, 0, 48);
         Range(errors, "Quant.VShift", c.Quant.VShift, 0, 48);
         Range(errors, "Quant.ContextShift", c.Quant.ContextShift, 0, 48);
+        Range(errors, "Quant.OutputShift", c.Quant.OutputShift, 0, 48);
 
         var s = c.Softmax;
         Range(errors, "Softmax.ScoreShift", s.ScoreShift, 0, 48);

@@ -109,7 +109,7 @@ public sealed class ConfigJsonTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(paths, Has.Count.EqualTo(26));
+            Assert.That(paths, Has.Count.EqualTo(28));
             Assert.That(paths, Is.Unique);
             Assert.That(paths, Does.Contain("Pim.AdcShift").And.Contain("Softmax.Mode").And.Contain("Bus.DataWidth"));
             Assert.That(paths, Has.None.EqualTo("Pim").And.None.EqualTo("Slices"));

@@ -71,6 +71,9 @@ public sealed class ConfigValidatorTests
     [TestCase("Model.MaxSeqLen=131072", "Model.MaxSeqLen", "between 1 and 65536", TestName = "Rejects_a_max_sequence_above_65536")]
     [TestCase("Pim.Rows=1073741824;Pim.InputLanes=1073741824", "Pim.Rows", "from 2 to 1024", TestName = "Rejects_huge_powers_of_two_without_hanging")]
     [TestCase("Format.DataWidth=2147483647;Pim.SliceBits=2", "Format.DataWidth", "between 2 and 16", TestName = "Rejects_a_huge_data_width_quickly")]
+    [TestCase("Quant.OutputShift=49", "Quant.OutputShift", "between 0 and 48", TestName = "Rejects_an_output_shift_above_48")]
+    [TestCase("Model.OutputProjection=true;Pim.Cols=32;Model.DHead=32;Model.DModel=48", "Model.DModel", "W_O places d_model outputs",
+        TestName = "Rejects_an_output_projection_whose_d_model_is_not_whole_macro_columns")]
     public void Rejects_a_violated_rule_with_its_path_and_a_message_naming_the_rule(string overrides, string path, string rule)
     {
         var errors = ConfigErrors.OfTinyWith(overrides.Split(';'));
@@ -87,6 +90,8 @@ public sealed class ConfigValidatorTests
     [TestCase("Model.MaxSeqLen=16", TestName = "Accepts_a_max_sequence_of_one_macro")]
     [TestCase("Format.DataWidth=16;Format.WeightWidth=16;Pim.SliceBits=8;Pim.AdcBits=32", TestName = "Accepts_the_maximum_data_and_weight_widths")]
     [TestCase("Pim.AdcBits=32", TestName = "Accepts_an_adc_wider_than_the_accumulator_needs")]
+    [TestCase("Pim.Cols=32;Model.DHead=32;Model.DModel=48", TestName = "Accepts_a_d_model_of_part_of_a_macro_column_without_W_O")]
+    [TestCase("Model.Heads=64;Model.OutputProjection=true", TestName = "Accepts_64_heads_with_W_O")]
     public void Accepts_an_awkward_but_legal_configuration(string overrides)
     {
         var config = ConfigLoader.Load(ConfigSource.FromPreset("tiny", overrides.Split(';')));

@@ -8,6 +8,9 @@ public sealed class PresetsTests
     [TestCase("tiny")]
     [TestCase("paper")]
     [TestCase("paper-exact")]
+    [TestCase("tiny-mha2")]
+    [TestCase("tiny-mha4")]
+    [TestCase("paper-mha")]
     public void Every_preset_is_valid(string name)
     {
         var preset = Presets.Find(name);
@@ -21,8 +24,8 @@ public sealed class PresetsTests
     {
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(Presets.All.Select(p => p.Name), Is.EqualTo(new[] { "tiny", "paper", "paper-exact" }));
-            Assert.That(Presets.Names, Is.EqualTo("tiny, paper, paper-exact"));
+            Assert.That(Presets.All.Select(p => p.Name), Is.EqualTo(new[] { "tiny", "paper", "paper-exact", "tiny-mha2", "tiny-mha4", "paper-mha" }));
+            Assert.That(Presets.Names, Is.EqualTo("tiny, paper, paper-exact, tiny-mha2, tiny-mha4, paper-mha"));
             Assert.That(Presets.All.Select(p => p.Description), Has.All.Not.Empty);
         }
     }
@@ -91,6 +94,23 @@ public sealed class PresetsTests
             Assert.That(c.Pim.Cols, Is.EqualTo(16));
             Assert.That(c.Pim.AdcShift, Is.Zero);
             Assert.That(PimMath.IsIdealAdc(c), Is.True);
+        }
+    }
+
+    [Test]
+    public void The_array_presets_are_their_base_head_side_by_side()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Presets.TinyMha2.Equals(Presets.Tiny with { Model = Presets.Tiny.Model with { Heads = 2 } }), Is.True);
+            Assert.That(Presets.TinyMha4.Equals(Presets.Tiny with { Model = Presets.Tiny.Model with { Heads = 4, OutputProjection = true } }), Is.True);
+            Assert.That(Presets.PaperMha.Equals(Presets.Paper with { Model = Presets.Paper.Model with { Heads = 32, OutputProjection = true } }), Is.True);
+            // One LLaMA-7B layer: 32 heads of 128 make d_model 4096, and W_O maps it back to 4096.
+            Assert.That(Presets.PaperMha.Model.Heads * Presets.PaperMha.Model.DHead, Is.EqualTo(Presets.PaperMha.Model.DModel));
+            Assert.That(Presets.PaperMha.Model.RowElements, Is.EqualTo(4096));
+            Assert.That(Presets.TinyMha2.Model.RowElements, Is.EqualTo(32));
+            Assert.That(Presets.Tiny.Model.IsArray, Is.False);
+            Assert.That(Presets.TinyMha2.Model.IsArray && Presets.TinyMha4.Model.IsArray && Presets.PaperMha.Model.IsArray, Is.True);
         }
     }
 

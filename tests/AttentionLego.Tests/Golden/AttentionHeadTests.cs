@@ -11,9 +11,9 @@ public sealed class AttentionHeadTests
     /// </summary>
     private static AttentionConfig OddShape { get; } = Presets.Tiny with
     {
-        Model = new ModelConfig { DModel = 24, DHead = 8, MaxSeqLen = 16, Heads = 1 },
+        Model = new ModelConfig { DModel = 24, DHead = 8, MaxSeqLen = 16, Heads = 1, OutputProjection = false },
         Pim = Presets.Tiny.Pim with { Rows = 8, Cols = 8, InputLanes = 2, AdcCount = 2, SliceBits = 2, AdcBits = 7, AdcShift = 2 },
-        Quant = new QuantConfig { QShift = 6, KShift = 7, VShift = 5, ContextShift = 4 },
+        Quant = new QuantConfig { QShift = 6, KShift = 7, VShift = 5, ContextShift = 4, OutputShift = 6 },
         Softmax = Presets.Tiny.Softmax with { Mode = SoftmaxMode.Window, ScoreShift = 9, LutAddrBits = 6, LutFracBits = 3, ExpBits = 12, ProbBits = 4, Lanes = 2 },
     };
 

@@ -34,7 +34,7 @@ public sealed record Geometry(
         var side = Math.Max(Rows, Cols);
         return Presets.Tiny with
         {
-            Model = new ModelConfig { DModel = InDim, DHead = side, MaxSeqLen = side, Heads = 1 },
+            Model = new ModelConfig { DModel = InDim, DHead = side, MaxSeqLen = side, Heads = 1, OutputProjection = false },
             // The softmax handles whole groups of lanes, so a short sequence needs fewer lanes than tiny's.
             Softmax = Presets.Tiny.Softmax with { Lanes = Math.Min(Presets.Tiny.Softmax.Lanes, side) },
             Format = new FormatConfig { DataWidth = DataWidth, WeightWidth = WeightWidth },
