@@ -39,7 +39,7 @@ public sealed class TopBench(TopOptions? options = null) : IModuleBench
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
         .. RtlGenerator.Modules(config, "al_pim_macro", "al_pim_matrix", "al_requant", "al_qkv", "al_cache_fill", "al_score",
-            "al_softmax", "al_context", "al_dma", "al_controller", "al_top"),
+            "al_softmax", "al_context", "al_head", "al_dma", "al_controller", "al_top"),
         RtlGenerator.File("tb/al_tb_top.v.sbn", "al_tb_top.v", config, b => TopBenchView.From(config, b)),
     ];
 

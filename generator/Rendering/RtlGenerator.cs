@@ -53,6 +53,7 @@ public static class RtlGenerator
         ("al_score", (c, b) => ScoreView.From(c, b)),
         ("al_softmax", (c, b) => SoftmaxView.From(c, b)),
         ("al_context", (c, b) => ContextView.From(c, b)),
+        ("al_head", (c, b) => HeadView.From(c, b)),
         ("al_dma", (c, b) => DmaView.From(c, b)),
         ("al_controller", (c, b) => ControllerView.From(c, b)),
         ("al_top", (c, b) => TopView.From(c, b)),

@@ -127,6 +127,15 @@ public sealed record ControllerView(string Banner, int MaxSeqLen, int BusWidth, 
         new(banner, c.Model.MaxSeqLen, c.Bus.DataWidth, GeneratorInfo.ConfigHash32(c).ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
 }
 
+/// <summary>One head's datapath: its ports' widths come from the generator, so al_head has no parameters.</summary>
+public sealed record HeadView(string Banner, int DModel, int DHead, int MaxSeqLen, int DataWidth, int WeightWidth, int ScoreWidth,
+    int ProbBits, int InAddrWidth, int OutAddrWidth, int CountWidth)
+{
+    public static HeadView From(AttentionConfig c, string banner) => new(banner, c.Model.DModel, c.Model.DHead, c.Model.MaxSeqLen,
+        c.Format.DataWidth, c.Format.WeightWidth, c.ScoreShape.AccWidth, c.Softmax.ProbBits, PimMath.AddressBits(c.Model.DModel),
+        PimMath.AddressBits(c.Model.DHead), PimMath.AddressBits(c.Model.MaxSeqLen + 1));
+}
+
 public sealed record TopView(string Banner, int DModel, int DHead, int MaxSeqLen, int DataWidth, int WeightWidth, int ScoreWidth,
     int ProbBits, int BusWidth)
 {

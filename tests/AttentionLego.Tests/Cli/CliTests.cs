@@ -30,9 +30,9 @@ public sealed class CliTests
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok));
         Assert.That(Directory.GetFiles(dir).Select(Path.GetFileName), Is.EquivalentTo(new[]
         {
-            "al_pim_macro.v", "al_pim_matrix.v", "al_requant.v", "al_qkv.v", "al_cache_fill.v", "al_score.v", "al_softmax.v", "al_context.v", "al_dma.v", "al_controller.v", "al_top.v", RtlBundle.FilelistName, RtlBundle.ManifestName, RtlBundle.ConfigName,
+            "al_pim_macro.v", "al_pim_matrix.v", "al_requant.v", "al_qkv.v", "al_cache_fill.v", "al_score.v", "al_softmax.v", "al_context.v", "al_head.v", "al_dma.v", "al_controller.v", "al_top.v", RtlBundle.FilelistName, RtlBundle.ManifestName, RtlBundle.ConfigName,
         }));
-        Assert.That(run.Out, Does.Contain("wrote 14 files"));
+        Assert.That(run.Out, Does.Contain("wrote 15 files"));
         var reloaded = ConfigLoader.Load(new ConfigSource(null, Path.Combine(dir, RtlBundle.ConfigName), []));
         Assert.That(reloaded, Is.EqualTo(Presets.Tiny), "config.json regenerates the same RTL");
     }
@@ -244,7 +244,7 @@ public sealed class CliTests
         await TestEnvironment.RequireVerilatorAsync();
         var run = await Attnlego("lint", "--preset", "paper");
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok));
-        Assert.That(run.Out, Does.Contain("al_pim_macro: clean").And.Contain("al_pim_matrix: clean").And.Contain("al_requant: clean").And.Contain("al_qkv: clean").And.Contain("al_score: clean").And.Contain("al_context: clean").And.Contain("al_cache_fill: clean").And.Contain("al_softmax: clean").And.Contain("al_dma: clean").And.Contain("al_controller: clean").And.Contain("al_top: clean").And.Contain("11 passed, 0 failed"));
+        Assert.That(run.Out, Does.Contain("al_pim_macro: clean").And.Contain("al_pim_matrix: clean").And.Contain("al_requant: clean").And.Contain("al_qkv: clean").And.Contain("al_score: clean").And.Contain("al_context: clean").And.Contain("al_cache_fill: clean").And.Contain("al_softmax: clean").And.Contain("al_head: clean").And.Contain("al_dma: clean").And.Contain("al_controller: clean").And.Contain("al_top: clean").And.Contain("12 passed, 0 failed"));
     }
 
     [Test]

@@ -56,7 +56,7 @@ public sealed class RtlGeneratorTests
     {
         var files = RtlGenerator.Render(Presets.Tiny).AllFiles;
         var filelist = files.Single(f => f.Name == RtlBundle.FilelistName).Content;
-        Assert.That(filelist, Is.EqualTo("al_pim_macro.v\nal_pim_matrix.v\nal_requant.v\nal_qkv.v\nal_cache_fill.v\nal_score.v\nal_softmax.v\nal_context.v\nal_dma.v\nal_controller.v\nal_top.v\n"));
+        Assert.That(filelist, Is.EqualTo("al_pim_macro.v\nal_pim_matrix.v\nal_requant.v\nal_qkv.v\nal_cache_fill.v\nal_score.v\nal_softmax.v\nal_context.v\nal_head.v\nal_dma.v\nal_controller.v\nal_top.v\n"));
         var manifest = System.Text.Json.JsonDocument.Parse(files.Single(f => f.Name == RtlBundle.ManifestName).Content);
         var listed = manifest.RootElement.GetProperty("files").EnumerateArray()
             .ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("sha256").GetString());
