@@ -1,0 +1,242 @@
+using AttentionLego.Gen.Config;
+
+namespace AttentionLego.Gen.Golden;
+
+/// <summary>The shape of one <c>al_dma</c> instance: its parameters Matrices, WRows, WCols, XElems and OElems.</summary>
+public sealed record DmaShape(int Matrices, int WRows, int WCols, int XElems, int OElems)
+{
+    /// <summary>al_top's DMA: W_Q, W_K, W_V into the head, the head's tokens and outputs.</summary>
+    public static DmaShape Head(AttentionConfig c) => new(3, c.Model.DModel, c.Model.DHead, c.Model.DModel, c.Model.DHead);
+
+    /// <summary>al_array's per-head DMA: the head's three matrices only (its decode side is tied off).</summary>
+    public static DmaShape HeadLoader(AttentionConfig c) => Head(c);
+
+    /// <summary>al_array's own DMA: W_O (if any), the broadcast tokens and the output rows.</summary>
+    public static DmaShape Array(AttentionConfig c) =>
+        new(c.Model.OutputProjection ? 1 : 0, c.Model.Heads * c.Model.DHead, c.Model.DModel, c.Model.DModel, c.Model.RowElements);
+}
+
+/// <summary>
+/// Cycle mirror of one <c>al_dma</c>: every register, updated in the RTL's order. Each cycle, <see cref="Comb"/>
+/// computes the combinational signals from the registers and the inputs; <see cref="Edge"/> then clocks the
+/// registers. Outputs that are registers (<see cref="ReqValid"/>, <see cref="WValid"/>, <see cref="XValid"/>,
+/// <see cref="OReady"/>) can be read before <see cref="Comb"/>.
+/// </summary>
+public sealed class DmaMirror
+{
+    private readonly int _xWords, _oWords, _perWord, _wWords, _weights, _busBytes, _maxOut;
+    private readonly Queue<Tag> _tags = new();
+
+    // Registers.
+    private bool _reqWe, _loadActive, _curValid, _decodeActive, _xFull;
+    private uint _reqAddr, _wAddr, _xAddr, _oAddr;
+    private int _outCnt, _wIssued, _wPending, _wfifoCnt, _elem, _wLeft, _tokens, _fetched, _written, _xIssue, _xRx, _oLeft, _acks, _wrOut;
+
+    // Combinational signals of this cycle.
+    private bool _reqFree, _pickWrite, _pickWeight, _issueWrite, _issueWeight, _issueToken, _rspValid, _rspWrite, _rspWeight, _rspToken;
+    private bool _wLast, _pop;
+
+    public DmaMirror(AttentionConfig config, DmaShape shape)
+    {
+        var bus = config.Bus.DataWidth;
+        _xWords = shape.XElems * config.Format.DataWidth / bus;
+        _oWords = shape.OElems * config.Format.DataWidth / bus;
+        _perWord = bus / config.Format.WeightWidth;
+        _weights = shape.Matrices * shape.WRows * shape.WCols;
+        _wWords = _weights / _perWord;
+        _busBytes = bus / 8;
+        _maxOut = config.Bus.MaxOutstanding;
+    }
+
+    private enum Tag { Write, Weight, Token }
+
+    public bool ReqValid { get; private set; }
+
+    public bool ReqWe => _reqWe;
+
+    public uint ReqAddr => _reqAddr;
+
+    public bool WValid => _curValid;
+
+    public bool XValid => _xFull;
+
+    public bool OReady => _decodeActive && _oLeft == 0;
+
+    /// <summary>Requests in flight (loaded into the request register, response not yet taken).</summary>
+    public int Outstanding => _outCnt;
+
+    public bool LoadReq { get; private set; }
+
+    public bool WFire { get; private set; }
+
+    public bool XFire { get; private set; }
+
+    public bool OFire { get; private set; }
+
+    /// <summary>token_done_o: the last write of an output was acknowledged.</summary>
+    public bool AckLast { get; private set; }
+
+    /// <summary>decode_done_o: the last output of the decode was acknowledged.</summary>
+    public bool AllDone { get; private set; }
+
+    /// <summary>load_done_o: the last weight was taken.</summary>
+    public bool LoadDone { get; private set; }
+
+    public bool Fetching { get; private set; }
+
+    public bool Writing { get; private set; }
+
+    /// <summary>The combinational part of the cycle. <paramref name="rspValid"/>: a response for this DMA arrives.</summary>
+    public void Comb(bool reqReady, bool rspValid, bool wReady, bool xReady, bool oValid)
+    {
+        _reqFree = !ReqValid || reqReady;
+        var credit = _outCnt != _maxOut;
+        var wantWrite = _oLeft != 0;
+        var wantWeight = _loadActive && _wIssued != _wWords && _wPending != _maxOut;
+        var wantToken = _decodeActive && !_xFull && _xIssue != _xWords && _fetched != _tokens;
+        LoadReq = _reqFree && credit && (wantWrite || wantWeight || wantToken);
+        _pickWrite = wantWrite;
+        _pickWeight = !wantWrite && wantWeight;
+        _issueWrite = LoadReq && _pickWrite;
+        _issueWeight = LoadReq && _pickWeight;
+        _issueToken = LoadReq && !_pickWrite && !_pickWeight;
+        var rspTag = _tags.Count > 0 ? _tags.Peek() : Tag.Write;
+        _rspValid = rspValid;
+        _rspWrite = rspValid && rspTag == Tag.Write;
+        _rspWeight = rspValid && rspTag == Tag.Weight;
+        _rspToken = rspValid && rspTag == Tag.Token;
+        WFire = _curValid && wReady;
+        _wLast = _elem == _perWord - 1;
+        _pop = _wfifoCnt != 0 && (!_curValid || (WFire && _wLast));
+        XFire = _xFull && xReady;
+        OFire = oValid && OReady;
+        AckLast = _rspWrite && _acks == _oWords - 1;
+        AllDone = AckLast && _written + 1 == _tokens;
+        LoadDone = WFire && _wLeft == 1;
+        Fetching = _decodeActive && !_xFull && _fetched != _tokens;
+        Writing = _oLeft != 0 || _wrOut != 0;
+    }
+
+    /// <summary>The clock edge; the command inputs are al_controller's registered outputs of this cycle.</summary>
+    public void Edge(bool loadStart, uint wBase, bool decodeStart, uint xBase, uint oBase, int tokens)
+    {
+        if (_reqFree)
+        {
+            ReqValid = LoadReq;
+        }
+
+        if (LoadReq)
+        {
+            _reqWe = _pickWrite;
+            _reqAddr = _pickWrite ? _oAddr : _pickWeight ? _wAddr : _xAddr;
+            _tags.Enqueue(_pickWrite ? Tag.Write : _pickWeight ? Tag.Weight : Tag.Token);
+            _outCnt++;
+        }
+
+        if (_rspValid)
+        {
+            _tags.Dequeue();
+            _outCnt--;
+        }
+
+        if (loadStart)
+        {
+            (_loadActive, _wIssued, _wLeft, _wAddr) = (true, 0, _weights, wBase);
+        }
+        else
+        {
+            if (_issueWeight)
+            {
+                _wIssued++;
+                _wAddr += (uint)_busBytes;
+            }
+
+            if (WFire)
+            {
+                _wLeft--;
+                if (_wLeft == 0)
+                {
+                    _loadActive = false;
+                }
+            }
+        }
+
+        _wPending += (_issueWeight ? 1 : 0) - (_pop ? 1 : 0);
+        _wfifoCnt += (_rspWeight ? 1 : 0) - (_pop ? 1 : 0);
+        if (_pop)
+        {
+            (_curValid, _elem) = (true, 0);
+        }
+        else if (WFire)
+        {
+            (_curValid, _elem) = (!_wLast, _elem + 1);
+        }
+
+        if (decodeStart)
+        {
+            (_decodeActive, _tokens, _fetched, _written) = (true, tokens, 0, 0);
+            (_xIssue, _xRx, _xFull, _acks) = (0, 0, false, 0);
+            (_xAddr, _oAddr) = (xBase, oBase);
+        }
+        else
+        {
+            if (XFire)
+            {
+                (_xFull, _xIssue, _xRx) = (false, 0, 0);
+                _fetched++;
+            }
+            else
+            {
+                if (_issueToken)
+                {
+                    _xIssue++;
+                }
+
+                if (_rspToken)
+                {
+                    if (_xRx == _xWords - 1)
+                    {
+                        _xFull = true;
+                    }
+
+                    _xRx++;
+                }
+            }
+
+            if (_issueToken)
+            {
+                _xAddr += (uint)_busBytes;
+            }
+
+            if (_issueWrite)
+            {
+                _oAddr += (uint)_busBytes;
+            }
+
+            if (_rspWrite)
+            {
+                _acks = AckLast ? 0 : _acks + 1;
+                if (AckLast)
+                {
+                    _written++;
+                }
+
+                if (AllDone)
+                {
+                    _decodeActive = false;
+                }
+            }
+        }
+
+        if (OFire)
+        {
+            _oLeft = _oWords;
+        }
+        else if (_issueWrite)
+        {
+            _oLeft--;
+        }
+
+        _wrOut += (_issueWrite ? 1 : 0) - (_rspWrite ? 1 : 0);
+    }
+}
