@@ -57,12 +57,26 @@ public static class RtlGenerator
         ("al_dma", (c, b) => DmaView.From(c, b)),
         ("al_controller", (c, b) => ControllerView.From(c, b)),
         ("al_top", (c, b) => TopView.From(c, b)),
+        ("al_mem_arbiter", (c, b) => ArbiterView.From(c, b)),
+        ("al_oproj", (c, b) => OprojView.From(c, b)),
+        ("al_array", (c, b) => ArrayView.From(c, b)),
+    ];
+
+    /// <summary>The modules a configuration needs: the array's only for an array (more than one head, or W_O).</summary>
+    public static IReadOnlyList<string> ModuleNames(AttentionConfig config) =>
+    [
+        .. Registry.Select(r => r.Name).Where(name => name switch
+        {
+            "al_mem_arbiter" or "al_array" => config.Model.IsArray,
+            "al_oproj" => config.Model.OutputProjection,
+            _ => true,
+        }),
     ];
 
     public static RtlBundle Render(AttentionConfig config)
     {
         ConfigValidator.ThrowIfInvalid(config);
-        return new RtlBundle(config, Modules(config, [.. Registry.Select(r => r.Name)]));
+        return new RtlBundle(config, Modules(config, [.. ModuleNames(config)]));
     }
 
     /// <summary>The named modules, rendered, in filelist order (a bench's DUT and what it instantiates).</summary>

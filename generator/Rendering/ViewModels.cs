@@ -142,3 +142,32 @@ public sealed record TopView(string Banner, int DModel, int DHead, int MaxSeqLen
     public static TopView From(AttentionConfig c, string banner) => new(banner, c.Model.DModel, c.Model.DHead, c.Model.MaxSeqLen,
         c.Format.DataWidth, c.Format.WeightWidth, c.ScoreShape.AccWidth, c.Softmax.ProbBits, c.Bus.DataWidth);
 }
+
+/// <summary>The memory arbiter of the array: the array's DMA and one DMA per head.</summary>
+public sealed record ArbiterView(string Banner, int Masters, int BusWidth, int MaxOutstanding)
+{
+    public static ArbiterView From(AttentionConfig c, string banner) => new(banner, c.Model.Heads + 1, c.Bus.DataWidth, c.Bus.MaxOutstanding);
+}
+
+/// <summary>W_O as one al_pim_matrix plus its requantizer; fixed to the configuration (no parameters).</summary>
+public sealed record OprojView(string Banner, int InDim, int OutDim, int DataWidth, int WeightWidth, int Rows, int Cols, int InputLanes,
+    int AdcCount, int SliceBits, int AdcBits, int AdcShift, int AccWidth, int OutputShift, int ColGroups, int InAddrWidth, int OutAddrWidth)
+{
+    public static OprojView From(AttentionConfig c, string banner)
+    {
+        var s = c.OutputProjectionShape;
+        return new(banner, s.InDim, s.OutDim, c.Format.DataWidth, c.Format.WeightWidth, c.Pim.Rows, c.Pim.Cols, c.Pim.InputLanes,
+            c.Pim.AdcCount, c.Pim.SliceBits, c.Pim.AdcBits, c.Pim.AdcShift, s.AccWidth, c.Quant.OutputShift, c.Pim.ColGroups,
+            PimMath.AddressBits(s.InDim), PimMath.AddressBits(s.OutDim));
+    }
+}
+
+/// <summary>The array: Heads heads, their weight loaders, the token broadcast, the row join, W_O and the arbiter.</summary>
+public sealed record ArrayView(string Banner, int Heads, int DModel, int DHead, int MaxSeqLen, int DataWidth, int WeightWidth, int BusWidth,
+    int RowElements, long HeadWeightBytes, int Loaders, bool OutputProjection)
+{
+    public static ArrayView From(AttentionConfig c, string banner) => new(banner, c.Model.Heads, c.Model.DModel, c.Model.DHead,
+        c.Model.MaxSeqLen, c.Format.DataWidth, c.Format.WeightWidth, c.Bus.DataWidth, c.Model.RowElements,
+        3L * c.Model.DModel * c.Model.DHead * c.Format.WeightWidth / 8, c.Model.Heads + (c.Model.OutputProjection ? 1 : 0),
+        c.Model.OutputProjection);
+}
