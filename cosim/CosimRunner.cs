@@ -17,7 +17,7 @@ public sealed record CosimRequest(ConfigSource Source, string Module, int FirstS
     public string ReplayCommand(int seed) =>
         $"scripts/attnlego cosim --module {Module} {Source.ToArguments()}{TopArguments} --seed {seed}";
 
-    private string TopArguments => Module != "top" || Top is null ? "" :
+    private string TopArguments => !ModuleBenches.IsWhole(Module) || Top is null ? "" :
         (Top.Tokens is { } t ? $" --tokens {t}" : "") + $" --mem-latency {Top.MemoryLatency}" + (Top.Stalls ? " --stalls" : "");
 }
 

@@ -21,9 +21,9 @@ public static class CosimCommand
         var workDir = new Option<string>("--work-dir") { Description = "Folder for per-case artifacts (stimulus, trace, logs of failing seeds).", DefaultValueFactory = _ => Path.Combine("build", "cosim") };
         var keep = new Option<bool>("--keep") { Description = "Keep the folders of passing cases too." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds one simulation may run before it is stopped.", DefaultValueFactory = _ => 600 };
-        var tokens = new Option<int?>("--tokens") { Description = "top only: tokens to decode (1 .. Model.MaxSeqLen; default min(4, MaxSeqLen))." };
-        var memLatency = new Option<int>("--mem-latency") { Description = "top only: cycles from a memory request to its response (1 .. 64).", DefaultValueFactory = _ => 3 };
-        var stalls = new Option<bool>("--stalls") { Description = "top only: the memory refuses requests and delays responses at random (seeded); timing is then not compared, values and order are." };
+        var tokens = new Option<int?>("--tokens") { Description = "top and array only: tokens to decode (1 .. Model.MaxSeqLen; default min(4, MaxSeqLen))." };
+        var memLatency = new Option<int>("--mem-latency") { Description = "top and array only: cycles from a memory request to its response (1 .. 64).", DefaultValueFactory = _ => 3 };
+        var stalls = new Option<bool>("--stalls") { Description = "top and array only: the memory refuses requests and delays responses at random (seeded); timing is then not compared, values and order are." };
         tokens.Validators.Add(r =>
         {
             if (r.GetValue(tokens) is < 1)
@@ -90,20 +90,20 @@ public static class CosimCommand
             var request = new CosimRequest(configOptions.Source(parse), parse.GetValue(module)!, parse.GetValue(seed), parse.GetValue(seeds),
                 new TopOptions(parse.GetValue(tokens), parse.GetValue(memLatency), parse.GetValue(stalls)));
             var topOnly = parse.GetResult(tokens) is { Implicit: false } || parse.GetResult(memLatency) is { Implicit: false } || parse.GetValue(stalls);
-            if (topOnly && request.Module != "top")
+            if (topOnly && !ModuleBenches.IsWhole(request.Module))
             {
-                await io.Err.WriteLineAsync($"error: --tokens, --mem-latency and --stalls apply to --module top only, not to {request.Module}. Fix: drop them or use --module top.");
+                await io.Err.WriteLineAsync($"error: --tokens, --mem-latency and --stalls apply to --module top and array only, not to {request.Module}. Fix: drop them or use --module top or array.");
                 return ExitCodes.Usage;
             }
 
-            if (request.Module == "top" && request.Top!.Tokens is { } wanted
+            if (ModuleBenches.IsWhole(request.Module) && request.Top!.Tokens is { } wanted
                 && ConfigLoader.Load(request.Source).Model.MaxSeqLen is var max && wanted > max)
             {
                 await io.Err.WriteLineAsync($"error: --tokens {wanted} is more than the caches hold (Model.MaxSeqLen = {max} for {request.Source.DisplayName}). Fix: use --tokens 1..{max}.");
                 return ExitCodes.Usage;
             }
 
-            var stallsOn = request.Module == "top" && request.Top!.Stalls;
+            var stallsOn = ModuleBenches.IsWhole(request.Module) && request.Top!.Stalls;
             var verilator = await VerilatorDriver.LocateAsync(ct);
             var runner = new CosimRunner(verilator, new CosimSettings
             {

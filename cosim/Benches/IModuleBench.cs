@@ -29,13 +29,20 @@ public sealed record BenchCase(string Stimulus, IReadOnlyList<Expectation> Expec
 /// <summary>The <c>--module</c> names co-simulation knows.</summary>
 public static class ModuleBenches
 {
-    public static IReadOnlyList<IModuleBench> All { get; } = [new PimMacroBench(), new PimMatrixBench(), new RequantBench(), new QkvBench(), new ScoreBench(), new SoftmaxBench(), new ContextBench(), new TopBench()];
+    public static IReadOnlyList<IModuleBench> All { get; } = [new PimMacroBench(), new PimMatrixBench(), new RequantBench(), new QkvBench(), new ScoreBench(), new SoftmaxBench(), new ContextBench(), new TopBench(), new TopBench(array: true)];
 
     public static string Names => string.Join(", ", All.Select(b => b.Module));
 
     public static IModuleBench? Find(string module) => All.FirstOrDefault(b => b.Module == module);
 
-    /// <summary>The bench for <paramref name="module"/> with the whole-head options applied (they matter only to <c>top</c>).</summary>
-    public static IModuleBench? Find(string module, TopOptions? top) =>
-        module == "top" && top is not null ? new TopBench(top) : Find(module);
+    /// <summary>The bench for <paramref name="module"/> with the whole-head options applied (they matter only to <c>top</c> and <c>array</c>).</summary>
+    public static IModuleBench? Find(string module, TopOptions? top) => module switch
+    {
+        "top" when top is not null => new TopBench(top),
+        "array" when top is not null => new TopBench(top, array: true),
+        _ => Find(module),
+    };
+
+    /// <summary>The modules that take the whole-head options (--tokens, --mem-latency, --stalls).</summary>
+    public static bool IsWhole(string module) => module is "top" or "array";
 }

@@ -28,24 +28,36 @@ public sealed record TopOptions(int? Tokens = null, int MemoryLatency = 3, bool 
 /// first token again. Every projection, score vector, probability vector, output and memory write must equal the
 /// golden model's, in the cycle <see cref="HeadTiming"/> predicts; every register read must return its predicted value.
 /// </summary>
-public sealed class TopBench(TopOptions? options = null) : IModuleBench
+/// <remarks>
+/// With <paramref name="array"/> the same bench drives <c>al_array</c> (module <c>array</c>): the same commands on the same
+/// registers, every head's stage handshakes (ports prefixed <c>h&lt;head&gt;.</c>), each output row (<c>row</c>) and its
+/// memory writes, all in the cycle <see cref="ArrayTiming"/> predicts; and the bench checks the arbiter's fairness.
+/// </remarks>
+public sealed class TopBench(TopOptions? options = null, bool array = false) : IModuleBench
 {
     public TopOptions Options { get; } = options ?? new TopOptions();
 
-    public string Module => "top";
+    public bool IsArray => array;
 
-    public string TopModule => "al_tb_top";
+    public string Module => array ? "array" : "top";
+
+    public string TopModule => array ? "al_tb_array" : "al_tb_top";
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        .. RtlGenerator.Modules(config, "al_pim_macro", "al_pim_matrix", "al_requant", "al_qkv", "al_cache_fill", "al_score",
-            "al_softmax", "al_context", "al_head", "al_dma", "al_controller", "al_top"),
-        RtlGenerator.File("tb/al_tb_top.v.sbn", "al_tb_top.v", config, b => TopBenchView.From(config, b)),
+        .. RtlGenerator.Modules(config, [.. HeadModules, .. array ? ArrayModules(config) : ["al_top"]]),
+        RtlGenerator.File("tb/al_tb_top.v.sbn", TopModule + ".v", config, b => TopBenchView.From(config, b, array)),
     ];
+
+    private static readonly string[] HeadModules = ["al_pim_macro", "al_pim_matrix", "al_requant", "al_qkv", "al_cache_fill", "al_score",
+        "al_softmax", "al_context", "al_head", "al_dma", "al_controller"];
+
+    private static string[] ArrayModules(AttentionConfig config) =>
+        config.Model.OutputProjection ? ["al_mem_arbiter", "al_oproj", "al_array"] : ["al_mem_arbiter", "al_array"];
 
     public BenchCase Generate(AttentionConfig config, int seed)
     {
-        var layout = MemoryLayout.For(config);
+        var layout = array ? MemoryLayout.ForArray(config) : MemoryLayout.For(config);
         var tokens = Options.TokensFor(config);
         if (tokens < 1 || tokens > config.Model.MaxSeqLen)
         {
@@ -53,18 +65,16 @@ public sealed class TopBench(TopOptions? options = null) : IModuleBench
                 $"--tokens must be 1..Model.MaxSeqLen ({config.Model.MaxSeqLen}).");
         }
 
-        var inputs = Accuracy.Draw(config, seed, tokens);
+        var inputs = Accuracy.DrawArray(array ? config : config with { Model = config.Model with { Heads = 1, OutputProjection = false } },
+            seed, tokens);
         var commands = Commands(config, layout, tokens);
-        var events = new HeadTiming(config, Options.MemoryLatency).Run(commands);
+        var events = array ? new ArrayTiming(config, Options.MemoryLatency).Run(commands) : new HeadTiming(config, Options.MemoryLatency).Run(commands);
 
         // Values: the sequence, then the first token again after the clear.
-        var head = new AttentionHead(config);
-        head.LoadWeights(Projection.Query, inputs.Wq);
-        head.LoadWeights(Projection.Key, inputs.Wk);
-        head.LoadWeights(Projection.Value, inputs.Wv);
-        var steps = head.Run(inputs.Tokens).ToList();
-        head.Reset();
-        steps.Add(head.Step(inputs.Tokens[0]));
+        var model = inputs.Load(array ? config : config with { Model = config.Model with { Heads = 1, OutputProjection = false } });
+        var steps = inputs.Tokens.Select(t => model.Step(t)).ToList();
+        model.Reset();
+        steps.Add(model.Step(inputs.Tokens[0]));
 
         var stimulus = new StringBuilder();
         var (reqStall, rspStall) = Options.Stalls ? (TopOptions.StallPercent, TopOptions.StallPercent) : (0, 0);
@@ -194,7 +204,7 @@ public sealed class TopBench(TopOptions? options = null) : IModuleBench
         return list;
     }
 
-    private List<Expectation> Expectations(AttentionConfig config, IReadOnlyList<HeadEvent> events, IReadOnlyList<HeadStep> steps,
+    private List<Expectation> Expectations(AttentionConfig config, IReadOnlyList<HeadEvent> events, IReadOnlyList<ArrayStep> rows,
         MemoryLayout layout)
     {
         var dataWidth = config.Format.DataWidth;
@@ -205,47 +215,57 @@ public sealed class TopBench(TopOptions? options = null) : IModuleBench
         void Add(long cycle, string port, long[] elements, int width, string what, Func<int, string> coordinate, bool signed = true) =>
             list.Add(new Expectation(cycle, port, elements, width, what, coordinate, signed) { Timed = timed });
 
-        HeadStep Step(HeadEvent e, string what) => e.Index < steps.Count ? steps[e.Index] : throw new InvalidOperationException(
-            $"the timing model predicts {what} #{e.Index}, but only {steps.Count} tokens are decoded");
+        HeadStep Step(HeadEvent e, string what) => e.Index < rows.Count ? rows[e.Index].Heads[e.Head] : throw new InvalidOperationException(
+            $"the timing model predicts {what} #{e.Index}, but only {rows.Count} tokens are decoded");
 
         foreach (var e in events)
         {
+            var h = array ? $"h{e.Head}." : "";
+            var of = array ? $" in head {e.Head}" : "";
             switch (e.Kind)
             {
                 case HeadEventKind.Projection:
                     {
                         var step = Step(e, "a projection");
-                        Add(e.Cycle, "q", step.Q, dataWidth, $"q of token #{e.Index}", i => $"q[{i}]");
-                        Add(e.Cycle, "k", step.K, dataWidth, $"k of token #{e.Index}", i => $"k[{i}]");
-                        Add(e.Cycle, "v", step.V, dataWidth, $"v of token #{e.Index}", i => $"v[{i}]");
+                        Add(e.Cycle, h + "q", step.Q, dataWidth, $"q of token #{e.Index}{of}", i => $"q[{i}]");
+                        Add(e.Cycle, h + "k", step.K, dataWidth, $"k of token #{e.Index}{of}", i => $"k[{i}]");
+                        Add(e.Cycle, h + "v", step.V, dataWidth, $"v of token #{e.Index}{of}", i => $"v[{i}]");
                         break;
                     }
 
                 case HeadEventKind.Scores:
                     {
                         var step = Step(e, "a score vector");
-                        Add(e.Cycle, "s", step.Scores, scoreWidth, $"scores of token #{e.Index}", i => $"s[{i}] = q . k_{i}");
-                        Add(e.Cycle, "s_count", [e.Value], countWidth, $"token count with the scores of token #{e.Index}", _ => "count", signed: false);
+                        Add(e.Cycle, h + "s", step.Scores, scoreWidth, $"scores of token #{e.Index}{of}", i => $"s[{i}] = q . k_{i}");
+                        Add(e.Cycle, h + "s_count", [e.Value], countWidth, $"token count with the scores of token #{e.Index}{of}", _ => "count", signed: false);
                         break;
                     }
 
                 case HeadEventKind.Probabilities:
                     {
                         var step = Step(e, "a probability vector");
-                        Add(e.Cycle, "p", step.Probabilities, config.Softmax.ProbBits, $"probabilities of token #{e.Index}", i => $"p[{i}]", signed: false);
+                        Add(e.Cycle, h + "p", step.Probabilities, config.Softmax.ProbBits, $"probabilities of token #{e.Index}{of}", i => $"p[{i}]", signed: false);
                         break;
                     }
 
                 case HeadEventKind.Output:
-                    Add(e.Cycle, "o", Step(e, "an output").Output, dataWidth, $"output of token #{e.Index}", i => $"o[{i}]");
+                    Add(e.Cycle, h + "o", Step(e, "an output").Output, dataWidth, $"output of token #{e.Index}{of}", i => $"o[{i}]");
                     break;
+
+                case HeadEventKind.Row:
+                    {
+                        var row = e.Index < rows.Count ? rows[e.Index].Output : throw new InvalidOperationException("more rows than tokens");
+                        var what = config.Model.OutputProjection ? "W_O output" : "concatenated output";
+                        Add(e.Cycle, "row", row, dataWidth, $"{what} row of token #{e.Index}", i => $"row[{i}]");
+                        break;
+                    }
 
                 case HeadEventKind.MemWrite:
                     {
                         var token = e.Index / layout.OutputWords;
                         var word = e.Index % layout.OutputWords;
                         var perWord = config.Bus.DataWidth / dataWidth;
-                        var output = token < steps.Count ? steps[token].Output : throw new InvalidOperationException("more writes than outputs");
+                        var output = token < rows.Count ? rows[token].Output : throw new InvalidOperationException("more writes than outputs");
                         var expectedAddress = layout.OBase + (long)(token * layout.OutputWords + word) * layout.BusBytes;
                         Add(e.Cycle, "mem_waddr", [expectedAddress], 32, $"address of word {word} of output #{token}", _ => "address", signed: false);
                         if (e.Value != expectedAddress)
@@ -276,9 +296,29 @@ public sealed class TopBench(TopOptions? options = null) : IModuleBench
     }
 }
 
-public sealed record TopBenchView(string Banner, int BusWidth, int MemWords, int DHead, int MaxSeqLen, int DataWidth, int ScoreWidth,
-    int ProbBits, int ChunkBits)
+/// <summary>One head the bench traces: its instance path, the suffix of its bench signals and the prefix of its trace ports.</summary>
+public sealed record TracedHead(int Index, string Path, string Suffix, string Prefix);
+
+public sealed record TopBenchView(string Banner, string TbName, string Dut, bool IsArray, IReadOnlyList<TracedHead> Heads, int Masters,
+    int QueueDepth, int RowWidth, int BusWidth, int MemWords, int DHead, int MaxSeqLen, int DataWidth, int ScoreWidth, int ProbBits,
+    int ChunkBits)
 {
-    public static TopBenchView From(AttentionConfig c, string banner) => new(banner, c.Bus.DataWidth, MemoryLayout.For(c).Words,
-        c.Model.DHead, c.Model.MaxSeqLen, c.Format.DataWidth, c.ScoreShape.AccWidth, c.Softmax.ProbBits, 4096);
+    public static TopBenchView From(AttentionConfig c, string banner, bool array = false)
+    {
+        var heads = array
+            ? Enumerable.Range(0, c.Model.Heads).Select(h => new TracedHead(h, $"u_dut.g_head[{h}].u_head", $"_h{h}", $"h{h}.")).ToList()
+            : [new TracedHead(0, "u_dut.u_head", "", "")];
+        var masters = array ? c.Model.Heads + 1 : 1;
+        // The memory queues every request the DUT may have in flight (at least 64, the largest Bus.MaxOutstanding).
+        var depth = 64;
+        while (depth < masters * c.Bus.MaxOutstanding)
+        {
+            depth *= 2;
+        }
+
+        var layout = array ? MemoryLayout.ForArray(c) : MemoryLayout.For(c);
+        return new(banner, array ? "al_tb_array" : "al_tb_top", array ? "al_array" : "al_top", array, heads, masters, depth,
+            c.Model.RowElements * c.Format.DataWidth, c.Bus.DataWidth, layout.Words, c.Model.DHead, c.Model.MaxSeqLen, c.Format.DataWidth,
+            c.ScoreShape.AccWidth, c.Softmax.ProbBits, 4096);
+    }
 }

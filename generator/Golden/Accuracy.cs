@@ -9,6 +9,30 @@ namespace AttentionLego.Gen.Golden;
 /// </summary>
 public sealed record AccuracyInputs(int Seed, HeadScales Scales, long[,] Wq, long[,] Wk, long[,] Wv, long[][] Tokens);
 
+/// <summary>The integer inputs of an array: each head's W_Q, W_K, W_V, W_O (null without the output projection) and the tokens.</summary>
+public sealed record ArrayInputs(int Seed, HeadScales Scales, IReadOnlyList<(long[,] Wq, long[,] Wk, long[,] Wv)> Heads, long[,]? Wo,
+    long[][] Tokens)
+{
+    /// <summary>A <see cref="MultiHeadAttention"/> holding these weights.</summary>
+    public MultiHeadAttention Load(AttentionConfig config)
+    {
+        var model = new MultiHeadAttention(config);
+        for (var h = 0; h < Heads.Count; h++)
+        {
+            model.Heads[h].LoadWeights(Projection.Query, Heads[h].Wq);
+            model.Heads[h].LoadWeights(Projection.Key, Heads[h].Wk);
+            model.Heads[h].LoadWeights(Projection.Value, Heads[h].Wv);
+        }
+
+        if (Wo is not null)
+        {
+            model.LoadOutputWeights(Wo);
+        }
+
+        return model;
+    }
+}
+
 /// <summary>
 /// The exp LUT against exp(), in LSBs of ExpBits (2^-ExpBits): entry i approximates 2^ExpBits * exp(-i / 2^LutFracBits).
 /// </summary>
@@ -61,17 +85,30 @@ public static class Accuracy
     /// </summary>
     public static AccuracyInputs Draw(AttentionConfig config, int seed, int tokens)
     {
-        var scales = HeadScales.ForUnitGaussian(config);
-        var (dModel, dHead) = (config.Model.DModel, config.Model.DHead);
-        var random = new Random(seed);
-        var sigma = 1 / Math.Sqrt(dModel);
+        var single = DrawArray(config with { Model = config.Model with { Heads = 1, OutputProjection = false } }, seed, tokens);
+        var (wq, wk, wv) = single.Heads[0];
+        return new AccuracyInputs(seed, single.Scales, wq, wk, wv, single.Tokens);
+    }
 
-        long[,] Weights()
+    /// <summary>
+    /// The inputs of an array (<see cref="MultiHeadAttention"/>), drawn like <see cref="Draw"/> from one
+    /// <see cref="Random"/>(<paramref name="seed"/>): each head's W_Q, W_K, W_V in head order, then W_O (each element
+    /// N(0, 1/(Heads x d_head))) when the array has one, then the tokens. A one-head array without W_O draws exactly
+    /// what <see cref="Draw"/> does.
+    /// </summary>
+    public static ArrayInputs DrawArray(AttentionConfig config, int seed, int tokens)
+    {
+        var scales = HeadScales.ForUnitGaussian(config);
+        var (dModel, dHead, heads) = (config.Model.DModel, config.Model.DHead, config.Model.Heads);
+        var random = new Random(seed);
+
+        long[,] Weights(int rows, int cols)
         {
-            var w = new long[dModel, dHead];
-            for (var r = 0; r < dModel; r++)
+            var sigma = 1 / Math.Sqrt(rows);
+            var w = new long[rows, cols];
+            for (var r = 0; r < rows; r++)
             {
-                for (var c = 0; c < dHead; c++)
+                for (var c = 0; c < cols; c++)
                 {
                     w[r, c] = Quantize(sigma * NextGaussian(random), scales.Fw, config.Format.WeightWidth);
                 }
@@ -80,11 +117,17 @@ public static class Accuracy
             return w;
         }
 
-        var (wq, wk, wv) = (Weights(), Weights(), Weights());
+        var perHead = new List<(long[,], long[,], long[,])>();
+        for (var h = 0; h < heads; h++)
+        {
+            perHead.Add((Weights(dModel, dHead), Weights(dModel, dHead), Weights(dModel, dHead)));
+        }
+
+        var wo = config.Model.OutputProjection ? Weights(heads * dHead, dModel) : null;
         var x = Enumerable.Range(0, tokens)
             .Select(_ => Enumerable.Range(0, dModel).Select(_ => Quantize(NextGaussian(random), scales.Fx, config.Format.DataWidth)).ToArray())
             .ToArray();
-        return new AccuracyInputs(seed, scales, wq, wk, wv, x);
+        return new ArrayInputs(seed, scales, perHead, wo, x);
     }
 
     /// <summary>Runs <see cref="Draw"/>'s inputs through both models and compares the outputs.</summary>

@@ -37,6 +37,9 @@ public static class CycleModel
     /// <summary>al_qkv: the three matrices run in lockstep and requantize combinationally.</summary>
     public static int QkvLatency(AttentionConfig config) => MatrixComputeLatency(config.ProjectionShape);
 
+    /// <summary>al_oproj: from taking the concatenation to offering W_O's output (the matrix's latency).</summary>
+    public static int OutputProjectionLatency(AttentionConfig config) => MatrixComputeLatency(config.OutputProjectionShape);
+
     /// <summary>
     /// al_score: a k accepted in cycle t is written one cell per cycle in t+1..t+DHead; the next request is
     /// accepted from t+DHead+1.

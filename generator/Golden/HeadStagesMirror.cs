@@ -26,6 +26,9 @@ public sealed class HeadStagesMirror(AttentionConfig config)
 
     public bool OValid { get; private set; }
 
+    /// <summary>o_valid_o in <paramref name="cycle"/>, from the registers alone (before <see cref="Comb"/>).</summary>
+    public bool OValidAt(long cycle) => _ctxBusy && cycle >= _ctxValidAt;
+
     public bool XFire { get; private set; }
 
     public bool OFire { get; private set; }
@@ -64,7 +67,7 @@ public sealed class HeadStagesMirror(AttentionConfig config)
         _ctxIdle = _ctxWriteLeft == 0 && !_ctxBusy;
         var vReady = _ctxIdle && _ctxCount != _maxSeq && !clear;
         var pReady = _ctxIdle && !vValid && !clear;
-        OValid = _ctxBusy && cycle >= _ctxValidAt;
+        OValid = OValidAt(cycle);
         _kFire = kValid && kReady;
         _qFire = qValid && qReady;
         _vFire = vValid && vReady;

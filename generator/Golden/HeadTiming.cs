@@ -63,10 +63,16 @@ public enum HeadEventKind
 
     /// <summary>A CSR read's response (Value = read data).</summary>
     CsrRead,
+
+    /// <summary>al_array: an output row (the concatenation, or W_O's output) taken by the array's DMA.</summary>
+    Row,
 }
 
-/// <summary>Something the head does, in the cycle it happens; <see cref="Index"/> counts events of its kind from 0.</summary>
-public sealed record HeadEvent(long Cycle, HeadEventKind Kind, int Index, long Value, int Offset = 0);
+/// <summary>
+/// Something the head (or head <see cref="Head"/> of an array) does, in the cycle it happens; <see cref="Index"/> counts
+/// events of its kind (and head) from 0.
+/// </summary>
+public sealed record HeadEvent(long Cycle, HeadEventKind Kind, int Index, long Value, int Offset = 0, int Head = 0);
 
 /// <summary>
 /// The bench's CSR command player (templates/tb): a write or read takes two cycles (request, then response), WaitIrq
@@ -233,38 +239,42 @@ public sealed class HeadTiming
     }
 }
 
-/// <summary>Numbers each event within its kind, in the order they are emitted.</summary>
+/// <summary>Numbers each event within its kind and head, in the order they are emitted.</summary>
 public sealed class EventLog
 {
     private readonly List<HeadEvent> _events = [];
-    private readonly int[] _counts = new int[Enum.GetValues<HeadEventKind>().Length];
+    private readonly Dictionary<(HeadEventKind, int), int> _counts = [];
 
     public IReadOnlyList<HeadEvent> Events => _events;
 
-    public void Emit(long cycle, HeadEventKind kind, long value, int offset = 0) =>
-        _events.Add(new HeadEvent(cycle, kind, _counts[(int)kind]++, value, offset));
+    public void Emit(long cycle, HeadEventKind kind, long value, int offset = 0, int head = 0)
+    {
+        var index = _counts.GetValueOrDefault((kind, head));
+        _counts[(kind, head)] = index + 1;
+        _events.Add(new HeadEvent(cycle, kind, index, value, offset, head));
+    }
 
-    /// <summary>The head's stage handshakes of this cycle, in al_top's trace order.</summary>
-    public void Head(long cycle, HeadStagesMirror head)
+    /// <summary>The stage handshakes of head <paramref name="index"/> in this cycle, in the bench's trace order.</summary>
+    public void Head(long cycle, HeadStagesMirror head, int index = 0)
     {
         if (head.QkvFire)
         {
-            Emit(cycle, HeadEventKind.Projection, 0);
+            Emit(cycle, HeadEventKind.Projection, 0, head: index);
         }
 
         if (head.SFire)
         {
-            Emit(cycle, HeadEventKind.Scores, head.ScoresCount);
+            Emit(cycle, HeadEventKind.Scores, head.ScoresCount, head: index);
         }
 
         if (head.PFire)
         {
-            Emit(cycle, HeadEventKind.Probabilities, 0);
+            Emit(cycle, HeadEventKind.Probabilities, 0, head: index);
         }
 
         if (head.OFire)
         {
-            Emit(cycle, HeadEventKind.Output, 0);
+            Emit(cycle, HeadEventKind.Output, 0, head: index);
         }
     }
 }

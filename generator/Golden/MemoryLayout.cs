@@ -6,12 +6,20 @@ namespace AttentionLego.Gen.Golden;
 /// <summary>Where the bench and the performance model put weights, tokens and outputs in memory (byte addresses; words of Bus.DataWidth bits).</summary>
 public sealed record MemoryLayout(int BusBytes, uint WBase, uint XBase, uint OBase, int TokenBytes, int OutputBytes, int OutputWords, int Words)
 {
-    public static MemoryLayout For(AttentionConfig config)
+    /// <summary>al_top's layout: W_Q, W_K, W_V; the tokens; one output of d_head activations per token.</summary>
+    public static MemoryLayout For(AttentionConfig config) => Build(config, ArrayTiming.HeadWeightBytes(config),
+        config.Model.DHead * config.Format.DataWidth / 8);
+
+    /// <summary>al_array's layout: every head's W_Q, W_K, W_V in head order, then W_O; the tokens; one output row per token.</summary>
+    public static MemoryLayout ForArray(AttentionConfig config) => Build(config,
+        config.Model.Heads * ArrayTiming.HeadWeightBytes(config)
+        + (config.Model.OutputProjection ? (long)config.Model.Heads * config.Model.DHead * config.Model.DModel * config.Format.WeightWidth / 8 : 0),
+        config.Model.RowElements * config.Format.DataWidth / 8);
+
+    private static MemoryLayout Build(AttentionConfig config, long weightBytes, int outputBytes)
     {
         var busBytes = config.Bus.Bytes;
-        var weightBytes = 3L * config.Model.DModel * config.Model.DHead * config.Format.WeightWidth / 8;
         var tokenBytes = config.Model.DModel * config.Format.DataWidth / 8;
-        var outputBytes = config.Model.DHead * config.Format.DataWidth / 8;
         // Regions start on 256-byte boundaries (every bus word is aligned); the weights do not start at 0 on purpose.
         static uint Align(long bytes) => (uint)((bytes + 255) / 256 * 256);
         var wBase = 256u;
@@ -22,7 +30,15 @@ public sealed record MemoryLayout(int BusBytes, uint WBase, uint XBase, uint OBa
     }
 
     /// <summary>The memory words the bench preloads: the three weight matrices, then the tokens.</summary>
-    public IEnumerable<(int Word, BigInteger Value)> Image(AttentionConfig config, AccuracyInputs inputs)
+    public IEnumerable<(int Word, BigInteger Value)> Image(AttentionConfig config, AccuracyInputs inputs) =>
+        Image(config, [inputs.Wq, inputs.Wk, inputs.Wv], inputs.Tokens);
+
+    /// <summary>The memory words an array's bench preloads: every head's three matrices, W_O, then the tokens.</summary>
+    public IEnumerable<(int Word, BigInteger Value)> Image(AttentionConfig config, ArrayInputs inputs) =>
+        Image(config, [.. inputs.Heads.SelectMany(h => new[] { h.Wq, h.Wk, h.Wv }), .. inputs.Wo is null ? [] : new[] { inputs.Wo }],
+            inputs.Tokens);
+
+    private IEnumerable<(int Word, BigInteger Value)> Image(AttentionConfig config, IReadOnlyList<long[,]> matrices, long[][] tokens)
     {
         var bus = config.Bus.DataWidth;
         IEnumerable<(int, BigInteger)> Pack(uint baseAddress, IEnumerable<long> values, int width)
@@ -52,7 +68,7 @@ public sealed record MemoryLayout(int BusBytes, uint WBase, uint XBase, uint OBa
             }
         }
 
-        return Pack(WBase, RowMajor(inputs.Wq).Concat(RowMajor(inputs.Wk)).Concat(RowMajor(inputs.Wv)), config.Format.WeightWidth)
-            .Concat(Pack(XBase, inputs.Tokens.SelectMany(t => t), config.Format.DataWidth));
+        return Pack(WBase, matrices.SelectMany(RowMajor), config.Format.WeightWidth)
+            .Concat(Pack(XBase, tokens.SelectMany(t => t), config.Format.DataWidth));
     }
 }
