@@ -13,7 +13,11 @@ namespace AttentionLego.Cosim.Benches;
 /// Knobs of the whole-head bench: tokens to decode, the memory's latency, and whether the memory stalls at random
 /// (then only values, their order and the stall-independent counters are compared; timing is checked without stalls).
 /// </summary>
-public sealed record TopOptions(int? Tokens = null, int MemoryLatency = 3, bool Stalls = false)
+/// <remarks>
+/// <paramref name="FairnessBound"/> (array only, for the checker's self-test): the most requests of other masters the bench
+/// lets the arbiter serve while one master waits; by default Masters - 1, what round robin guarantees.
+/// </remarks>
+public sealed record TopOptions(int? Tokens = null, int MemoryLatency = 3, bool Stalls = false, int? FairnessBound = null)
 {
     /// <summary>Percent of cycles the memory refuses a request, and of responses it holds back, when stalling.</summary>
     public const int StallPercent = 30;
@@ -46,7 +50,7 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
         .. RtlGenerator.Modules(config, [.. HeadModules, .. array ? ArrayModules(config) : ["al_top"]]),
-        RtlGenerator.File("tb/al_tb_top.v.sbn", TopModule + ".v", config, b => TopBenchView.From(config, b, array)),
+        RtlGenerator.File("tb/al_tb_top.v.sbn", TopModule + ".v", config, b => TopBenchView.From(config, b, array, Options.FairnessBound)),
     ];
 
     private static readonly string[] HeadModules = ["al_pim_macro", "al_pim_matrix", "al_requant", "al_qkv", "al_cache_fill", "al_score",
@@ -300,10 +304,10 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
 public sealed record TracedHead(int Index, string Path, string Suffix, string Prefix);
 
 public sealed record TopBenchView(string Banner, string TbName, string Dut, bool IsArray, IReadOnlyList<TracedHead> Heads, int Masters,
-    int QueueDepth, int RowWidth, int BusWidth, int MemWords, int DHead, int MaxSeqLen, int DataWidth, int ScoreWidth, int ProbBits,
+    int FairnessBound, int QueueDepth, int RowWidth, int BusWidth, int MemWords, int DHead, int MaxSeqLen, int DataWidth, int ScoreWidth, int ProbBits,
     int ChunkBits)
 {
-    public static TopBenchView From(AttentionConfig c, string banner, bool array = false)
+    public static TopBenchView From(AttentionConfig c, string banner, bool array = false, int? fairnessBound = null)
     {
         var heads = array
             ? Enumerable.Range(0, c.Model.Heads).Select(h => new TracedHead(h, $"u_dut.g_head[{h}].u_head", $"_h{h}", $"h{h}.")).ToList()
@@ -317,7 +321,8 @@ public sealed record TopBenchView(string Banner, string TbName, string Dut, bool
         }
 
         var layout = array ? MemoryLayout.ForArray(c) : MemoryLayout.For(c);
-        return new(banner, array ? "al_tb_array" : "al_tb_top", array ? "al_array" : "al_top", array, heads, masters, depth,
+        return new(banner, array ? "al_tb_array" : "al_tb_top", array ? "al_array" : "al_top", array, heads, masters,
+            fairnessBound ?? masters - 1, depth,
             c.Model.RowElements * c.Format.DataWidth, c.Bus.DataWidth, layout.Words, c.Model.DHead, c.Model.MaxSeqLen, c.Format.DataWidth,
             c.ScoreShape.AccWidth, c.Softmax.ProbBits, 4096);
     }

@@ -101,8 +101,12 @@ public sealed class ArrayTiming
     /// <summary>Bytes of one head's W_Q, W_K and W_V: head h's weights start at W_BASE + h times this, W_O after the last head's.</summary>
     public static long HeadWeightBytes(AttentionConfig c) => 3L * c.Model.DModel * c.Model.DHead * c.Format.WeightWidth / 8;
 
-    /// <summary>Runs the commands from the first cycle out of reset until they are done and the memory is quiet.</summary>
-    public IReadOnlyList<HeadEvent> Run(IReadOnlyList<HeadCommand> commands, long cycleBudget = 100_000_000)
+    /// <summary>
+    /// Runs the commands from the first cycle out of reset until they are done and the memory is quiet. With
+    /// <paramref name="weightsLoaded"/> the controller starts with WEIGHTS set, as if a LOAD had run before: the model's
+    /// shortcut to a decode's timing at sizes whose load would take millions of cycles (the RTL has no such state).
+    /// </summary>
+    public IReadOnlyList<HeadEvent> Run(IReadOnlyList<HeadCommand> commands, long cycleBudget = 100_000_000, bool weightsLoaded = false)
     {
         var heads = _c.Model.Heads;
         var projection = _c.Model.OutputProjection;
@@ -110,14 +114,19 @@ public sealed class ArrayTiming
         var driver = new CsrDriver(commands);
         var memory = new BenchMemory(_latency);
         var ctrl = new ControllerMirror(_c);
+        if (weightsLoaded)
+        {
+            ctrl.AssumeWeightsLoaded();
+        }
+
         var dma = new DmaMirror(_c, DmaShape.Array(_c));
         var loaders = Enumerable.Range(0, heads).Select(_ => new DmaMirror(_c, DmaShape.HeadLoader(_c))).ToArray();
         var stages = Enumerable.Range(0, heads).Select(_ => new HeadStagesMirror(_c)).ToArray();
         var wo = new OutputProjectionMirror(_c);
         var arbiter = new ArbiterMirror(heads + 1);
         var taken = new bool[heads];
-        var loaders_ = heads + (projection ? 1 : 0);
-        var loaded = new bool[loaders_];
+        var loaderCount = heads + (projection ? 1 : 0);
+        var loaded = new bool[loaderCount];
         var requests = new bool[heads + 1];
         var events = new EventLog();
 
@@ -165,8 +174,8 @@ public sealed class ArrayTiming
             }
 
             bool Pulse(int i) => i < heads ? loaders[i].LoadDone : dma.LoadDone;
-            var anyPulse = Enumerable.Range(0, loaders_).Any(Pulse);
-            var loadDone = anyPulse && Enumerable.Range(0, loaders_).All(i => loaded[i] || Pulse(i));
+            var anyPulse = Enumerable.Range(0, loaderCount).Any(Pulse);
+            var loadDone = anyPulse && Enumerable.Range(0, loaderCount).All(i => loaded[i] || Pulse(i));
             ctrl.Comb(driver.Valid, driver.We, driver.Addr, driver.Data, new ControllerInputs(loadDone, dma.AckLast, dma.AllDone,
                 stages[0].SeqLen, dma.Fetching, stages.Any(s => s.QkvBusy), stages.Any(s => s.ScoreBusy), stages.Any(s => s.SoftmaxBusy),
                 stages.Any(s => s.ContextBusy), dma.Writing));
@@ -195,7 +204,7 @@ public sealed class ArrayTiming
             // ---- Clock edge. ----
             var (loadStart, decodeStart, wBase, xBase, oBase, tokens) =
                 (ctrl.LoadStart, ctrl.DecodeStart, ctrl.WBase, ctrl.XBase, ctrl.OBase, (int)ctrl.TokensReg);
-            var pulses = Enumerable.Range(0, loaders_).Select(Pulse).ToArray();
+            var pulses = Enumerable.Range(0, loaderCount).Select(Pulse).ToArray();
             var xFire = dma.XFire;
             var headXFires = stages.Select(s => s.XFire).ToArray();
             driver.Edge(ctrl.Irq);
@@ -215,7 +224,7 @@ public sealed class ArrayTiming
                 wo.Edge(cyc);
             }
 
-            for (var i = 0; i < loaders_; i++)
+            for (var i = 0; i < loaderCount; i++)
             {
                 loaded[i] = !loadStart && (loaded[i] || pulses[i]);
             }

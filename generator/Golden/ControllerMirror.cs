@@ -52,6 +52,9 @@ public sealed class ControllerMirror(AttentionConfig config)
     /// <summary>irq_o = DONE or ERROR.</summary>
     public bool Irq => _done || _error != 0;
 
+    /// <summary>Starts as if a LOAD had finished before the first cycle (the timing of a decode without its load).</summary>
+    public void AssumeWeightsLoaded() => _weights = true;
+
     public void Comb(bool csrValid, bool csrWe, int csrAddr, uint csrData, in ControllerInputs inputs)
     {
         _in = inputs;

@@ -98,4 +98,19 @@ public static class CycleModel
             Math.Max(score.ComputeStepsFor(score.ColumnGroupsFor(count)), config.ContextShape.ComputeSteps));
         return Math.Max(BusBeatsPerToken(config), pim);
     }
+
+    /// <summary>Bus beats one token needs in the array: its embedding in once (broadcast) and its output row out.</summary>
+    public static int ArrayBusBeatsPerToken(AttentionConfig config) =>
+        (config.Model.DModel + config.Model.RowElements) * config.Format.DataWidth / config.Bus.DataWidth;
+
+    /// <summary>
+    /// <see cref="IdealTokenCycles"/> for al_array: the heads work side by side, W_O is one more array, and the bus carries
+    /// each token once and each output row once.
+    /// </summary>
+    public static int IdealArrayTokenCycles(AttentionConfig config, int count)
+    {
+        var head = IdealTokenCycles(config, count);
+        var pim = Math.Max(head, config.Model.OutputProjection ? config.OutputProjectionShape.ComputeSteps : 0);
+        return Math.Max(ArrayBusBeatsPerToken(config), pim);
+    }
 }

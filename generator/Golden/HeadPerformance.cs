@@ -16,20 +16,34 @@ public sealed record HeadPerformance(int Tokens, int MemoryLatency, long LoadCyc
 
     public double RatioToIdeal => CyclesPerToken / IdealCyclesPerToken;
 
-    public static HeadPerformance Measure(AttentionConfig config, int tokens, int memoryLatency = 3)
+    /// <summary>
+    /// The counters of al_top (or, with <paramref name="array"/>, of al_array: <see cref="ArrayTiming"/>). With
+    /// <paramref name="skipLoad"/> the model starts with the weights loaded and <see cref="LoadCycles"/> is 0: a decode's
+    /// timing at sizes whose load alone would take the model minutes (paper-mha).
+    /// </summary>
+    public static HeadPerformance Measure(AttentionConfig config, int tokens, int memoryLatency = 3, bool array = false, bool skipLoad = false)
     {
-        var layout = MemoryLayout.For(config);
+        var layout = array ? MemoryLayout.ForArray(config) : MemoryLayout.For(config);
         var counters = new[] { R.Cycles, R.TokenCycles, R.CycFetch, R.CycQkv, R.CycScore, R.CycSoftmax, R.CycContext, R.CycWrite };
+        List<HeadCommand> load =
+            [new HeadCommand.Write(R.WBase, layout.WBase), new HeadCommand.Write(R.Ctrl, R.CtrlLoad), new HeadCommand.WaitIrq(), new HeadCommand.Read(R.Cycles)];
         List<HeadCommand> commands =
         [
-            new HeadCommand.Write(R.WBase, layout.WBase), new HeadCommand.Write(R.Ctrl, R.CtrlLoad), new HeadCommand.WaitIrq(),
-            new HeadCommand.Read(R.Cycles),
+            .. skipLoad ? [] : load,
             new HeadCommand.Write(R.Tokens, (uint)tokens), new HeadCommand.Write(R.XBase, layout.XBase), new HeadCommand.Write(R.OBase, layout.OBase),
             new HeadCommand.Write(R.Ctrl, R.CtrlDecode), new HeadCommand.WaitIrq(),
             .. counters.Select(c => new HeadCommand.Read(c)),
         ];
-        var reads = new HeadTiming(config, memoryLatency).Run(commands).Where(e => e.Kind == HeadEventKind.CsrRead).Select(e => e.Value).ToList();
-        var ideal = Enumerable.Range(1, tokens).Average(count => (double)CycleModel.IdealTokenCycles(config, count));
+        var events = array ? new ArrayTiming(config, memoryLatency).Run(commands, weightsLoaded: skipLoad)
+            : new HeadTiming(config, memoryLatency).Run(commands, weightsLoaded: skipLoad);
+        var reads = events.Where(e => e.Kind == HeadEventKind.CsrRead).Select(e => e.Value).ToList();
+        if (skipLoad)
+        {
+            reads.Insert(0, 0);
+        }
+
+        var ideal = Enumerable.Range(1, tokens).Average(count =>
+            (double)(array ? CycleModel.IdealArrayTokenCycles(config, count) : CycleModel.IdealTokenCycles(config, count)));
         return new HeadPerformance(tokens, memoryLatency, reads[0], reads[1], reads[2], reads[3], reads[4], reads[5], reads[6], reads[7],
             reads[8], ideal);
     }

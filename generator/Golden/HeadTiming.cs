@@ -186,12 +186,20 @@ public sealed class HeadTiming
         _latency = memoryLatency;
     }
 
-    /// <summary>Runs the commands from the first cycle out of reset until they are done and the memory is quiet.</summary>
-    public IReadOnlyList<HeadEvent> Run(IReadOnlyList<HeadCommand> commands, long cycleBudget = 100_000_000)
+    /// <summary>
+    /// Runs the commands from the first cycle out of reset until they are done and the memory is quiet; with
+    /// <paramref name="weightsLoaded"/> as <see cref="ArrayTiming.Run"/> says.
+    /// </summary>
+    public IReadOnlyList<HeadEvent> Run(IReadOnlyList<HeadCommand> commands, long cycleBudget = 100_000_000, bool weightsLoaded = false)
     {
         var driver = new CsrDriver(commands);
         var memory = new BenchMemory(_latency);
         var ctrl = new ControllerMirror(_c);
+        if (weightsLoaded)
+        {
+            ctrl.AssumeWeightsLoaded();
+        }
+
         var dma = new DmaMirror(_c, DmaShape.Head(_c));
         var head = new HeadStagesMirror(_c);
         var events = new EventLog();

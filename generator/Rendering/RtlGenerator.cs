@@ -23,6 +23,7 @@ public sealed record RtlBundle(AttentionConfig Config, IReadOnlyList<RenderedFil
             {
                 new(ConfigName, ConfigJson.Serialize(Config)),
                 new(FilelistName, string.Concat(Modules.Select(m => m.Name + "\n"))),
+                new(DesignReport.FileName, DesignReport.Render(Config)),
             };
             files.Add(new RenderedFile(ManifestName, Manifest(files)));
             return files;

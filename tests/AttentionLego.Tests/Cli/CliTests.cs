@@ -30,9 +30,9 @@ public sealed class CliTests
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok));
         Assert.That(Directory.GetFiles(dir).Select(Path.GetFileName), Is.EquivalentTo(new[]
         {
-            "al_pim_macro.v", "al_pim_matrix.v", "al_requant.v", "al_qkv.v", "al_cache_fill.v", "al_score.v", "al_softmax.v", "al_context.v", "al_head.v", "al_dma.v", "al_controller.v", "al_top.v", RtlBundle.FilelistName, RtlBundle.ManifestName, RtlBundle.ConfigName,
+            "al_pim_macro.v", "al_pim_matrix.v", "al_requant.v", "al_qkv.v", "al_cache_fill.v", "al_score.v", "al_softmax.v", "al_context.v", "al_head.v", "al_dma.v", "al_controller.v", "al_top.v", RtlBundle.FilelistName, RtlBundle.ManifestName, RtlBundle.ConfigName, DesignReport.FileName,
         }));
-        Assert.That(run.Out, Does.Contain("wrote 15 files"));
+        Assert.That(run.Out, Does.Contain("wrote 16 files"));
         var reloaded = ConfigLoader.Load(new ConfigSource(null, Path.Combine(dir, RtlBundle.ConfigName), []));
         Assert.That(reloaded, Is.EqualTo(Presets.Tiny), "config.json regenerates the same RTL");
     }
@@ -134,7 +134,7 @@ public sealed class CliTests
         Assert.That(tooMany.Err, Does.Contain("Model.MaxSeqLen = 32").And.Contain("--tokens 1..32"));
         var wrongModule = await Attnlego("cosim", "--module", "qkv", "--stalls");
         Assert.That(wrongModule.ExitCode, Is.EqualTo(ExitCodes.Usage));
-        Assert.That(wrongModule.Err, Does.Contain("--module top only"));
+        Assert.That(wrongModule.Err, Does.Contain("--module top and array only"));
         Assert.That((await Attnlego("cosim", "--module", "top", "--tokens", "0")).ExitCode, Is.EqualTo(ExitCodes.Usage));
         Assert.That((await Attnlego("cosim", "--module", "top", "--mem-latency", "0")).ExitCode, Is.EqualTo(ExitCodes.Usage));
     }
