@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: generate the default preset's RTL into rtl-out/tiny, lint it with verilator -Wall,
 # co-simulate every module (3 to 5 seeds each) against the golden model, then the complete head end to end:
-# weights loaded through its DMA, 8 tokens decoded through its registers, every stage bit-exact and on time.
+# weights loaded through its DMA, 8 tokens decoded through its registers, every stage bit-exact and on time;
+# and a small multi-head layer (tiny-mha4: four tiny heads sharing the memory port, and W_O) the same way.
 # Prints a short summary at the end; exits non-zero if any step failed. Works from any current directory.
 set -euo pipefail
 
@@ -73,6 +74,16 @@ if [ "$rc" -eq 0 ]; then
 else
   first="$(first_match cosim-top 'FAIL|^error' | sed 's/^ *//')"
   summary+=("head          FAIL  NOT bit-exact end to end: ${counts:-did not run (exit $rc)}; first: ${first:-see the log}")
+fi
+
+step cosim-array scripts/attnlego cosim --preset tiny-mha4 --module array --tokens 8 --seeds 2
+counts="$(last_match cosim-array '^[0-9]+ passed, [0-9]+ failed')"
+if [ "$rc" -eq 0 ]; then
+  summary+=("array         ok    4 heads + W_O (tiny-mha4) bit-exact and cycle-exact end to end, 8 tokens: ${counts%%;*}")
+  summary+=("              $(last_match cosim-array '^  performance' | sed 's/^ *//')")
+else
+  first="$(first_match cosim-array 'FAIL|^error' | sed 's/^ *//')"
+  summary+=("array         FAIL  NOT bit-exact end to end: ${counts:-did not run (exit $rc)}; first: ${first:-see the log}")
 fi
 
 echo

@@ -117,9 +117,10 @@ public static class CosimCommand
             var build = result.Build.Cached
                 ? $"build cached (key {result.Build.Key})"
                 : $"built in {result.Build.Duration.TotalSeconds:0.0} s (key {result.Build.Key})";
-            if (result.Passed && request.Module == "top")
+            if (result.Passed && ModuleBenches.IsWhole(request.Module))
             {
-                await io.Out.WriteLineAsync(TopSummary(result.Config, request.Top!.TokensFor(result.Config), request.Top.MemoryLatency, request.FirstSeed));
+                await io.Out.WriteLineAsync(TopSummary(result.Config, request.Top!.TokensFor(result.Config), request.Top.MemoryLatency, request.FirstSeed,
+                    request.Module == "array"));
             }
 
             await io.Out.WriteLineAsync($"{result.PassedCount} passed, {result.FailedCount} failed; {build}");
@@ -132,15 +133,21 @@ public static class CosimCommand
     /// Performance and accuracy of the head just verified: the counters' values (HeadTiming, which the run checked against
     /// the RTL's registers) and the outputs against the float reference (the same inputs as the bench's first seed).
     /// </summary>
-    private static string TopSummary(AttentionConfig config, int tokens, int latency, int seed)
+    private static string TopSummary(AttentionConfig config, int tokens, int latency, int seed, bool array)
     {
-        var perf = HeadPerformance.Measure(config, tokens, latency);
-        var accuracy = Accuracy.Run(config, seed, tokens);
+        var perf = HeadPerformance.Measure(config, tokens, latency, array);
         var inv = System.Globalization.CultureInfo.InvariantCulture;
-        return string.Create(inv,
+        var performance = string.Create(inv,
             $"  performance (memory latency {latency}, no stalls): {perf.CyclesPerToken:0.0} cycles per token over {tokens} tokens (last token {perf.LastTokenCycles}), " +
-            $"ideal bound {perf.IdealCyclesPerToken:0.0} (ratio {perf.RatioToIdeal:0.00}); weight load {perf.LoadCycles} cycles; " +
-            $"a projection takes {CycleModel.QkvLatency(config)} cycles against the published {CycleModel.PublishedCyclesPerProduct} per matrix-vector product\n" +
+            $"ideal bound {perf.IdealCyclesPerToken:0.0} (ratio {perf.RatioToIdeal:0.00}); weight load {perf.LoadCycles} cycles");
+        if (array)
+        {
+            return performance + string.Create(inv, $" for {config.Model.Heads} head{(config.Model.Heads > 1 ? "s" : "")}{(config.Model.OutputProjection ? " and W_O" : "")}");
+        }
+
+        var accuracy = Accuracy.Run(config, seed, tokens);
+        return performance + string.Create(inv,
+            $"; a projection takes {CycleModel.QkvLatency(config)} cycles against the published {CycleModel.PublishedCyclesPerProduct} per matrix-vector product\n" +
             $"  accuracy: cosine {accuracy.Cosine:0.00000} against the float reference (worst token {accuracy.MinTokenCosine:0.00000}), " +
             $"max error {accuracy.MaxErrorLsb:0.0} LSB, mean {accuracy.MeanErrorLsb:0.00} LSB");
     }

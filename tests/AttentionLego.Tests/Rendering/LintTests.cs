@@ -25,6 +25,8 @@ public sealed class LintTests
         yield return new TestCaseData(tiny with { Pim = tiny.Pim with { AdcBits = 6, AdcShift = 6 } }).SetArgDisplayNames("lossy-adc");
         yield return new TestCaseData(tiny with { Model = tiny.Model with { MaxSeqLen = 48 }, Pim = tiny.Pim with { AdcCount = 1 } })
             .SetArgDisplayNames("one-adc-three-cache-macros");
+        yield return new TestCaseData(tiny with { Model = tiny.Model with { Heads = 3, OutputProjection = true }, Bus = tiny.Bus with { DataWidth = 8 } })
+            .SetArgDisplayNames("three-heads-W_O-byte-bus");
     }
 
     [TestCaseSource(nameof(Configs))]

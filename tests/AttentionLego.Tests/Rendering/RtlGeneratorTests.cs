@@ -18,6 +18,34 @@ public sealed class RtlGeneratorTests
         Assert.That(second.Select(f => f.Content), Is.EqualTo(first.Select(f => f.Content)));
     }
 
+    [TestCase("tiny", new string[0])]
+    [TestCase("tiny-mha2", new[] { "al_mem_arbiter", "al_array" })]
+    [TestCase("tiny-mha4", new[] { "al_mem_arbiter", "al_oproj", "al_array" })]
+    public void An_array_adds_the_arbiter_W_O_and_the_array_module(string preset, string[] extra)
+    {
+        var names = RtlGenerator.Render(Presets.Find(preset)!.Config).Modules.Select(m => Path.GetFileNameWithoutExtension(m.Name)).ToList();
+        Assert.That(names[..12], Is.EqualTo(new[] { "al_pim_macro", "al_pim_matrix", "al_requant", "al_qkv", "al_cache_fill", "al_score",
+            "al_softmax", "al_context", "al_head", "al_dma", "al_controller", "al_top" }));
+        Assert.That(names[12..], Is.EqualTo(extra));
+    }
+
+    [Test]
+    public void The_design_report_counts_the_macros_and_measures_a_decode()
+    {
+        var tiny = DesignReport.Render(Presets.TinyMha4);
+        var paper = DesignReport.Render(Presets.PaperMha);
+        using (Assert.EnterMultipleScope())
+        {
+            // Per head 12 projection macros and 2 for each cache, times 4, plus W_O's 4 x 4.
+            Assert.That(tiny, Does.Contain("| **total** | | 4 heads + W_O | **80** | **163,840** (0.02 MiB) |"));
+            // One LLaMA-7B layer: 32 x (96 + 16 + 16) macros and W_O's 32 x 32.
+            Assert.That(paper, Does.Contain("| **5,120** |"));
+            Assert.That(paper, Does.Contain("cycles per token").And.Contain("`ArrayTiming`").And.Contain("ideal bound 2048.0"));
+            Assert.That(DesignReport.Render(Presets.PaperMha), Is.EqualTo(paper), "the same configuration gives the same report");
+            Assert.That(DesignReport.Render(Presets.Tiny), Does.Contain("Top module: `al_top`").And.Contain("`HeadTiming`"));
+        }
+    }
+
     [Test]
     public void Every_file_starts_with_the_banner_and_has_no_timestamp()
     {

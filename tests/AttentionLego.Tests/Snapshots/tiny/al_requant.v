@@ -20,17 +20,26 @@ module al_requant #(
   localparam [SumWidth-1:0] One  = { { (SumWidth-1){1'b0} }, 1'b1 };
   localparam [SumWidth-1:0] Half = (Shift > 0) ? (One << ((Shift > 0) ? Shift - 1 : 0)) : { SumWidth{1'b0} };
 
-  genvar i;
+  // Two nested loops of at most 1024 elements each: Verilator 5.006 refuses to unroll a longer generate loop
+  // (W_O's requantizer has d_model elements).
+  localparam Block  = (Count > 1024) ? 1024 : Count;
+  localparam Blocks = (Count + Block - 1) / Block;
+  genvar b, j;
   generate
-    for (i = 0; i < Count; i = i + 1) begin : g_elem
-      wire [InWidth-1:0] value = in_data_i[i*InWidth +: InWidth];
-      wire signed [SumWidth-1:0] extended = { { (SumWidth-InWidth+1){value[InWidth-1]} }, value[InWidth-2:0] };
-      wire signed [SumWidth-1:0] rounded  = (extended + $signed(Half)) >>> Shift;
-      wire signed [SumWidth-1:0] clamped  = (rounded > OutMax) ? OutMax : ((rounded < OutMin) ? OutMin : rounded);
-      wire [WideBits-1:0] wide = { { (WideBits-SumWidth+1){clamped[SumWidth-1]} }, clamped[SumWidth-2:0] };
-      assign out_data_o[i*OutWidth +: OutWidth] = wide[OutWidth-1:0];
-      // After clamping, the bits above OutWidth only repeat the sign (Verilator's unused_* convention).
-      wire unused_sign_bits = ^wide;
+    for (b = 0; b < Blocks; b = b + 1) begin : g_block
+      for (j = 0; j < Block; j = j + 1) begin : g_elem
+        if (b * Block + j < Count) begin : g_live
+          localparam integer I = b * Block + j;
+          wire [InWidth-1:0] value = in_data_i[I*InWidth +: InWidth];
+          wire signed [SumWidth-1:0] extended = { { (SumWidth-InWidth+1){value[InWidth-1]} }, value[InWidth-2:0] };
+          wire signed [SumWidth-1:0] rounded  = (extended + $signed(Half)) >>> Shift;
+          wire signed [SumWidth-1:0] clamped  = (rounded > OutMax) ? OutMax : ((rounded < OutMin) ? OutMin : rounded);
+          wire [WideBits-1:0] wide = { { (WideBits-SumWidth+1){clamped[SumWidth-1]} }, clamped[SumWidth-2:0] };
+          assign out_data_o[I*OutWidth +: OutWidth] = wide[OutWidth-1:0];
+          // After clamping, the bits above OutWidth only repeat the sign (Verilator's unused_* convention).
+          wire unused_sign_bits = ^wide;
+        end
+      end
     end
   endgenerate
 endmodule
