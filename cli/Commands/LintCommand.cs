@@ -21,7 +21,8 @@ public static class LintCommand
             var results = await Linter.LintAsync(verilator, RtlGenerator.Render(config), ct);
             foreach (var result in results)
             {
-                await io.Out.WriteLineAsync($"{result.TopModule}: {(result.Clean ? "clean" : $"{result.Diagnostics.Count} diagnostics")}");
+                var note = result.Note is null ? "" : $" ({result.Note})";
+                await io.Out.WriteLineAsync($"{result.TopModule}: {(result.Clean ? "clean" : $"{result.Diagnostics.Count} diagnostics")}{note}");
                 foreach (var line in result.Diagnostics)
                 {
                     await io.Out.WriteLineAsync("  " + line);

@@ -149,4 +149,5 @@ public sealed partial class VerilatorDriver
 
 public sealed record BuildResult(string Executable, string Key, bool Cached, TimeSpan Duration);
 
-public sealed record LintResult(string TopModule, bool Clean, IReadOnlyList<string> Diagnostics);
+/// <summary>One module's lint; <paramref name="Note"/> says how it was linted when not in full (a black box).</summary>
+public sealed record LintResult(string TopModule, bool Clean, IReadOnlyList<string> Diagnostics, string? Note = null);

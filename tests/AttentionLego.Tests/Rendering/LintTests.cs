@@ -44,6 +44,24 @@ public sealed class LintTests
     }
 
     [Test]
+    public void Only_a_hierarchy_too_large_to_elaborate_is_linted_with_the_matrix_as_a_black_box()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Linter.ElaboratedMacros(Presets.PaperMha, "al_array"), Is.EqualTo(5120));
+            Assert.That(Linter.ElaboratedMacros(Presets.PaperMha, "al_oproj"), Is.EqualTo(1024));
+            Assert.That(Linter.ElaboratedMacros(Presets.Paper, "al_top"), Is.EqualTo(128));
+            Assert.That(Linter.ElaboratedMacros(Presets.PaperMha, "al_oproj"), Is.LessThanOrEqualTo(Linter.MaxElaboratedMacros));
+            Assert.That(Linter.ElaboratedMacros(Presets.PaperMha, "al_array"), Is.GreaterThan(Linter.MaxElaboratedMacros));
+        }
+
+        var matrix = RtlGenerator.Render(Presets.Tiny).Modules.Single(m => m.Name == "al_pim_matrix.v").Content;
+        var box = Linter.BlackBox(matrix);
+        Assert.That(box, Does.Contain("module al_pim_matrix #(").And.Contain("output wire [OutDim*AccWidth-1:0]  y_data_o").And.EndWith(");\nendmodule\n"));
+        Assert.That(box, Does.Not.Contain("always"));
+    }
+
+    [Test]
     public async Task The_linter_reports_a_warning_when_there_is_one()
     {
         var verilator = await TestEnvironment.RequireVerilatorAsync();
