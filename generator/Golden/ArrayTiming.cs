@@ -86,17 +86,10 @@ public sealed class OutputProjectionMirror(AttentionConfig config)
 /// arbiter, wired as the RTL wires them and driven like <see cref="HeadTiming"/> by the bench's CSR player and a memory
 /// that never stalls. Arbitration shows in the timing: on LOAD every head's DMA competes for the port.
 /// </summary>
-public sealed class ArrayTiming
+public sealed class ArrayTiming(AttentionConfig config, int memoryLatency)
 {
-    private readonly AttentionConfig _c;
-    private readonly int _latency;
-
-    public ArrayTiming(AttentionConfig config, int memoryLatency)
-    {
-        _ = new BenchMemory(memoryLatency); // validates the latency
-        _c = config;
-        _latency = memoryLatency;
-    }
+    private readonly AttentionConfig _c = config;
+    private readonly int _latency = BenchMemory.CheckLatency(memoryLatency);
 
     /// <summary>Bytes of one head's W_Q, W_K and W_V: head h's weights start at W_BASE + h times this, W_O after the last head's.</summary>
     public static long HeadWeightBytes(AttentionConfig c) => 3L * c.Model.DModel * c.Model.DHead * c.Format.WeightWidth / 8;

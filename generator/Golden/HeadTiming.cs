@@ -133,15 +133,11 @@ public sealed class BenchMemory
     private readonly Queue<(long Due, int Master)> _queue = new();
     private long _lastDue;
 
-    public BenchMemory(int latency)
-    {
-        if (latency < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(latency), "the memory answers at least one cycle after a request");
-        }
+    public BenchMemory(int latency) => _latency = CheckLatency(latency);
 
-        _latency = latency;
-    }
+    /// <summary>The latency, if the memory can have it (at least one cycle).</summary>
+    public static int CheckLatency(int latency) => latency >= 1 ? latency
+        : throw new ArgumentOutOfRangeException(nameof(latency), "the memory answers at least one cycle after a request");
 
     public bool Empty => _queue.Count == 0;
 
@@ -174,17 +170,10 @@ public sealed class BenchMemory
 /// business. With a stalling memory only the order of events and the stall-independent counters are predicted
 /// (<see cref="HeadRegisters.DependsOnMemory"/>).
 /// </summary>
-public sealed class HeadTiming
+public sealed class HeadTiming(AttentionConfig config, int memoryLatency)
 {
-    private readonly AttentionConfig _c;
-    private readonly int _latency;
-
-    public HeadTiming(AttentionConfig config, int memoryLatency)
-    {
-        _ = new BenchMemory(memoryLatency); // validates the latency
-        _c = config;
-        _latency = memoryLatency;
-    }
+    private readonly AttentionConfig _c = config;
+    private readonly int _latency = BenchMemory.CheckLatency(memoryLatency);
 
     /// <summary>
     /// Runs the commands from the first cycle out of reset until they are done and the memory is quiet; with

@@ -56,29 +56,13 @@ public sealed class ArrayCosimTests
     public async Task A_corrupted_row_and_a_late_head_output_are_reported()
     {
         var request = new CosimRequest(ConfigSource.FromPreset("tiny-mha4"), "array", 1, 1, new TopOptions(3));
-        var row = CosimHarness.FirstFailure(await CosimHarness.RunTampered(request, c => Tamper(c, "row", e => e with { Elements = Bump(e.Elements) })));
+        var row = CosimHarness.FirstFailure(await CosimHarness.RunTampered(request, c => CosimHarness.Tamper(c, "row", e => e with { Elements = CosimHarness.Bump(e.Elements) })));
         Assert.That(row.Kind, Is.EqualTo("value mismatch"));
         Assert.That(row.Coordinate, Does.Contain("W_O output row of token #"));
 
-        var late = CosimHarness.FirstFailure(await CosimHarness.RunTampered(request, c => Tamper(c, "h3.o", e => e with { Cycle = e.Cycle + 1 })));
+        var late = CosimHarness.FirstFailure(await CosimHarness.RunTampered(request, c => CosimHarness.Tamper(c, "h3.o", e => e with { Cycle = e.Cycle + 1 })));
         Assert.That(late.Kind, Is.EqualTo("timing mismatch"));
         Assert.That(late.Signal, Is.EqualTo("h3.o"));
     }
 
-    private static long[] Bump(long[] elements)
-    {
-        var copy = (long[])elements.Clone();
-        copy[0] ^= 1;
-        return copy;
-    }
-
-    private static BenchCase Tamper(BenchCase c, string port, Func<Expectation, Expectation> change)
-    {
-        var expected = c.Expected.ToList();
-        var indices = expected.Select((e, i) => (e, i)).Where(x => x.e.Port == port).Select(x => x.i).ToList();
-        Assert.That(indices, Is.Not.Empty, $"the bench expects responses on {port}");
-        var index = indices[indices.Count / 2];
-        expected[index] = change(expected[index]);
-        return c with { Expected = expected };
-    }
 }

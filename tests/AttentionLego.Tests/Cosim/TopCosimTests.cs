@@ -53,15 +53,15 @@ public sealed class TopCosimTests
     [Test]
     public async Task A_corrupted_output_or_counter_and_a_wrong_cycle_are_reported()
     {
-        var output = FirstFailure(await RunTampered(new TopOptions(3), c => Tamper(c, "o", e => e with { Elements = Bump(e.Elements) })));
+        var output = FirstFailure(await RunTampered(new TopOptions(3), c => CosimHarness.Tamper(c, "o", e => e with { Elements = CosimHarness.Bump(e.Elements) })));
         Assert.That(output.Kind, Is.EqualTo("value mismatch"));
         Assert.That(output.Coordinate, Does.Contain("output of token #"));
 
-        var counter = FirstFailure(await RunTampered(new TopOptions(3), c => Tamper(c, "csr", e => e with { Elements = Bump(e.Elements) }, last: true)));
+        var counter = FirstFailure(await RunTampered(new TopOptions(3), c => CosimHarness.Tamper(c, "csr", e => e with { Elements = CosimHarness.Bump(e.Elements) }, last: true)));
         Assert.That(counter.Kind, Is.EqualTo("value mismatch"));
         Assert.That(counter.Coordinate, Does.Contain("CSR"));
 
-        var late = FirstFailure(await RunTampered(new TopOptions(3), c => Tamper(c, "p", e => e with { Cycle = e.Cycle + 1 })));
+        var late = FirstFailure(await RunTampered(new TopOptions(3), c => CosimHarness.Tamper(c, "p", e => e with { Cycle = e.Cycle + 1 })));
         Assert.That(late.Kind, Is.EqualTo("timing mismatch"));
         Assert.That(late.Signal, Is.EqualTo("p"));
     }
@@ -69,26 +69,10 @@ public sealed class TopCosimTests
     [Test]
     public async Task With_stalls_a_corrupted_memory_write_is_still_reported()
     {
-        var result = await RunTampered(new TopOptions(3, 3, Stalls: true), c => Tamper(c, "mem_wdata", e => e with { Elements = Bump(e.Elements) }));
+        var result = await RunTampered(new TopOptions(3, 3, Stalls: true), c => CosimHarness.Tamper(c, "mem_wdata", e => e with { Elements = CosimHarness.Bump(e.Elements) }));
         var mismatch = FirstFailure(result);
         Assert.That(mismatch.Kind, Is.EqualTo("value mismatch"));
         Assert.That(mismatch.Signal, Does.StartWith("mem_wdata"));
-    }
-
-    private static long[] Bump(long[] elements)
-    {
-        var copy = (long[])elements.Clone();
-        copy[0] ^= 1;
-        return copy;
-    }
-
-    private static BenchCase Tamper(BenchCase c, string port, Func<Expectation, Expectation> change, bool last = false)
-    {
-        var expected = c.Expected.ToList();
-        var indices = expected.Select((e, i) => (e, i)).Where(x => x.e.Port == port).Select(x => x.i).ToList();
-        var index = last ? indices[^1] : indices[indices.Count / 2];
-        expected[index] = change(expected[index]);
-        return c with { Expected = expected };
     }
 
     private static Mismatch FirstFailure(CosimResult result) => CosimHarness.FirstFailure(result);

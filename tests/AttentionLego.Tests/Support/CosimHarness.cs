@@ -18,6 +18,25 @@ public static class CosimHarness
         return await runner.RunAsync(request);
     }
 
+    /// <summary>The elements with the lowest bit of element 0 flipped.</summary>
+    public static long[] Bump(long[] elements)
+    {
+        var copy = (long[])elements.Clone();
+        copy[0] ^= 1;
+        return copy;
+    }
+
+    /// <summary>The case with one expectation on <paramref name="port"/> changed: the middle one, or the last.</summary>
+    public static BenchCase Tamper(BenchCase c, string port, Func<Expectation, Expectation> change, bool last = false)
+    {
+        var expected = c.Expected.ToList();
+        var indices = expected.Select((e, i) => (e, i)).Where(x => x.e.Port == port).Select(x => x.i).ToList();
+        Assert.That(indices, Is.Not.Empty, $"the bench expects responses on {port}");
+        var index = last ? indices[^1] : indices[indices.Count / 2];
+        expected[index] = change(expected[index]);
+        return c with { Expected = expected };
+    }
+
     /// <summary>The first mismatch of a run that must have failed.</summary>
     public static Mismatch FirstFailure(CosimResult result)
     {
