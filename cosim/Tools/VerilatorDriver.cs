@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -15,6 +16,9 @@ public sealed partial class VerilatorDriver
 {
     public const string OverrideVariable = "ATTNLEGO_VERILATOR";
     public static readonly Version MinimumVersion = new(5, 0);
+
+    /// <summary>One gate per cache entry in this process: parallel requests for the same build wait for one build.</summary>
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> BuildGates = new(StringComparer.Ordinal);
 
     private readonly string _executable;
 
@@ -114,6 +118,29 @@ public sealed partial class VerilatorDriver
             return new BuildResult(executable, key, Cached: true, TimeSpan.Zero);
         }
 
+        // Parallel cases of a regression often need the same build: the first builds it, the others then find it cached.
+        // (Separate processes may still both build; BuildCache keeps that safe, only slower.)
+        var gate = BuildGates.GetOrAdd(cache.EntryPath(key, topModule), _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (cache.IsBuilt(key, topModule))
+            {
+                return new BuildResult(executable, key, Cached: true, TimeSpan.Zero);
+            }
+
+            return await BuildUncachedAsync(cache, key, topModule, sources, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<BuildResult> BuildUncachedAsync(BuildCache cache, string key, string topModule, IReadOnlyList<RenderedFile> sources,
+        CancellationToken ct)
+    {
+        var executable = cache.ExecutablePath(key, topModule);
         var stopwatch = Stopwatch.StartNew();
         await cache.BuildIntoAsync(key, topModule, async staging =>
         {
