@@ -33,6 +33,6 @@ public sealed class ConfigOptions
         command.Options.Add(Set);
     }
 
-    public ConfigSource Source(ParseResult parse) => 
+    public ConfigSource Source(ParseResult parse) =>
         new(parse.GetValue(Preset), parse.GetValue(Config), parse.GetValue(Set) ?? [], parse.GetValue(Random));
 }

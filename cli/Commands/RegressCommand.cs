@@ -11,7 +11,8 @@ namespace AttentionLego.Cli.Commands;
 /// </summary>
 public static class RegressCommand
 {
-    public static Command Create(CliIo io)
+    /// <param name="tamper">Test hook: alters the golden expectations of every case, so a real co-simulation fails.</param>
+    public static Command Create(CliIo io, Func<Cosim.Benches.BenchCase, Cosim.Benches.BenchCase>? tamper = null)
     {
         var matrix = new Option<string?>("--matrix") { Description = "Matrix file (JSON): configurations x modules x seeds; docs/CLI.md, \"Matrix file\"." };
         var randomConfigs = new Option<int?>("--random-configs") { Description = "Run K random configurations instead of a matrix." };
@@ -123,6 +124,7 @@ public static class RegressCommand
                 Jobs = jobCount,
                 KeepPassing = parse.GetValue(keep),
                 SimulationTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                Tamper = tamper,
             });
             var result = await runner.RunAsync(cases, o => io.Out.WriteLine(Describe(o, ++done, cases.Count)), ct);
 

@@ -160,7 +160,7 @@ public static partial class RegressMatrix
         {
             if (!EntryKeys.Contains(key, StringComparer.Ordinal))
             {
-                var close = EntryKeys.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
+                var close = EntryKeys.FirstOrDefault(k => k.StartsWith(key, StringComparison.OrdinalIgnoreCase) || key.StartsWith(k, StringComparison.OrdinalIgnoreCase));
                 errors.Add(new ConfigError($"{path}.{key}", "is not an entry key.",
                     (close is null ? "remove it or use one of: " : $"did you mean {close}? (keys: ") + string.Join(", ", EntryKeys) + (close is null ? "." : ").")));
             }
