@@ -12,8 +12,9 @@ namespace AttentionLego.Gen.Config;
 /// two (a power-of-two bus must carry whole activations and weights), slices divide the data and probability widths,
 /// lanes and ADCs divide the macro, dimensions are multiples of the macro sides. Sizes are bounded so that a
 /// Verilator build stays a few seconds: <see cref="MaxDModel"/>, <see cref="MaxDHead"/>, <see cref="MaxSequence"/>,
-/// macros up to <see cref="MaxMacroSide"/> per side, at most <see cref="MaxMacrosPerArray"/> macros in any array and
-/// LUTs up to 2^<see cref="MaxLutAddrBits"/> entries. Shifts are drawn near the scale that keeps the numbers
+/// macros up to <see cref="MaxMacroSide"/> per side, at most <see cref="MaxMacrosPerArray"/> macros in any array,
+/// <see cref="MaxHeadCells"/> cells and <see cref="MaxHeadMacLanes"/> multipliers in the whole head, and LUTs up to
+/// 2^<see cref="MaxLutAddrBits"/> entries. Shifts are drawn near the scale that keeps the numbers
 /// significant three times in four and uniformly over their whole range otherwise. <c>Model.Heads</c> is 1.
 /// The bus width is the one rule that a draw may miss (e.g. 2-bit data and d_head 2 fill no 8-bit bus word); such a
 /// draw is redrawn from the same stream, at most <see cref="MaxAttempts"/> times.
@@ -26,6 +27,12 @@ public static class RandomConfigs
     public const int MaxMacroSide = 32;
     public const int MaxMacrosPerArray = 32;
     public const int MaxLutAddrBits = 10;
+
+    /// <summary>PIM cells of the whole head (Q, K, V, K cache, V cache): 4x the tiny preset's 4096.</summary>
+    public const int MaxHeadCells = 16384;
+
+    /// <summary>Multipliers of the whole head: macros x InputLanes x AdcCount, 8x the tiny preset's 256 (the C++ compile grows with it).</summary>
+    public const int MaxHeadMacLanes = 2048;
     public const int MaxAttempts = 1000;
 
     /// <summary>The configuration of draw <paramref name="index"/> under master seed <paramref name="seed"/>.</summary>
@@ -87,7 +94,8 @@ public static class RandomConfigs
         var seqStep = Math.Max(side, softmaxLanes);
         var maxSeqLen = seqStep * r.Next(1, MaxSequence / seqStep);
         long[] arrays = [(long)dModel / rows * (dHead / cols), (long)dHead / rows * (maxSeqLen / cols), (long)maxSeqLen / rows * (dHead / cols)];
-        if (arrays.Max() > MaxMacrosPerArray)
+        var headMacros = (3 * arrays[0]) + arrays[1] + arrays[2];
+        if (arrays.Max() > MaxMacrosPerArray || headMacros * rows * cols > MaxHeadCells || headMacros * lanes * adcs > MaxHeadMacLanes)
         {
             return null;
         }

@@ -34,7 +34,7 @@ public sealed class RandomConfigsTests
     {
         var c = RandomConfigs.Draw(1, 0);
         Assert.That((c.Model.DModel, c.Model.DHead, c.Model.MaxSeqLen, c.Format.DataWidth, c.Format.WeightWidth, c.Pim.Rows, c.Pim.Cols),
-            Is.EqualTo((96, 32, 32, 2, 16, 32, 8)));
+            Is.EqualTo((16, 32, 48, 4, 16, 16, 8)));
     }
 
     [Test]
@@ -67,7 +67,11 @@ public sealed class RandomConfigsTests
         {
             c.ProjectionShape.MacroCount, c.ScoreShape.MacroCount, c.ContextShape.MacroCount,
         }.Max()).Max(), Is.LessThanOrEqualTo(RandomConfigs.MaxMacrosPerArray));
+        Assert.That(Draws.Max(c => HeadMacros(c) * c.Pim.Rows * c.Pim.Cols), Is.LessThanOrEqualTo(RandomConfigs.MaxHeadCells));
+        Assert.That(Draws.Max(c => HeadMacros(c) * c.Pim.InputLanes * c.Pim.AdcCount), Is.LessThanOrEqualTo(RandomConfigs.MaxHeadMacLanes));
     }
+
+    private static int HeadMacros(AttentionConfig c) => (3 * c.ProjectionShape.MacroCount) + c.ScoreShape.MacroCount + c.ContextShape.MacroCount;
 
     [Test]
     public void A_draw_is_a_config_source_that_every_command_replays()
