@@ -17,6 +17,7 @@ public static class CliApp
         LintCommand.Create(io),
         CosimCommand.Create(io),
         AccuracyCommand.Create(io),
+        RegressCommand.Create(io),
     };
 
     public static async Task<int> RunAsync(string[] args, CliIo io, CancellationToken ct = default)

@@ -13,6 +13,13 @@ public sealed record CosimRequest(ConfigSource Source, string Module, int FirstS
 {
     public IEnumerable<int> Seeds => Enumerable.Range(0, SeedCount).Select(i => FirstSeed + i);
 
+    /// <summary>
+    /// The folder below <see cref="CosimSettings.WorkRoot"/> that holds this request's <c>seed-N</c> folders. Default
+    /// <c>&lt;module&gt;-&lt;config hash&gt;</c>; a caller that runs several requests on one configuration and module
+    /// (e.g. the regression, with different whole-head options) gives each its own, so they never clobber each other.
+    /// </summary>
+    public string? WorkFolder { get; init; }
+
     /// <summary>The one-line command that re-runs exactly one seed of this request.</summary>
     public string ReplayCommand(int seed) =>
         $"scripts/attnlego cosim --module {Module} {Source.ToArguments()}{TopArguments} --seed {seed}";
@@ -42,6 +49,9 @@ public sealed record CaseResult(int Seed, ScoreResult Score, long Cycles, TimeSp
     public bool Passed => Score.Passed;
 }
 
+/// <summary>A request whose bench is rendered and built: ready to run any number of seeds.</summary>
+public sealed record PreparedCosim(CosimRequest Request, IModuleBench Bench, AttentionConfig Config, BuildResult Build);
+
 public sealed record CosimResult(string Module, AttentionConfig Config, BuildResult Build, IReadOnlyList<CaseResult> Cases)
 {
     public int PassedCount => Cases.Count(c => c.Passed);
@@ -59,33 +69,40 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
 {
     public async Task<CosimResult> RunAsync(CosimRequest request, Action<CaseResult>? onCase = null, CancellationToken ct = default)
     {
+        var prepared = await PrepareAsync(request, ct);
+        var cases = new List<CaseResult>();
+        foreach (var seed in request.Seeds)
+        {
+            var result = await RunSeedAsync(prepared, seed, ct);
+            cases.Add(result);
+            onCase?.Invoke(result);
+        }
+
+        return new CosimResult(request.Module, prepared.Config, prepared.Build, cases);
+    }
+
+    /// <summary>Loads the configuration, renders the module and its bench, and builds them (or reuses the cached build).</summary>
+    public async Task<PreparedCosim> PrepareAsync(CosimRequest request, CancellationToken ct = default)
+    {
         var bench = ModuleBenches.Find(request.Module, request.Top) ?? throw new ArgumentException(
             $"unknown module '{request.Module}'; known modules: {ModuleBenches.Names}.");
         var config = ConfigLoader.Load(request.Source);
         var sources = bench.Sources(config).Append(VerilatorMain(config, bench.TopModule)).ToList();
         var build = await verilator.BuildAsync(new BuildCache(settings.CacheRoot), bench.TopModule, sources, ct);
-
-        var cases = new List<CaseResult>();
-        foreach (var seed in request.Seeds)
-        {
-            var result = await RunSeedAsync(request, bench, config, build, seed, ct);
-            cases.Add(result);
-            onCase?.Invoke(result);
-        }
-
-        return new CosimResult(request.Module, config, build, cases);
+        return new PreparedCosim(request, bench, config, build);
     }
 
-    private async Task<CaseResult> RunSeedAsync(CosimRequest request, IModuleBench bench, AttentionConfig config,
-        BuildResult build, int seed, CancellationToken ct)
+    /// <summary>Runs one seed on a prepared bench: stimulus, simulation, scoring; the folder is removed when it passed unless kept.</summary>
+    public async Task<CaseResult> RunSeedAsync(PreparedCosim prepared, int seed, CancellationToken ct = default)
     {
+        var (request, bench, config, build) = prepared;
         var benchCase = bench.Generate(config, seed);
         if (settings.Tamper is { } tamper)
         {
             benchCase = tamper(benchCase);
         }
 
-        var dir = Path.Combine(Path.GetFullPath(settings.WorkRoot), $"{bench.Module}-{GeneratorInfo.ConfigHash(config)}", $"seed-{seed}");
+        var dir = Path.Combine(Path.GetFullPath(settings.WorkRoot), request.WorkFolder ?? $"{bench.Module}-{GeneratorInfo.ConfigHash(config)}", $"seed-{seed}");
         if (Directory.Exists(dir))
         {
             Directory.Delete(dir, recursive: true);

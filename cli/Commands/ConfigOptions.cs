@@ -13,6 +13,11 @@ public sealed class ConfigOptions
 
     public Option<string?> Config { get; } = new("--config") { Description = "JSON configuration file (every key required)." };
 
+    public Option<string?> Random { get; } = new("--random-config")
+    {
+        Description = "Draw i of the random regression's master seed S, written S:i (e.g. 1:3); what `regress --random-configs` runs.",
+    };
+
     public Option<string[]> Set { get; } = new("--set")
     {
         Description = "Override one key, e.g. --set Pim.Rows=64 (repeatable).",
@@ -24,8 +29,10 @@ public sealed class ConfigOptions
     {
         command.Options.Add(Preset);
         command.Options.Add(Config);
+        command.Options.Add(Random);
         command.Options.Add(Set);
     }
 
-    public ConfigSource Source(ParseResult parse) => new(parse.GetValue(Preset), parse.GetValue(Config), parse.GetValue(Set) ?? []);
+    public ConfigSource Source(ParseResult parse) =>
+        new(parse.GetValue(Preset), parse.GetValue(Config), parse.GetValue(Set) ?? [], parse.GetValue(Random));
 }

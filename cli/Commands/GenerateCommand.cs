@@ -38,7 +38,7 @@ public static class GenerateCommand
     /// <summary>rtl-out/&lt;preset&gt; for a plain preset; a config hash suffix once anything was changed.</summary>
     private static string DefaultFolderName(ConfigSource source, string hash)
     {
-        if (source.ConfigFile is not null)
+        if (source.ConfigFile is not null || source.RandomDraw is not null)
         {
             return "config-" + hash;
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -16,6 +17,9 @@ public sealed partial class VerilatorDriver
     public const string OverrideVariable = "ATTNLEGO_VERILATOR";
     public static readonly Version MinimumVersion = new(5, 0);
 
+    /// <summary>One gate per cache entry in this process: parallel requests for the same build wait for one build.</summary>
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> BuildGates = new(StringComparer.Ordinal);
+
     private readonly string _executable;
 
     private VerilatorDriver(string executable, string versionLine, Version version)
@@ -32,6 +36,9 @@ public sealed partial class VerilatorDriver
 
     /// <summary>Parallel jobs for the C++ compile (this machine's core count).</summary>
     public int Jobs { get; init; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>The same Verilator with <paramref name="jobs"/> compile jobs (e.g. a share of the cores when builds run in parallel).</summary>
+    public VerilatorDriver WithJobs(int jobs) => new(_executable, VersionLine, Version) { Jobs = Math.Max(1, jobs) };
 
     /// <summary>Finds Verilator and checks its version; throws a <see cref="ToolException"/> naming the fix.</summary>
     public static async Task<VerilatorDriver> LocateAsync(CancellationToken ct = default)
@@ -114,7 +121,31 @@ public sealed partial class VerilatorDriver
             return new BuildResult(executable, key, Cached: true, TimeSpan.Zero);
         }
 
+        // Parallel cases of a regression often need the same build: the first builds it, the others then find it cached.
+        // (Separate processes may still both build; BuildCache keeps that safe, only slower.)
+        var gate = BuildGates.GetOrAdd(cache.EntryPath(key, topModule), _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (cache.IsBuilt(key, topModule))
+            {
+                return new BuildResult(executable, key, Cached: true, TimeSpan.Zero);
+            }
+
+            return await BuildUncachedAsync(cache, key, topModule, sources, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<BuildResult> BuildUncachedAsync(BuildCache cache, string key, string topModule, IReadOnlyList<RenderedFile> sources,
+        CancellationToken ct)
+    {
+        var executable = cache.ExecutablePath(key, topModule);
         var stopwatch = Stopwatch.StartNew();
+        var runtime = RuntimeFolder(cache);
         await cache.BuildIntoAsync(key, topModule, async staging =>
         {
             foreach (var file in sources)
@@ -122,10 +153,17 @@ public sealed partial class VerilatorDriver
                 await File.WriteAllTextAsync(Path.Combine(staging, file.Name), file.Content, ct);
             }
 
+            var objDir = Path.Combine(staging, "obj_dir");
+            Directory.CreateDirectory(objDir);
+            // make must not rebuild them because Verilator's .mk (written after the copy) is newer: --old-file.
+            string[] reuse = CopyRuntime(runtime, objDir)
+                ? ["-MAKEFLAGS", string.Join(' ', RuntimeObjects.Where(f => f.EndsWith(".o", StringComparison.Ordinal)).Select(f => "--old-file=" + f))]
+                : [];
+
             var inputs = sources.Select(f => f.Name).Where(n => n.EndsWith(".v", StringComparison.Ordinal) || n.EndsWith(".cpp", StringComparison.Ordinal));
             var log = new StringBuilder();
             var result = await Cli.Wrap(_executable)
-                .WithArguments([.. BuildFlags(topModule, "obj_dir"), .. inputs])
+                .WithArguments([.. BuildFlags(topModule, "obj_dir"), .. reuse, .. inputs])
                 .WithWorkingDirectory(staging)
                 .WithStandardOutputPipe(PipeTarget.ToStringBuilder(log))
                 .WithStandardErrorPipe(PipeTarget.ToStringBuilder(log))
@@ -139,8 +177,73 @@ public sealed partial class VerilatorDriver
                     $"verilator could not build {topModule} (exit {result.ExitCode}):\n  {string.Join("\n  ", first)}\n" +
                     "Fix: the generated RTL or bench does not compile; run `attnlego lint` on the same config for the full report.");
             }
+
+            SaveRuntime(objDir, runtime);
         }, ct);
         return new BuildResult(executable, key, Cached: false, stopwatch.Elapsed);
+    }
+
+    /// <summary>
+    /// Verilator's runtime library (verilated.cpp, verilated_threads.cpp) is the same object code in every bench built
+    /// with one Verilator and one set of flags, and compiling it is most of a small bench's build time. The first build
+    /// keeps its objects in the cache (<c>verilated-runtime-&lt;key&gt;</c>); later builds copy them into their
+    /// <c>obj_dir</c> and tell make (<c>-MAKEFLAGS --old-file=...</c>) not to remake them: they depend only on
+    /// Verilator's own headers and on the flags, which are part of the runtime key.
+    /// </summary>
+    private static readonly string[] RuntimeObjects = ["verilated.o", "verilated.d", "verilated_threads.o", "verilated_threads.d"];
+
+    private string RuntimeFolder(BuildCache cache)
+    {
+        var flags = BuildFlags("TOP", "obj_dir");
+        var keyFlags = flags.Where((f, i) => f != "-j" && (i == 0 || flags[i - 1] != "-j"));
+        var key = GeneratorInfo.Sha256($"{VersionLine}\n{string.Join(' ', keyFlags)}\n")[..24];
+        return Path.Combine(cache.Root, $"verilated-runtime-{key}");
+    }
+
+    private static bool CopyRuntime(string runtime, string objDir)
+    {
+        if (!RuntimeObjects.All(f => File.Exists(Path.Combine(runtime, f))))
+        {
+            return false;
+        }
+
+        foreach (var file in RuntimeObjects)
+        {
+            File.Copy(Path.Combine(runtime, file), Path.Combine(objDir, file), overwrite: true);
+        }
+
+        return true;
+    }
+
+    private static void SaveRuntime(string objDir, string runtime)
+    {
+        if (Directory.Exists(runtime) || !RuntimeObjects.All(f => File.Exists(Path.Combine(objDir, f))))
+        {
+            return;
+        }
+
+        var staging = $"{runtime}.staging-{Guid.NewGuid():N}";
+        Directory.CreateDirectory(staging);
+        try
+        {
+            foreach (var file in RuntimeObjects)
+            {
+                File.Copy(Path.Combine(objDir, file), Path.Combine(staging, file));
+            }
+
+            Directory.Move(staging, runtime);
+        }
+        catch (IOException)
+        {
+            // Another build saved the same objects first; either copy is as good.
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
     }
 
     [GeneratedRegex(@"^Verilator (\d+)\.(\d+)")]

@@ -1,7 +1,10 @@
 namespace AttentionLego.Gen.Config;
 
-/// <summary>Where a configuration comes from: a preset or a JSON file, then <c>--set</c> overrides.</summary>
-public sealed record ConfigSource(string? Preset, string? ConfigFile, IReadOnlyList<string> Overrides)
+/// <summary>
+/// Where a configuration comes from: a preset, a JSON file, or a random draw (<c>S:i</c>, <see cref="RandomConfigs"/>),
+/// then <c>--set</c> overrides.
+/// </summary>
+public sealed record ConfigSource(string? Preset, string? ConfigFile, IReadOnlyList<string> Overrides, string? RandomDraw = null)
 {
     public static ConfigSource FromPreset(string preset, params string[] overrides) => new(preset, null, overrides);
 
@@ -13,6 +16,10 @@ public sealed record ConfigSource(string? Preset, string? ConfigFile, IReadOnlyL
         {
             words.Add("--config " + Quote(ConfigFile));
         }
+        else if (RandomDraw is not null)
+        {
+            words.Add("--random-config " + Quote(RandomDraw));
+        }
         else
         {
             words.Add("--preset " + (Preset ?? ConfigLoader.DefaultPreset));
@@ -23,8 +30,9 @@ public sealed record ConfigSource(string? Preset, string? ConfigFile, IReadOnlyL
     }
 
     /// <summary>A short human name: the preset, or the file name.</summary>
-    public string DisplayName => ConfigFile is not null ? Path.GetFileNameWithoutExtension(ConfigFile)
-        : (Preset ?? ConfigLoader.DefaultPreset) + (Overrides.Count > 0 ? "+overrides" : "");
+    public string DisplayName => (ConfigFile is not null ? Path.GetFileNameWithoutExtension(ConfigFile)
+        : RandomDraw is not null ? "random " + RandomDraw
+        : Preset ?? ConfigLoader.DefaultPreset) + (Overrides.Count > 0 && ConfigFile is null ? "+overrides" : "");
 
     private static string Quote(string s) => s.Any(ch => char.IsWhiteSpace(ch) || ch is '\'' or '"' or '$' or '*')
         ? "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'"
@@ -43,7 +51,15 @@ public static class ConfigLoader
             throw new ConfigException([new ConfigError("--preset/--config", "both were given.", "pass either --preset or --config, not both.")]);
         }
 
-        var obj = source.ConfigFile is not null ? ReadFile(source.ConfigFile) : PresetObject(source.Preset ?? DefaultPreset);
+        if (source.RandomDraw is not null && (source.Preset is not null || source.ConfigFile is not null))
+        {
+            throw new ConfigException([new ConfigError("--random-config", $"was given with {(source.Preset is not null ? "--preset" : "--config")}.",
+                "pass one of --preset, --config or --random-config.")]);
+        }
+
+        var obj = source.ConfigFile is not null ? ReadFile(source.ConfigFile)
+            : source.RandomDraw is not null ? RandomObject(source.RandomDraw)
+            : PresetObject(source.Preset ?? DefaultPreset);
         var errors = new List<ConfigError>();
         foreach (var assignment in source.Overrides)
         {
@@ -75,6 +91,12 @@ public static class ConfigLoader
             "is not a known preset.", $"use one of: {Presets.Names} (`attnlego presets` lists them).")]);
         return ConfigJson.ToJsonObject(preset.Config);
     }
+
+    private static System.Text.Json.Nodes.JsonObject RandomObject(string draw) =>
+        RandomConfigs.TryParse(draw, out var seed, out var index)
+            ? ConfigJson.ToJsonObject(RandomConfigs.Draw(seed, index))
+            : throw new ConfigException([new ConfigError("--random-config " + draw, "is not of the form S:i.",
+                "write the master seed and the draw's index as two non-negative integers, e.g. --random-config 1:3.")]);
 
     private static System.Text.Json.Nodes.JsonObject ReadFile(string path)
     {

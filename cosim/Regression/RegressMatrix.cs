@@ -1,0 +1,436 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using AttentionLego.Cosim.Benches;
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Rendering;
+
+namespace AttentionLego.Cosim.Regression;
+
+/// <summary>A regression matrix or its options are wrong; carries every problem at once, each with its path and a fix.</summary>
+public sealed class MatrixException(IReadOnlyList<ConfigError> errors) : Exception(
+    $"invalid regression matrix ({errors.Count} error{(errors.Count == 1 ? "" : "s")}):" + Environment.NewLine +
+    string.Join(Environment.NewLine, errors.Select(e => "  " + e)))
+{
+    public IReadOnlyList<ConfigError> Errors { get; } = errors;
+}
+
+/// <summary>
+/// Expands a regression into its ordered list of cases: from a matrix file (docs/CLI.md, "Matrix file"), or from
+/// random configurations. The order is deterministic (entries in file order, then modules, then seeds), every case id
+/// is unique, and every configuration is loaded and validated before anything runs.
+/// </summary>
+public static partial class RegressMatrix
+{
+    public const string AllModules = "all";
+
+    private static readonly string[] EntryKeys = ["name", "preset", "config", "random", "set", "modules", "seeds", "top"];
+    private static readonly string[] TopKeys = ["tokens", "memLatency", "stalls"];
+
+    /// <summary>Reads and expands a matrix file; configuration files are found relative to it.</summary>
+    public static IReadOnlyList<RegressCase> Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            var problem = ex is FileNotFoundException or DirectoryNotFoundException ? "does not exist." : $"cannot be read: {ex.Message}";
+            throw new MatrixException([new ConfigError(path, problem, "pass the path of a readable matrix file (regress/ci.json is an example).")]);
+        }
+
+        return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    /// <summary>Expands matrix text; <paramref name="baseDir"/> resolves relative <c>config</c> paths.</summary>
+    public static IReadOnlyList<RegressCase> Parse(string text, string sourceName, string baseDir)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            Touch(root);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
+            throw new MatrixException([new ConfigError(sourceName, $"malformed JSON{where}.", "fix the JSON syntax (docs/CLI.md, \"Matrix file\", has an example).")]);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new MatrixException([new ConfigError(sourceName, $"has a repeated key ({ex.Message}).", "keep each key once.")]);
+        }
+
+        var errors = new List<ConfigError>();
+        var cases = new List<RegressCase>();
+        if (root is not JsonObject obj || obj["entries"] is not JsonArray entries)
+        {
+            throw new MatrixException([new ConfigError(sourceName, "is not an object with an \"entries\" array.",
+                "write { \"entries\": [ { \"preset\": \"tiny\", \"modules\": \"all\" } ] }.")]);
+        }
+
+        foreach (var (key, _) in obj)
+        {
+            if (key != "entries")
+            {
+                errors.Add(new ConfigError($"{sourceName}: {key}", "is not a matrix key.", "the top level holds only \"entries\"."));
+            }
+        }
+
+        if (entries.Count == 0)
+        {
+            errors.Add(new ConfigError($"{sourceName}: entries", "is empty.", "add at least one entry."));
+        }
+
+        var labels = new Dictionary<string, (string Path, string Hash)>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var path = $"{sourceName}: entries[{i}]";
+            if (entries[i] is not JsonObject entry)
+            {
+                errors.Add(new ConfigError(path, "is not an object.", "write { \"preset\": \"tiny\", \"modules\": [\"softmax\"] }."));
+                continue;
+            }
+
+            cases.AddRange(Entry(entry, path, baseDir, labels, errors));
+        }
+
+        var duplicate = cases.GroupBy(c => c.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            errors.Add(new ConfigError(sourceName, $"lists case {duplicate.Key} more than once.",
+                "remove the repeated seeds or give one of the entries a distinct \"name\"."));
+        }
+
+        return errors.Count == 0 ? cases : throw new MatrixException(errors);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> random configurations of master seed <paramref name="seed"/>, each with
+    /// <paramref name="modules"/> and seeds 1..<paramref name="seeds"/>. The <c>top</c> bench's options are drawn too
+    /// (tokens 1..MaxSeqLen, memory latency 1..16, stalls or not), from a stream of their own.
+    /// </summary>
+    public static IReadOnlyList<RegressCase> Random(int seed, int count, IReadOnlyList<string> modules, int seeds)
+    {
+        var cases = new List<RegressCase>();
+        for (var i = 0; i < count; i++)
+        {
+            var draw = RandomConfigs.Format(seed, i);
+            var config = RandomConfigs.Draw(seed, i);
+            var r = RandomConfigs.Stream(seed, i, purpose: 1);
+            var top = new TopOptions(r.Next(1, config.Model.MaxSeqLen), r.Next(1, 16), r.Next(0, 1) == 1);
+            var source = new ConfigSource(null, null, [], draw);
+            var label = string.Create(CultureInfo.InvariantCulture, $"random-{seed}-{i}");
+            foreach (var module in modules)
+            {
+                for (var s = 1; s <= seeds; s++)
+                {
+                    cases.Add(new RegressCase(label, source, module, s, module == "top" ? top : null));
+                }
+            }
+        }
+
+        return cases;
+    }
+
+    /// <summary>Parses a module list ("all", or names separated by commas); null and the problem when a name is unknown.</summary>
+    public static IReadOnlyList<string>? Modules(IEnumerable<string> words, out string? problem)
+    {
+        var names = words.SelectMany(w => w.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        if (names.Contains(AllModules))
+        {
+            problem = names.Count == 1 ? null : $"\"{AllModules}\" cannot be combined with other modules.";
+            return problem is null ? ModuleBenches.All.Select(b => b.Module).ToList() : null;
+        }
+
+        var unknown = names.Where(n => ModuleBenches.Find(n) is null).ToList();
+        problem = unknown.Count > 0 ? $"unknown module{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(u => $"'{u}'"))}; known: {ModuleBenches.Names} or {AllModules}."
+            : names.Count == 0 ? "no module given." : null;
+        return problem is null ? names.Distinct(StringComparer.Ordinal).ToList() : null;
+    }
+
+    private static IEnumerable<RegressCase> Entry(JsonObject entry, string path, string baseDir,
+        Dictionary<string, (string Path, string Hash)> labels, List<ConfigError> errors)
+    {
+        var before = errors.Count;
+        foreach (var (key, _) in entry)
+        {
+            if (!EntryKeys.Contains(key, StringComparer.Ordinal))
+            {
+                var close = EntryKeys.FirstOrDefault(k => k.StartsWith(key, StringComparison.OrdinalIgnoreCase) || key.StartsWith(k, StringComparison.OrdinalIgnoreCase));
+                errors.Add(new ConfigError($"{path}.{key}", "is not an entry key.",
+                    (close is null ? "remove it or use one of: " : $"did you mean {close}? (keys: ") + string.Join(", ", EntryKeys) + (close is null ? "." : ").")));
+            }
+        }
+
+        var preset = String(entry, "preset", path, errors);
+        var file = String(entry, "config", path, errors);
+        var random = String(entry, "random", path, errors);
+        var name = String(entry, "name", path, errors);
+        var given = new[] { preset, file, random }.Count(s => s is not null);
+        if (given != 1)
+        {
+            errors.Add(new ConfigError(path, given == 0 ? "names no configuration." : "names more than one configuration.",
+                "give exactly one of \"preset\" (e.g. \"tiny\"), \"config\" (a JSON file relative to the matrix) or \"random\" (\"S:i\")."));
+        }
+
+        if (preset is not null && Presets.Find(preset) is null)
+        {
+            errors.Add(new ConfigError($"{path}.preset", $"\"{preset}\" is not a known preset.", $"use one of: {Presets.Names}."));
+        }
+
+        if (random is not null && !RandomConfigs.TryParse(random, out _, out _))
+        {
+            errors.Add(new ConfigError($"{path}.random", $"\"{random}\" is not of the form S:i.", "write the master seed and the draw's index, e.g. \"1:3\"."));
+        }
+
+        if (name is not null && !LabelPattern().IsMatch(name))
+        {
+            errors.Add(new ConfigError($"{path}.name", $"\"{name}\" is not a folder-safe name.", "use letters, digits, '.', '_', '+' and '-' only."));
+        }
+
+        var overrides = StringList(entry, "set", path, errors);
+        var modules = ModuleList(entry, path, errors);
+        var seeds = SeedList(entry, path, errors);
+        var top = TopOptionsOf(entry, path, modules, errors);
+        if (errors.Count > before)
+        {
+            yield break;
+        }
+
+        var fullFile = file is null ? null : Path.GetFullPath(Path.Combine(baseDir, file));
+        var source = new ConfigSource(preset is null ? null : Presets.Find(preset)!.Name, fullFile is null ? null : ShortPath(fullFile), overrides, random);
+        AttentionConfig config;
+        try
+        {
+            config = ConfigLoader.Load(source);
+        }
+        catch (ConfigException ex)
+        {
+            errors.AddRange(ex.Errors.Select(e => e with { Path = $"{path}: {e.Path}" }));
+            yield break;
+        }
+
+        var hash = GeneratorInfo.ConfigHash(config);
+        var label = name ?? (preset is not null ? source.Preset! : file is not null ? Path.GetFileNameWithoutExtension(file) : "random-" + random!.Replace(':', '-'))
+            + (name is null && overrides.Count > 0 ? "-" + hash[..8] : "");
+        if (!LabelPattern().IsMatch(label))
+        {
+            errors.Add(new ConfigError(path, $"gets the label \"{label}\", which is not folder-safe.", "give the entry a \"name\" of letters, digits, '.', '_', '+' and '-'."));
+            yield break;
+        }
+
+        if (labels.TryGetValue(label, out var other) && other.Hash != hash)
+        {
+            errors.Add(new ConfigError(path, $"is labelled \"{label}\" like {other.Path}, but its configuration differs.", "give one of them a distinct \"name\"."));
+            yield break;
+        }
+
+        labels[label] = (path, hash);
+        if (top?.Tokens is { } tokens && tokens > config.Model.MaxSeqLen)
+        {
+            errors.Add(new ConfigError($"{path}.top.tokens", $"is {tokens}, more than the caches hold (Model.MaxSeqLen = {config.Model.MaxSeqLen}).",
+                $"use 1..{config.Model.MaxSeqLen}."));
+            yield break;
+        }
+
+        foreach (var module in modules!)
+        {
+            foreach (var seed in seeds!)
+            {
+                yield return new RegressCase(label, source, module, seed, module == "top" ? top : null);
+            }
+        }
+    }
+
+    private static string? String(JsonObject entry, string key, string path, List<ConfigError> errors)
+    {
+        if (!entry.TryGetPropertyValue(key, out var node))
+        {
+            return null;
+        }
+
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } s)
+        {
+            return s;
+        }
+
+        errors.Add(new ConfigError($"{path}.{key}", "must be a non-empty string.", $"write \"{key}\": \"...\"."));
+        return null;
+    }
+
+    private static List<string> StringList(JsonObject entry, string key, string path, List<ConfigError> errors)
+    {
+        if (!entry.TryGetPropertyValue(key, out var node))
+        {
+            return [];
+        }
+
+        if (node is JsonArray a && a.All(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.String))
+        {
+            return a.Select(n => n!.GetValue<string>()).ToList();
+        }
+
+        errors.Add(new ConfigError($"{path}.{key}", "must be an array of strings.", $"write \"{key}\": [\"Pim.Rows=8\"]."));
+        return [];
+    }
+
+    private static IReadOnlyList<string>? ModuleList(JsonObject entry, string path, List<ConfigError> errors)
+    {
+        var node = entry["modules"];
+        List<string>? words = node switch
+        {
+            null => null,
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
+            JsonArray a when a.Count > 0 && a.All(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.String) => a.Select(n => n!.GetValue<string>()).ToList(),
+            _ => null,
+        };
+        if (words is null)
+        {
+            errors.Add(new ConfigError($"{path}.modules", node is null ? "is missing." : "must be \"all\" or a non-empty array of module names.",
+                $"write \"modules\": \"all\" or e.g. [\"softmax\", \"top\"] (modules: {ModuleBenches.Names})."));
+            return null;
+        }
+
+        var modules = Modules(words, out var problem);
+        if (problem is not null)
+        {
+            errors.Add(new ConfigError($"{path}.modules", problem, $"use \"all\" or names from: {ModuleBenches.Names}."));
+        }
+
+        return modules;
+    }
+
+    private static IReadOnlyList<int>? SeedList(JsonObject entry, string path, List<ConfigError> errors)
+    {
+        const string fix = "write \"seeds\": [1, 5, 9] or { \"first\": 1, \"count\": 3 } (seeds are 1 .. 2147483647).";
+        switch (entry["seeds"])
+        {
+            case null:
+                return [1];
+            case JsonArray a:
+                var list = a.Select(n => Int(n)).ToList();
+                if (list.Count == 0 || list.Any(s => s is null or < 1))
+                {
+                    errors.Add(new ConfigError($"{path}.seeds", "must be a non-empty array of whole numbers of at least 1.", fix));
+                    return null;
+                }
+
+                if (list.Distinct().Count() != list.Count)
+                {
+                    errors.Add(new ConfigError($"{path}.seeds", "repeats a seed.", "list each seed once."));
+                    return null;
+                }
+
+                return list.Select(s => s!.Value).ToList();
+            case JsonObject o:
+                var unknown = o.Select(kv => kv.Key).Where(k => k is not ("first" or "count")).ToList();
+                var first = o.ContainsKey("first") ? Int(o["first"]) : 1;
+                var count = Int(o["count"]);
+                if (unknown.Count > 0 || first is null or < 1 || count is null or < 1 || (long)first + count - 1 > int.MaxValue)
+                {
+                    errors.Add(new ConfigError($"{path}.seeds", unknown.Count > 0 ? $"has the unknown key{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)}."
+                        : "needs \"count\" of at least 1 and an optional \"first\" of at least 1 (default 1).", fix));
+                    return null;
+                }
+
+                return Enumerable.Range(first.Value, count.Value).ToList();
+            default:
+                errors.Add(new ConfigError($"{path}.seeds", "must be an array or an object.", fix));
+                return null;
+        }
+    }
+
+    private static TopOptions? TopOptionsOf(JsonObject entry, string path, IReadOnlyList<string>? modules, List<ConfigError> errors)
+    {
+        if (!entry.TryGetPropertyValue("top", out var node))
+        {
+            return null;
+        }
+
+        if (node is not JsonObject o)
+        {
+            errors.Add(new ConfigError($"{path}.top", "must be an object.", "write \"top\": { \"tokens\": 8, \"memLatency\": 5, \"stalls\": true }."));
+            return null;
+        }
+
+        if (modules is not null && !modules.Contains("top"))
+        {
+            errors.Add(new ConfigError($"{path}.top", "is given, but the entry does not run module top.", "add \"top\" to \"modules\" or drop \"top\"."));
+        }
+
+        foreach (var (key, _) in o)
+        {
+            if (!TopKeys.Contains(key, StringComparer.Ordinal))
+            {
+                errors.Add(new ConfigError($"{path}.top.{key}", "is not a top option.", $"use {string.Join(", ", TopKeys)}."));
+            }
+        }
+
+        int? tokens = null;
+        if (o.ContainsKey("tokens") && (tokens = Int(o["tokens"])) is null or < 1)
+        {
+            errors.Add(new ConfigError($"{path}.top.tokens", "must be a whole number of at least 1.", "write e.g. \"tokens\": 8 (at most Model.MaxSeqLen)."));
+        }
+
+        var latency = o.ContainsKey("memLatency") ? Int(o["memLatency"]) : new TopOptions().MemoryLatency;
+        if (latency is null or < 1 or > 64)
+        {
+            errors.Add(new ConfigError($"{path}.top.memLatency", "must be a whole number from 1 to 64.", "write e.g. \"memLatency\": 5."));
+        }
+
+        var stalls = false;
+        if (o["stalls"] is { } s)
+        {
+            if (s is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
+            {
+                stalls = v.GetValue<bool>();
+            }
+            else
+            {
+                errors.Add(new ConfigError($"{path}.top.stalls", "must be true or false.", "write \"stalls\": true."));
+            }
+        }
+
+        return new TopOptions(tokens, latency ?? new TopOptions().MemoryLatency, stalls);
+    }
+
+    private static int? Int(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+        && int.TryParse(v.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i) ? i : null;
+
+    /// <summary>The path relative to the current folder when it lies below it (replay commands stay short), else absolute.</summary>
+    private static string ShortPath(string full)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), full);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
+    }
+
+    /// <summary>JsonNode builds objects lazily and notices a repeated key only then: walk everything once, up front.</summary>
+    private static void Touch(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (_, child) in o)
+                {
+                    Touch(child);
+                }
+
+                break;
+            case JsonArray a:
+                foreach (var child in a)
+                {
+                    Touch(child);
+                }
+
+                break;
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._+-]+$")]
+    private static partial Regex LabelPattern();
+}

@@ -1,0 +1,184 @@
+using System.Globalization;
+
+namespace AttentionLego.Gen.Config;
+
+/// <summary>
+/// Draws valid configurations from the whole parameter space for the random regression: draw <c>i</c> of master seed
+/// <c>S</c> is always the same configuration, on every machine and every .NET version, because the generator is our
+/// own SplitMix64 (System.Random's algorithm is an implementation detail that .NET has changed before).
+/// </summary>
+/// <remarks>
+/// Every key is drawn from its valid range, built valid by construction where the rules allow it: widths are powers of
+/// two (a power-of-two bus must carry whole activations and weights), slices divide the data and probability widths,
+/// lanes and ADCs divide the macro, dimensions are multiples of the macro sides. Sizes are bounded so that a
+/// Verilator build stays a few seconds: <see cref="MaxDModel"/>, <see cref="MaxDHead"/>, <see cref="MaxSequence"/>,
+/// macros up to <see cref="MaxMacroSide"/> per side, at most <see cref="MaxMacrosPerArray"/> macros in any array,
+/// <see cref="MaxHeadCells"/> cells and <see cref="MaxHeadMacLanes"/> multipliers in the whole head, and LUTs up to
+/// 2^<see cref="MaxLutAddrBits"/> entries. Shifts are drawn near the scale that keeps the numbers
+/// significant three times in four and uniformly over their whole range otherwise. <c>Model.Heads</c> is 1.
+/// The bus width is the one rule that a draw may miss (e.g. 2-bit data and d_head 2 fill no 8-bit bus word); such a
+/// draw is redrawn from the same stream, at most <see cref="MaxAttempts"/> times.
+/// </remarks>
+public static class RandomConfigs
+{
+    public const int MaxDModel = 256;
+    public const int MaxDHead = 64;
+    public const int MaxSequence = 64;
+    public const int MaxMacroSide = 32;
+    public const int MaxMacrosPerArray = 32;
+    public const int MaxLutAddrBits = 10;
+
+    /// <summary>PIM cells of the whole head (Q, K, V, K cache, V cache): 4x the tiny preset's 4096.</summary>
+    public const int MaxHeadCells = 16384;
+
+    /// <summary>Multipliers of the whole head: macros x InputLanes x AdcCount, 8x the tiny preset's 256 (the C++ compile grows with it).</summary>
+    public const int MaxHeadMacLanes = 2048;
+    public const int MaxAttempts = 1000;
+
+    /// <summary>The configuration of draw <paramref name="index"/> under master seed <paramref name="seed"/>.</summary>
+    public static AttentionConfig Draw(int seed, int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(seed);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        var rng = new SplitMix64(StreamSeed(seed, index, 0));
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            if (TryDraw(rng) is { } config)
+            {
+                var errors = ConfigValidator.Validate(config);
+                return errors.Count == 0 ? config : throw new InvalidOperationException(
+                    $"random config {seed}:{index} broke a rule the sampler should respect: {string.Join("; ", errors)}");
+            }
+        }
+
+        throw new InvalidOperationException($"random config {seed}:{index}: no valid draw in {MaxAttempts} attempts.");
+    }
+
+    /// <summary>A second, independent stream of draw (<paramref name="seed"/>, <paramref name="index"/>), e.g. for bench options.</summary>
+    public static SplitMix64 Stream(int seed, int index, int purpose) => new(StreamSeed(seed, index, purpose));
+
+    /// <summary>Parses <c>S:i</c> (two non-negative integers), the <c>--random-config</c> spelling of a draw.</summary>
+    public static bool TryParse(string text, out int seed, out int index)
+    {
+        seed = index = 0;
+        var parts = text.Split(':');
+        return parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out seed)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out index);
+    }
+
+    public static string Format(int seed, int index) => string.Create(CultureInfo.InvariantCulture, $"{seed}:{index}");
+
+    private static ulong StreamSeed(int seed, int index, int purpose) =>
+        SplitMix64.Mix(SplitMix64.Mix(SplitMix64.Mix((ulong)seed) ^ (ulong)index) ^ (ulong)purpose);
+
+    private static AttentionConfig? TryDraw(SplitMix64 r)
+    {
+        var dataWidth = 1 << r.Next(1, 4);
+        var weightWidth = 1 << r.Next(1, 4);
+        var sliceBits = 1 << r.Next(0, Log2(dataWidth));
+        var probBits = sliceBits * r.Next((2 + sliceBits - 1) / sliceBits, 16 / sliceBits);
+
+        var rows = 1 << r.Next(1, Log2(MaxMacroSide));
+        var cols = 1 << r.Next(1, Log2(MaxMacroSide));
+        var lanes = 1 << r.Next(0, Log2(rows));
+        var adcs = 1 << r.Next(0, Log2(cols));
+        var sumBits = PimMath.ColumnSumBits(lanes, sliceBits, weightWidth);
+        // An ideal ADC half the time; it needs the column sum's width, which may exceed the 32 bits an ADC can have.
+        var (adcBits, adcShift) = r.Next(0, 1) == 0 && sumBits <= 32 ? (sumBits, 0) : (r.Next(2, 32), r.Next(0, sumBits - 1));
+
+        var softmaxLanes = 1 << r.Next(0, 6);
+        var side = Math.Max(rows, cols);
+        var dModel = rows * r.Next(1, MaxDModel / rows);
+        var dHead = side * r.Next(1, MaxDHead / side);
+        var seqStep = Math.Max(side, softmaxLanes);
+        var maxSeqLen = seqStep * r.Next(1, MaxSequence / seqStep);
+        long[] arrays = [(long)dModel / rows * (dHead / cols), (long)dHead / rows * (maxSeqLen / cols), (long)maxSeqLen / rows * (dHead / cols)];
+        var headMacros = (3 * arrays[0]) + arrays[1] + arrays[2];
+        if (arrays.Max() > MaxMacrosPerArray || headMacros * rows * cols > MaxHeadCells || headMacros * lanes * adcs > MaxHeadMacLanes)
+        {
+            return null;
+        }
+
+        var buses = Enumerable.Range(3, 8).Select(b => 1 << b)
+            .Where(b => b >= dataWidth && b >= weightWidth && dHead * dataWidth % b == 0 && dModel * dataWidth % b == 0
+                        && (long)dModel * dHead * weightWidth % b == 0)
+            .ToList();
+        if (buses.Count == 0)
+        {
+            return null;
+        }
+
+        var scoreShift = Shift(r, (2 * dataWidth) - 4 + (Log2Ceiling(dHead) / 2));
+        return new AttentionConfig
+        {
+            Model = new ModelConfig { DModel = dModel, DHead = dHead, MaxSeqLen = maxSeqLen, Heads = 1 },
+            Format = new FormatConfig { DataWidth = dataWidth, WeightWidth = weightWidth },
+            Pim = new PimConfig
+            {
+                Rows = rows,
+                Cols = cols,
+                InputLanes = lanes,
+                AdcCount = adcs,
+                SliceBits = sliceBits,
+                AdcBits = adcBits,
+                AdcShift = adcShift,
+            },
+            Bus = new BusConfig { DataWidth = buses[r.Next(0, buses.Count - 1)], MaxOutstanding = 1 << r.Next(1, 6) },
+            Quant = new QuantConfig
+            {
+                // x . W has about DataWidth + WeightWidth + log2(d_model)/2 significant bits; keep DataWidth of them.
+                QShift = Shift(r, weightWidth + (Log2Ceiling(dModel) / 2)),
+                KShift = Shift(r, weightWidth + (Log2Ceiling(dModel) / 2)),
+                VShift = Shift(r, weightWidth + (Log2Ceiling(dModel) / 2)),
+                // The probabilities sum to about 2^ProbBits.
+                ContextShift = Shift(r, probBits),
+            },
+            Softmax = new SoftmaxConfig
+            {
+                Mode = r.Next(0, 1) == 0 ? SoftmaxMode.Stable : SoftmaxMode.Window,
+                ScoreShift = scoreShift,
+                LutAddrBits = r.Next(2, MaxLutAddrBits),
+                LutFracBits = r.Next(0, Math.Min(16, scoreShift)),
+                ExpBits = r.Next(2, 24),
+                ProbBits = probBits,
+                Lanes = softmaxLanes,
+            },
+        };
+    }
+
+    /// <summary>A shift in 0..48: near <paramref name="natural"/> (within 3) three times in four, anywhere otherwise.</summary>
+    private static int Shift(SplitMix64 r, int natural) =>
+        r.Next(0, 3) == 0 ? r.Next(0, 48) : Math.Clamp(natural + r.Next(-3, 3), 0, 48);
+
+    private static int Log2(int powerOfTwo) => System.Numerics.BitOperations.Log2((uint)powerOfTwo);
+
+    private static int Log2Ceiling(int value) => Log2((int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)value));
+}
+
+/// <summary>SplitMix64 (Steele, Lea and Flood 2014): tiny, fast, and its output is fixed by its definition.</summary>
+public sealed class SplitMix64(ulong seed)
+{
+    private ulong _state = seed;
+
+    public ulong NextUInt64()
+    {
+        _state += 0x9E3779B97F4A7C15UL;
+        return Mix(_state);
+    }
+
+    /// <summary>A value in [<paramref name="min"/>, <paramref name="max"/>], both inclusive.</summary>
+    public int Next(int min, int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, min);
+        return min + (int)(NextUInt64() % (ulong)((long)max - min + 1));
+    }
+
+    /// <summary>The SplitMix64 finalizer: a bijective scramble of 64 bits.</summary>
+    public static ulong Mix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}

@@ -1,0 +1,98 @@
+using AttentionLego.Cli;
+using AttentionLego.Tests.Support;
+
+namespace AttentionLego.Tests.Cli;
+
+/// <summary><c>attnlego regress</c>: option checks and listing (nothing here runs a simulator).</summary>
+public sealed class RegressCliTests
+{
+    private sealed record Run(int ExitCode, string Out, string Err);
+
+    private static async Task<Run> Attnlego(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await CliApp.RunAsync(args, new CliIo(output, error));
+        TestContext.Out.WriteLine($"attnlego {string.Join(' ', args)} -> {code}\n{output}{error}");
+        return new Run(code, output.ToString(), error.ToString());
+    }
+
+    [TestCase(new[] { "--random-configs", "2", "-j", "0" }, "-j must be at least 1", TestName = "Zero_jobs_is_a_usage_error")]
+    [TestCase(new[] { "--random-configs", "0" }, "--random-configs must be at least 1", TestName = "Zero_random_configs_is_a_usage_error")]
+    [TestCase(new[] { "--random-configs", "2", "--shard", "0/2" }, "shards count from 1", TestName = "Shard_zero_is_a_usage_error")]
+    [TestCase(new[] { "--random-configs", "2", "--shard", "3/2" }, "must be 1..2", TestName = "A_shard_past_the_count_is_a_usage_error")]
+    [TestCase(new[] { "--random-configs", "2", "--shard", "half" }, "not of the form i/n", TestName = "A_malformed_shard_is_a_usage_error")]
+    [TestCase(new string[0], "give either --matrix", TestName = "Neither_matrix_nor_random_configs_is_a_usage_error")]
+    [TestCase(new[] { "--random-configs", "2", "--matrix", "x.json" }, "not both", TestName = "Both_matrix_and_random_configs_is_a_usage_error")]
+    [TestCase(new[] { "--random-configs", "2", "--modules", "softmax,bogus" }, "unknown module 'bogus'", TestName = "An_unknown_module_is_a_usage_error")]
+    [TestCase(new[] { "--matrix", "x.json", "--seed", "3" }, "belong to --random-configs", TestName = "A_seed_with_a_matrix_is_a_usage_error")]
+    [TestCase(new[] { "--random-configs", "2", "--seeds", "0" }, "--seeds must be at least 1", TestName = "Zero_seeds_is_a_usage_error")]
+    public async Task Usage_errors_exit_2_and_say_the_fix(string[] args, string says)
+    {
+        var run = await Attnlego(["regress", .. args]);
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(run.Err, Does.Contain(says).And.Contain("Fix:"));
+    }
+
+    [Test]
+    public async Task A_bad_matrix_exits_3_and_writes_nothing()
+    {
+        using var temp = new TempFolder();
+        var matrix = temp.Combine("m.json");
+        await File.WriteAllTextAsync(matrix, """{ "entries": [ { "preset": "tiny", "modules": ["softmax", "nope"] } ] }""");
+        var run = await Attnlego("regress", "--matrix", matrix, "--out", temp.Combine("out"));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.InvalidConfig));
+        Assert.That(run.Err, Does.Contain("entries[0].modules: unknown module 'nope'").And.Contain("Fix:"));
+        Assert.That(Directory.Exists(temp.Combine("out")), Is.False, "no partial output");
+    }
+
+    [Test]
+    public async Task A_missing_matrix_file_exits_3()
+    {
+        var run = await Attnlego("regress", "--matrix", "/nonexistent/m.json", "--list");
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.InvalidConfig));
+        Assert.That(run.Err, Does.Contain("does not exist"));
+    }
+
+    [Test]
+    public async Task List_prints_the_cases_of_each_shard_and_together_they_are_the_whole()
+    {
+        var whole = await Attnlego("regress", "--random-configs", "3", "--seed", "4", "--seeds", "2", "--list");
+        var ids = Ids(whole.Out);
+        Assert.That(ids, Has.Count.EqualTo(3 * 8 * 2));
+        Assert.That(ids[0], Is.EqualTo("random-4-0/pim_macro/seed-1"));
+        var shards = new List<string>();
+        for (var i = 1; i <= 3; i++)
+        {
+            var run = await Attnlego("regress", "--random-configs", "3", "--seed", "4", "--seeds", "2", "--list", "--shard", $"{i}/3");
+            Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok));
+            Assert.That(run.Out, Does.Contain($"in shard {i}/3"));
+            shards.AddRange(Ids(run.Out));
+        }
+
+        Assert.That(shards, Is.EquivalentTo(ids));
+    }
+
+    [Test]
+    public async Task Merge_refuses_a_malformed_file()
+    {
+        using var temp = new TempFolder();
+        var bad = temp.Combine("bad.xml");
+        await File.WriteAllTextAsync(bad, "<testsuites>");
+        var run = await Attnlego("regress", "merge", bad, "-o", temp.Combine("merged.xml"));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(run.Err, Does.Contain("bad.xml is not well-formed XML").And.Contain("Fix:"));
+        Assert.That(File.Exists(temp.Combine("merged.xml")), Is.False);
+    }
+
+    [Test]
+    public async Task Merge_refuses_a_missing_file()
+    {
+        using var temp = new TempFolder();
+        var run = await Attnlego("regress", "merge", temp.Combine("none.xml"), "-o", temp.Combine("merged.xml"));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(run.Err, Does.Contain("does not exist"));
+    }
+
+    private static List<string> Ids(string output) => [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#'))];
+}

@@ -1,0 +1,101 @@
+using AttentionLego.Gen.Config;
+
+namespace AttentionLego.Tests.Regression;
+
+public sealed class RandomConfigsTests
+{
+    private static readonly IReadOnlyList<AttentionConfig> Draws = [.. Enumerable.Range(0, 200).Select(i => RandomConfigs.Draw(1, i))];
+
+    [Test]
+    public void Two_hundred_draws_are_all_valid()
+    {
+        var invalid = Draws.Select((c, i) => (i, Errors: ConfigValidator.Validate(c))).Where(x => x.Errors.Count > 0)
+            .Select(x => $"draw {x.i}: {string.Join("; ", x.Errors)}");
+        Assert.That(invalid, Is.Empty);
+    }
+
+    [Test]
+    public void Draws_of_many_seeds_are_valid_too()
+    {
+        var invalid = Enumerable.Range(0, 50).SelectMany(s => Enumerable.Range(0, 20).Select(i => (s, i)))
+            .Where(x => ConfigValidator.Validate(RandomConfigs.Draw(x.s, x.i)).Count > 0);
+        Assert.That(invalid, Is.Empty);
+    }
+
+    [Test]
+    public void The_same_seed_and_index_give_the_same_config()
+    {
+        var again = Enumerable.Range(0, 200).Select(i => ConfigJson.Serialize(RandomConfigs.Draw(1, i)));
+        Assert.That(again, Is.EqualTo(Draws.Select(ConfigJson.Serialize)));
+    }
+
+    [Test]
+    public void Draw_zero_of_seed_one_is_pinned_so_a_new_dotnet_cannot_change_it()
+    {
+        var c = RandomConfigs.Draw(1, 0);
+        Assert.That((c.Model.DModel, c.Model.DHead, c.Model.MaxSeqLen, c.Format.DataWidth, c.Format.WeightWidth, c.Pim.Rows, c.Pim.Cols),
+            Is.EqualTo((16, 32, 48, 4, 16, 16, 8)));
+    }
+
+    [Test]
+    public void Different_seeds_draw_different_configs()
+    {
+        var other = Enumerable.Range(0, 200).Select(i => ConfigJson.Serialize(RandomConfigs.Draw(2, i))).ToList();
+        Assert.That(other.Zip(Draws.Select(ConfigJson.Serialize)).Count(p => p.First == p.Second), Is.LessThan(10));
+        Assert.That(Draws.Select(ConfigJson.Serialize).Distinct().Count(), Is.GreaterThan(190), "draws of one seed differ from each other");
+    }
+
+    [Test]
+    public void Every_key_but_heads_takes_more_than_one_value()
+    {
+        var values = Draws.Select(c => ConfigJson.ToJsonObject(c)).SelectMany(o => o.SelectMany(section =>
+            section.Value!.AsObject().Select(kv => (Key: $"{section.Key}.{kv.Key}", Value: kv.Value!.ToJsonString()))));
+        var single = values.GroupBy(v => v.Key).Where(g => g.Select(v => v.Value).Distinct().Count() < 2).Select(g => g.Key);
+        Assert.That(single, Is.EquivalentTo(new[] { "Model.Heads" }));
+    }
+
+    [Test]
+    public void Draws_stay_within_the_documented_bounds_and_reach_their_ends()
+    {
+        Assert.That(Draws.Max(c => c.Model.DModel), Is.LessThanOrEqualTo(RandomConfigs.MaxDModel));
+        Assert.That(Draws.Max(c => c.Model.MaxSeqLen), Is.EqualTo(RandomConfigs.MaxSequence));
+        Assert.That(Draws.Max(c => c.Model.DHead), Is.EqualTo(RandomConfigs.MaxDHead));
+        Assert.That(Draws.Select(c => c.Format.DataWidth).Distinct(), Is.EquivalentTo(new[] { 2, 4, 8, 16 }));
+        Assert.That(Draws.Select(c => c.Softmax.Mode).Distinct().Count(), Is.EqualTo(2));
+        Assert.That(Draws.Count(c => PimMath.IsIdealAdc(c)), Is.InRange(40, 160), "ideal and lossy ADCs both occur");
+        Assert.That(Draws.Select(c => new[]
+        {
+            c.ProjectionShape.MacroCount, c.ScoreShape.MacroCount, c.ContextShape.MacroCount,
+        }.Max()).Max(), Is.LessThanOrEqualTo(RandomConfigs.MaxMacrosPerArray));
+        Assert.That(Draws.Max(c => HeadMacros(c) * c.Pim.Rows * c.Pim.Cols), Is.LessThanOrEqualTo(RandomConfigs.MaxHeadCells));
+        Assert.That(Draws.Max(c => HeadMacros(c) * c.Pim.InputLanes * c.Pim.AdcCount), Is.LessThanOrEqualTo(RandomConfigs.MaxHeadMacLanes));
+    }
+
+    private static int HeadMacros(AttentionConfig c) => (3 * c.ProjectionShape.MacroCount) + c.ScoreShape.MacroCount + c.ContextShape.MacroCount;
+
+    [Test]
+    public void A_draw_is_a_config_source_that_every_command_replays()
+    {
+        var loaded = ConfigLoader.Load(new ConfigSource(null, null, [], "1:7"));
+        Assert.That(ConfigJson.Serialize(loaded), Is.EqualTo(ConfigJson.Serialize(Draws[7])));
+        Assert.That(new ConfigSource(null, null, [], "1:7").ToArguments(), Is.EqualTo("--random-config 1:7"));
+    }
+
+    [TestCase("1")]
+    [TestCase("1:")]
+    [TestCase("-1:2")]
+    [TestCase("a:b")]
+    [TestCase("1:2:3")]
+    public void A_malformed_draw_is_refused_with_a_fix(string draw)
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(new ConfigSource(null, null, [], draw)));
+        Assert.That(ex!.Message, Does.Contain("S:i").And.Contain("Fix:"));
+    }
+
+    [Test]
+    public void A_draw_cannot_be_combined_with_a_preset()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(new ConfigSource("tiny", null, [], "1:0")));
+        Assert.That(ex!.Message, Does.Contain("--random-config"));
+    }
+}

@@ -1,0 +1,107 @@
+using AttentionLego.Cosim.Benches;
+using AttentionLego.Cosim.Regression;
+using AttentionLego.Gen.Config;
+using AttentionLego.Tests.Support;
+
+namespace AttentionLego.Tests.Regression;
+
+public sealed class RegressMatrixTests
+{
+    private static IReadOnlyList<RegressCase> Parse(string json, string? dir = null) => RegressMatrix.Parse(json, "m.json", dir ?? Path.GetTempPath());
+
+    private static string Problems(string json) => string.Join("\n", Assert.Throws<MatrixException>(() => Parse(json))!.Errors);
+
+    [Test]
+    public void Expands_entries_in_order_with_stable_ids()
+    {
+        var cases = Parse("""
+            { "entries": [
+              { "preset": "Tiny", "modules": ["softmax", "score"], "seeds": { "first": 3, "count": 2 } },
+              { "preset": "tiny", "set": ["Quant.QShift=7"], "modules": ["top"], "seeds": [9], "top": { "tokens": 2, "stalls": true } },
+            ] }
+            """);
+        var hash = Gen.Rendering.GeneratorInfo.ConfigHash(Presets.Tiny with { Quant = Presets.Tiny.Quant with { QShift = 7 } })[..8];
+        Assert.That(cases.Select(c => c.Id), Is.EqualTo(new[]
+        {
+            "tiny/softmax/seed-3", "tiny/softmax/seed-4", "tiny/score/seed-3", "tiny/score/seed-4", $"tiny-{hash}/top-t2-stalls/seed-9",
+        }));
+        Assert.That(cases[^1].Replay, Is.EqualTo("scripts/attnlego cosim --module top --preset tiny --set Quant.QShift=7 --tokens 2 --mem-latency 3 --stalls --seed 9"));
+        Assert.That(cases[0].Request.WorkFolder, Is.EqualTo("tiny/softmax"));
+    }
+
+    [Test]
+    public void All_means_every_module_bench_and_seeds_default_to_one()
+    {
+        var cases = Parse("""{ "entries": [ { "preset": "tiny", "modules": "all" } ] }""");
+        Assert.That(cases.Select(c => c.Module), Is.EqualTo(ModuleBenches.All.Select(b => b.Module)));
+        Assert.That(cases.Select(c => c.Seed), Has.All.EqualTo(1));
+    }
+
+    [Test]
+    public void A_config_file_is_found_relative_to_the_matrix()
+    {
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp.Combine("configs"));
+        File.WriteAllText(temp.Combine("configs", "small.json"), ConfigJson.Serialize(Presets.Tiny));
+        File.WriteAllText(temp.Combine("m.json"), """{ "entries": [ { "config": "configs/small.json", "modules": ["requant"] } ] }""");
+        var cases = RegressMatrix.Load(temp.Combine("m.json"));
+        Assert.That(cases.Single().Id, Is.EqualTo("small/requant/seed-1"));
+        Assert.That(ConfigLoader.Load(cases.Single().Source), Is.EqualTo(Presets.Tiny));
+    }
+
+    [Test]
+    public void Two_top_variants_of_one_config_get_separate_folders_but_one_build_group()
+    {
+        var cases = Parse("""
+            { "entries": [
+              { "preset": "tiny", "modules": ["top"], "top": { "tokens": 2 } },
+              { "preset": "tiny", "modules": ["top"], "top": { "tokens": 2, "memLatency": 7 } }
+            ] }
+            """);
+        Assert.That(cases.Select(c => c.Request.WorkFolder), Is.EqualTo(new[] { "tiny/top-t2", "tiny/top-t2-lat7" }));
+        Assert.That(cases.Select(c => c.BuildGroup).Distinct().Count(), Is.EqualTo(1));
+    }
+
+    [TestCase("""{ "entries": [ { "preset": "tiny", "modules": "all" }, """, "malformed JSON at line")]
+    [TestCase("""[1, 2]""", "\"entries\" array")]
+    [TestCase("""{ "entries": [] }""", "entries: is empty")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "modules": "all" } ], "extra": 1 }""", "extra: is not a matrix key")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "module": "all" } ] }""", "entries[0].module: is not an entry key. Fix: did you mean modules?")]
+    [TestCase("""{ "entries": [ { "preset": "huge", "modules": "all" } ] }""", "entries[0].preset: \"huge\" is not a known preset")]
+    [TestCase("""{ "entries": [ { "modules": "all" } ] }""", "names no configuration")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "random": "1:2", "modules": "all" } ] }""", "names more than one configuration")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "modules": ["softmax", "nope"] } ] }""", "unknown module 'nope'")]
+    [TestCase("""{ "entries": [ { "preset": "tiny" } ] }""", "entries[0].modules: is missing")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "modules": "all", "seeds": [0] } ] }""", "entries[0].seeds")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "modules": "all", "seeds": { "count": 0 } } ] }""", "entries[0].seeds")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "modules": "all", "seeds": { "count": 2, "last": 3 } } ] }""", "unknown key last")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "modules": ["softmax"], "top": { "tokens": 2 } } ] }""", "does not run module top")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "modules": ["top"], "top": { "tokens": 33 } } ] }""", "top.tokens: is 33, more than the caches hold")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "modules": ["top"], "top": { "memLatency": 65 } } ] }""", "top.memLatency")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "modules": ["top"], "top": { "stall": true } } ] }""", "top.stall: is not a top option")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "set": ["Pim.Rows=100"], "modules": "all" } ] }""", "entries[0]: Pim.Rows: is 100")]
+    [TestCase("""{ "entries": [ { "config": "missing.json", "modules": "all" } ] }""", "does not exist")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "modules": "all" }, { "preset": "tiny", "modules": ["softmax"] } ] }""", "lists case tiny/softmax/seed-1 more than once")]
+    [TestCase("""{ "entries": [ { "name": "a", "preset": "tiny", "modules": ["qkv"] }, { "name": "a", "preset": "paper", "modules": ["score"] } ] }""", "is labelled \"a\" like")]
+    [TestCase("""{ "entries": [ { "name": "a b", "preset": "tiny", "modules": ["qkv"] } ] }""", "not a folder-safe name")]
+    public void A_bad_matrix_names_the_problem_and_the_fix(string json, string says)
+    {
+        var problems = Problems(json);
+        TestContext.Out.WriteLine(problems);
+        Assert.That(problems, Does.Contain(says).And.Contain("Fix:"));
+    }
+
+    [Test]
+    public void Every_problem_is_reported_at_once()
+    {
+        var ex = Assert.Throws<MatrixException>(() => Parse("""{ "entries": [ { "preset": "huge", "modules": "x" }, { "modules": "all" } ] }"""));
+        Assert.That(ex!.Errors, Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public void The_committed_ci_matrix_is_valid()
+    {
+        var cases = RegressMatrix.Load(Path.Combine(TestEnvironment.RepositoryRoot, "regress", "ci.json"));
+        Assert.That(cases, Is.Not.Empty);
+    }
+}
