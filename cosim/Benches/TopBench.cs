@@ -155,7 +155,7 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
         Read(R.Status, R.Cycles, R.SeqLen);
         if (layout.BusBytes > 1)
         {
-            Write(R.XBase, layout.XBase + 2);
+            Write(R.XBase, layout.XBase + 1);
             Write(R.Tokens, 1);
             Run(R.CtrlDecode);
             Read(R.Error, R.SeqLen);

@@ -15,7 +15,8 @@ namespace AttentionLego.Gen.Config;
 /// macros up to <see cref="MaxMacroSide"/> per side, at most <see cref="MaxMacrosPerArray"/> macros in any array,
 /// <see cref="MaxHeadCells"/> cells and <see cref="MaxHeadMacLanes"/> multipliers in the whole head, and LUTs up to
 /// 2^<see cref="MaxLutAddrBits"/> entries. Shifts are drawn near the scale that keeps the numbers
-/// significant three times in four and uniformly over their whole range otherwise. <c>Model.Heads</c> is 1.
+/// significant three times in four and uniformly over their whole range otherwise. The array's keys (Heads,
+/// OutputProjection, Quant.OutputShift) come from a stream of their own (<see cref="WithArray"/>).
 /// The bus width is the one rule that a draw may miss (e.g. 2-bit data and d_head 2 fill no 8-bit bus word); such a
 /// draw is redrawn from the same stream, at most <see cref="MaxAttempts"/> times.
 /// </remarks>
@@ -27,6 +28,9 @@ public static class RandomConfigs
     public const int MaxMacroSide = 32;
     public const int MaxMacrosPerArray = 32;
     public const int MaxLutAddrBits = 10;
+
+    /// <summary>Heads of a random array (fewer when the heads would hold more than twice <see cref="MaxHeadCells"/>).</summary>
+    public const int MaxHeads = 4;
 
     /// <summary>PIM cells of the whole head (Q, K, V, K cache, V cache): 4x the tiny preset's 4096.</summary>
     public const int MaxHeadCells = 16384;
@@ -43,8 +47,9 @@ public static class RandomConfigs
         var rng = new SplitMix64(StreamSeed(seed, index, 0));
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            if (TryDraw(rng) is { } config)
+            if (TryDraw(rng) is { } head)
             {
+                var config = WithArray(head, Stream(seed, index, 2));
                 var errors = ConfigValidator.Validate(config);
                 return errors.Count == 0 ? config : throw new InvalidOperationException(
                     $"random config {seed}:{index} broke a rule the sampler should respect: {string.Join("; ", errors)}");
@@ -112,7 +117,7 @@ public static class RandomConfigs
         var scoreShift = Shift(r, (2 * dataWidth) - 4 + (Log2Ceiling(dHead) / 2));
         return new AttentionConfig
         {
-            Model = new ModelConfig { DModel = dModel, DHead = dHead, MaxSeqLen = maxSeqLen, Heads = 1 },
+            Model = new ModelConfig { DModel = dModel, DHead = dHead, MaxSeqLen = maxSeqLen, Heads = 1, OutputProjection = false },
             Format = new FormatConfig { DataWidth = dataWidth, WeightWidth = weightWidth },
             Pim = new PimConfig
             {
@@ -133,6 +138,7 @@ public static class RandomConfigs
                 VShift = Shift(r, weightWidth + (Log2Ceiling(dModel) / 2)),
                 // The probabilities sum to about 2^ProbBits.
                 ContextShift = Shift(r, probBits),
+                OutputShift = 0, // drawn with the array's keys (WithArray)
             },
             Softmax = new SoftmaxConfig
             {
@@ -144,6 +150,31 @@ public static class RandomConfigs
                 ProbBits = probBits,
                 Lanes = softmaxLanes,
             },
+        };
+    }
+
+    /// <summary>
+    /// The array's keys, from their own stream (so the head's keys of a draw do not depend on them): 1 to
+    /// <see cref="MaxHeads"/> heads while all heads together stay within twice <see cref="MaxHeadCells"/>, W_O half the
+    /// time when d_model is whole macro columns and W_O stays within <see cref="MaxMacrosPerArray"/> macros, and its shift.
+    /// </summary>
+    private static AttentionConfig WithArray(AttentionConfig c, SplitMix64 r)
+    {
+        var (rows, cols) = (c.Pim.Rows, c.Pim.Cols);
+        long headCells = (3L * c.Model.DModel * c.Model.DHead) + (2L * c.Model.DHead * c.Model.MaxSeqLen);
+        var heads = r.Next(1, MaxHeads);
+        while (heads > 1 && heads * headCells > 2L * MaxHeadCells)
+        {
+            heads--;
+        }
+
+        var woMacros = (long)heads * c.Model.DHead / rows * (c.Model.DModel / cols);
+        var projection = r.Next(0, 1) == 1 && c.Model.DModel % cols == 0 && woMacros <= MaxMacrosPerArray;
+        var outputShift = Shift(r, c.Format.WeightWidth + (Log2Ceiling(heads * c.Model.DHead) / 2));
+        return c with
+        {
+            Model = c.Model with { Heads = heads, OutputProjection = projection },
+            Quant = c.Quant with { OutputShift = outputShift },
         };
     }
 
