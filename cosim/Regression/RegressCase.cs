@@ -11,8 +11,8 @@ namespace AttentionLego.Cosim.Regression;
 /// </summary>
 public sealed record RegressCase(string ConfigLabel, ConfigSource Source, string Module, int Seed, TopOptions? Top = null)
 {
-    /// <summary>The module and, for <c>top</c>, the bench options that differ from the defaults, e.g. <c>top-t8-lat5-stalls</c>.</summary>
-    public string Variant => Module != "top" || Top is null ? Module
+    /// <summary>The module and, for <c>top</c> and <c>array</c>, the bench options that differ from the defaults, e.g. <c>top-t8-lat5-stalls</c>.</summary>
+    public string Variant => !ModuleBenches.IsWhole(Module) || Top is null ? Module
         : Module + (Top.Tokens is { } t ? string.Create(CultureInfo.InvariantCulture, $"-t{t}") : "")
                  + (Top.MemoryLatency != new TopOptions().MemoryLatency ? string.Create(CultureInfo.InvariantCulture, $"-lat{Top.MemoryLatency}") : "")
                  + (Top.Stalls ? "-stalls" : "");
@@ -28,7 +28,7 @@ public sealed record RegressCase(string ConfigLabel, ConfigSource Source, string
     /// <summary>Cases that share a prepared bench (configuration, module and options); they differ only in the seed.</summary>
     public string RequestKey => $"{ConfigLabel}/{Variant}";
 
-    public CosimRequest Request => new(Source, Module, Seed, 1, Module == "top" ? Top : null) { WorkFolder = RequestKey };
+    public CosimRequest Request => new(Source, Module, Seed, 1, ModuleBenches.IsWhole(Module) ? Top : null) { WorkFolder = RequestKey };
 
     public string Replay => Request.ReplayCommand(Seed);
 }

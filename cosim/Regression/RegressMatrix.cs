@@ -128,7 +128,7 @@ public static partial class RegressMatrix
             {
                 for (var s = 1; s <= seeds; s++)
                 {
-                    cases.Add(new RegressCase(label, source, module, s, module == "top" ? top : null));
+                    cases.Add(new RegressCase(label, source, module, s, ModuleBenches.IsWhole(module) ? top : null));
                 }
             }
         }
@@ -241,7 +241,7 @@ public static partial class RegressMatrix
         {
             foreach (var seed in seeds!)
             {
-                yield return new RegressCase(label, source, module, seed, module == "top" ? top : null);
+                yield return new RegressCase(label, source, module, seed, ModuleBenches.IsWhole(module) ? top : null);
             }
         }
     }
@@ -357,9 +357,9 @@ public static partial class RegressMatrix
             return null;
         }
 
-        if (modules is not null && !modules.Contains("top"))
+        if (modules is not null && !modules.Any(ModuleBenches.IsWhole))
         {
-            errors.Add(new ConfigError($"{path}.top", "is given, but the entry does not run module top.", "add \"top\" to \"modules\" or drop \"top\"."));
+            errors.Add(new ConfigError($"{path}.top", "is given, but the entry does not run module top or array.", "add \"top\" or \"array\" to \"modules\" or drop \"top\"."));
         }
 
         foreach (var (key, _) in o)

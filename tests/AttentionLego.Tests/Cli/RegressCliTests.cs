@@ -1,4 +1,5 @@
 using AttentionLego.Cli;
+using AttentionLego.Cosim.Benches;
 using AttentionLego.Tests.Support;
 
 namespace AttentionLego.Tests.Cli;
@@ -59,7 +60,7 @@ public sealed class RegressCliTests
     {
         var whole = await Attnlego("regress", "--random-configs", "3", "--seed", "4", "--seeds", "2", "--list");
         var ids = Ids(whole.Out);
-        Assert.That(ids, Has.Count.EqualTo(3 * 8 * 2));
+        Assert.That(ids, Has.Count.EqualTo(3 * ModuleBenches.All.Count * 2));
         Assert.That(ids[0], Is.EqualTo("random-4-0/pim_macro/seed-1"));
         var shards = new List<string>();
         for (var i = 1; i <= 3; i++)
