@@ -3,6 +3,7 @@ using AttentionLego.Cosim.Tools;
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Rendering;
 using AttentionLego.Tests.Support;
+using static AttentionLego.Tests.Support.CliRunner;
 
 namespace AttentionLego.Tests.Cli;
 
@@ -10,17 +11,6 @@ namespace AttentionLego.Tests.Cli;
 [NonParallelizable]
 public sealed class CliTests
 {
-    private sealed record Run(int ExitCode, string Out, string Err);
-
-    private static async Task<Run> Attnlego(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, new CliIo(output, error));
-        TestContext.Out.WriteLine($"attnlego {string.Join(' ', args)} -> {code}\n{output}{error}");
-        return new Run(code, output.ToString(), error.ToString());
-    }
-
     [Test]
     public async Task Generate_writes_the_modules_filelist_manifest_and_config()
     {

@@ -1,23 +1,13 @@
 using AttentionLego.Cli;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Tests.Support;
+using static AttentionLego.Tests.Support.CliRunner;
 
 namespace AttentionLego.Tests.Cli;
 
 /// <summary><c>attnlego regress</c>: option checks and listing (nothing here runs a simulator).</summary>
 public sealed class RegressCliTests
 {
-    private sealed record Run(int ExitCode, string Out, string Err);
-
-    private static async Task<Run> Attnlego(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, new CliIo(output, error));
-        TestContext.Out.WriteLine($"attnlego {string.Join(' ', args)} -> {code}\n{output}{error}");
-        return new Run(code, output.ToString(), error.ToString());
-    }
-
     [TestCase(new[] { "--random-configs", "2", "-j", "0" }, "-j must be at least 1", TestName = "Zero_jobs_is_a_usage_error")]
     [TestCase(new[] { "--random-configs", "0" }, "--random-configs must be at least 1", TestName = "Zero_random_configs_is_a_usage_error")]
     [TestCase(new[] { "--random-configs", "2", "--shard", "0/2" }, "shards count from 1", TestName = "Shard_zero_is_a_usage_error")]
