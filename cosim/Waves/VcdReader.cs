@@ -232,7 +232,12 @@ public static class VcdReader
 
                     var id = tokens.Required("an identifier code after " + token);
                     var real = Lookup(tokens, byId, id);
-                    real.Add(time, real.IsReal ? token[1..] : throw tokens.Error($"real value {token} for \"{id}\" ({real.Names[0]}), which is not a real variable"));
+                    if (!real.IsReal)
+                    {
+                        throw tokens.Error($"real value {token} for \"{id}\" ({real.Names[0]}), which is not a real variable");
+                    }
+
+                    real.Add(time, token[1..]);
                     break;
                 default:
                     throw tokens.Error($"expected a value change (0!, b1010 !, r1.5 !) or #time, found \"{token}\"");
@@ -293,7 +298,10 @@ public static class VcdReader
 
                 _line = reader.ReadLine();
                 _position = 0;
-                Line++;
+                if (_line is not null)
+                {
+                    Line++; // at the end of the file, errors name the last line
+                }
             }
 
             return null;
