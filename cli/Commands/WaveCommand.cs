@@ -1,0 +1,196 @@
+using System.CommandLine;
+using System.Globalization;
+using AttentionLego.Cosim.Waves;
+
+namespace AttentionLego.Cli.Commands;
+
+/// <summary><c>attnlego wave diff|show</c>: compare two waves cycle by cycle, or print a wave's values per cycle.</summary>
+public static class WaveCommand
+{
+    public static Command Create(CliIo io) => new("wave", "Compare two VCD/FST waves cycle by cycle (diff) or print signals per cycle (show).")
+    {
+        DiffCommand(io),
+        ShowCommand(io),
+    };
+
+    private static Command DiffCommand(CliIo io)
+    {
+        var expected = new Argument<string>("A") { Description = "The expected wave (.vcd, or .fst through fst2vcd)." };
+        var actual = new Argument<string>("B") { Description = "The actual wave (.vcd or .fst)." };
+        var common = new CommonOptions();
+        var fromTime = NonNegative(new Option<long?>("--from-time") { Description = "First clock edge time to compare, in A's timescale (inclusive)." });
+        var toTime = NonNegative(new Option<long?>("--to-time") { Description = "Last clock edge time to compare, in A's timescale (inclusive)." });
+        var xWildcard = new Option<bool>("--x-wildcard") { Description = "An x or z bit in A (expected) matches any bit in B." };
+        var maxReport = NonNegative(new Option<int>("--max-report") { Description = "Divergent signals to print (the summary counts all).", DefaultValueFactory = _ => 50 });
+
+        var command = new Command("diff", "Compare wave A (expected) with wave B (actual), aligned on the rising edges of A's clock.") { expected, actual };
+        common.AddTo(command);
+        command.Options.Add(fromTime);
+        command.Options.Add(toTime);
+        command.Options.Add(xWildcard);
+        command.Options.Add(maxReport);
+        command.SetAction((parse, ct) => CliApp.Guard(io, () => Refusing(io, async () =>
+        {
+            var a = await WaveFiles.LoadAsync(parse.GetValue(expected)!, ct);
+            var b = await WaveFiles.LoadAsync(parse.GetValue(actual)!, ct);
+            var signals = parse.GetValue(common.Signals) ?? [];
+            var result = VcdDiff.Compare(a, b, new VcdDiffOptions
+            {
+                Clock = parse.GetValue(common.Clock),
+                Signals = signals,
+                FromCycle = parse.GetValue(common.FromCycle),
+                ToCycle = parse.GetValue(common.ToCycle),
+                FromTime = parse.GetValue(fromTime),
+                ToTime = parse.GetValue(toTime),
+                XWildcard = parse.GetValue(xWildcard),
+            });
+            if (result.Cycles.Count == 0)
+            {
+                throw new WaveException($"no rising edge of {result.Clock} in {a.Source} falls inside the window and inside the range {b.Source} dumps " +
+                                        $"(#{b.FirstTime}..#{b.LastTime} in {b.Timescale}), so nothing was compared. Fix: widen --from/--to, or check that B covers A's run.");
+            }
+
+            var max = parse.GetValue(maxReport);
+            foreach (var d in result.Divergences.Take(max))
+            {
+                var note = d.Note is null ? "" : $" ({d.Note})";
+                await io.Out.WriteLineAsync($"{d.Signal}: first divergence at cycle {d.Cycle} (time {d.Time}): A={WaveCycles.Format(d.Expected)} B={WaveCycles.Format(d.Actual)}{note}");
+            }
+
+            if (result.Divergences.Count > max)
+            {
+                await io.Out.WriteLineAsync($"... and {result.Divergences.Count - max} more divergent signals (--max-report {max})");
+            }
+
+            foreach (var (label, names) in new[] { ("only in A", result.OnlyInA), ("only in B", result.OnlyInB) })
+            {
+                foreach (var name in names.Take(max))
+                {
+                    await io.Out.WriteLineAsync($"{label}: {name}");
+                }
+
+                if (names.Count > max)
+                {
+                    await io.Out.WriteLineAsync($"{label}: ... and {names.Count - max} more");
+                }
+            }
+
+            // Signals asked for by name must be in both files; by default only the common ones are compared.
+            var missing = signals.Length > 0 ? result.OnlyInA.Count + result.OnlyInB.Count : 0;
+            var (first, last) = (result.Cycles[0], result.Cycles[^1]);
+            var span = $"cycles {first.Number}..{last.Number} (time {first.Time}..{last.Time} {a.Timescale}, {result.Cycles.Count} edges of {result.Clock})";
+            var extra = result.OnlyInA.Count + result.OnlyInB.Count > 0 ? $"; {result.OnlyInA.Count} only in A, {result.OnlyInB.Count} only in B" : "";
+            await io.Out.WriteLineAsync(result.Identical
+                ? $"no divergence: {result.SignalsCompared} signals over {span}{extra}"
+                : $"{result.Divergences.Count} of {result.SignalsCompared} signals diverge over {span}{extra}");
+            return result.Identical && missing == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;
+        })));
+        return command;
+    }
+
+    private static Command ShowCommand(CliIo io)
+    {
+        var file = new Argument<string>("FILE") { Description = "The wave (.vcd, or .fst through fst2vcd)." };
+        var common = new CommonOptions();
+        common.Signals.Required = true;
+        var command = new Command("show", "Print signals of a wave once per clock cycle, sampled just before each rising edge.") { file };
+        common.AddTo(command);
+        command.SetAction((parse, ct) => CliApp.Guard(io, () => Refusing(io, async () =>
+        {
+            var wave = await WaveFiles.LoadAsync(parse.GetValue(file)!, ct);
+            var clock = WaveCycles.ResolveClock(wave, parse.GetValue(common.Clock));
+            var globs = parse.GetValue(common.Signals)!;
+            var columns = new List<VcdVariable>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var glob in globs)
+            {
+                var matched = wave.Variables.Where(v => WaveCycles.Matches(glob, v.FullName)).ToList();
+                if (matched.Count == 0)
+                {
+                    throw new WaveException($"--signals \"{glob}\" matches no signal of {wave.Source}. Fix: globs match full dotted names such as " +
+                                            $"{WaveCycles.Normalize(wave.Variables.FirstOrDefault()?.FullName ?? "tb.u_dut.o_valid")} ('*' any run, '?' one character).");
+                }
+
+                columns.AddRange(matched.Where(v => seen.Add(WaveCycles.Normalize(v.FullName))));
+            }
+
+            var cycles = WaveCycles.Cycles(clock.Signal, parse.GetValue(common.FromCycle), parse.GetValue(common.ToCycle));
+            List<string[]> rows = [["cycle", "time", .. columns.Select(c => WaveCycles.Normalize(c.FullName))]];
+            foreach (var c in cycles)
+            {
+                rows.Add([
+                    c.Number.ToString(CultureInfo.InvariantCulture), c.Time.ToString(CultureInfo.InvariantCulture),
+                    .. columns.Select(v => WaveCycles.Format(v.Signal.ValueBefore(c.Time), v.Signal.IsReal)),
+                ]);
+            }
+
+            var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
+            foreach (var row in rows)
+            {
+                await io.Out.WriteLineAsync(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
+            }
+
+            await io.Out.WriteLineAsync($"{cycles.Count} cycles of {WaveCycles.Normalize(clock.FullName)} (time in {wave.Timescale}, values sampled just before each rising edge)");
+            return ExitCodes.Ok;
+        })));
+        return command;
+    }
+
+    /// <summary>A missing or malformed wave file, or a clock or glob that names nothing: a message with the fix, exit 2 (like <c>regress merge</c>).</summary>
+    private static async Task<int> Refusing(CliIo io, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (Exception ex) when (ex is VcdFormatException or WaveException or FileNotFoundException)
+        {
+            var fix = ex is VcdFormatException ? " Fix: the file is not a valid VCD (IEEE 1364-2005 §18); regenerate it, or check that the dump finished." : "";
+            await io.Err.WriteLineAsync("error: " + (ex is VcdFormatException ? "malformed wave file " : "") + ex.Message + fix);
+            return ExitCodes.Usage;
+        }
+    }
+
+    private static Option<T> NonNegative<T>(Option<T> option)
+    {
+        option.Validators.Add(r =>
+        {
+            try
+            {
+                if (Convert.ToInt64(r.GetValueOrDefault<T>(), CultureInfo.InvariantCulture) < 0)
+                {
+                    r.AddError($"{option.Name} must not be negative.");
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // not a number: the parser reports that already
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The options <c>diff</c> and <c>show</c> share.</summary>
+    private sealed class CommonOptions
+    {
+        public Option<string?> Clock { get; } = new("--clock") { Description = "A's clock (full name or glob); default: the first signal named clk_i or clk." };
+
+        public Option<string[]> Signals { get; } = new("--signals")
+        {
+            Description = "Globs over full dotted names ('*', '?'; a leading TOP. is optional), several allowed. Default (diff): every signal in both files.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+
+        public Option<long?> FromCycle { get; } = NonNegative(new Option<long?>("--from-cycle") { Description = "First cycle (0 = the first rising edge), inclusive." });
+
+        public Option<long?> ToCycle { get; } = NonNegative(new Option<long?>("--to-cycle") { Description = "Last cycle, inclusive." });
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Clock);
+            command.Options.Add(Signals);
+            command.Options.Add(FromCycle);
+            command.Options.Add(ToCycle);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using AttentionLego.Cosim.Tools;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace AttentionLego.Cosim.Waves;
+
+/// <summary>Opens a wave file: a VCD directly, an FST through GTKWave's <c>fst2vcd</c> into a temporary VCD.</summary>
+public static class WaveFiles
+{
+    /// <summary>Overrides the <c>fst2vcd</c> executable (like <c>ATTNLEGO_VERILATOR</c> for Verilator).</summary>
+    public const string Fst2VcdVariable = "ATTNLEGO_FST2VCD";
+
+    public static async Task<VcdFile> LoadAsync(string path, CancellationToken ct = default)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"wave file {path} does not exist. Fix: check the path (relative paths start at the current directory).", path);
+        }
+
+        if (!path.EndsWith(".fst", StringComparison.OrdinalIgnoreCase))
+        {
+            return VcdReader.Load(path);
+        }
+
+        var tool = ToolLocator.Find("fst2vcd", Fst2VcdVariable) ?? throw new ToolException(ToolFailure.Missing,
+            $"fst2vcd was not found{(Environment.GetEnvironmentVariable(Fst2VcdVariable) is { Length: > 0 } v ? $" ({Fst2VcdVariable}={v} does not exist)" : " on PATH")}; " +
+            $"it converts {path} to VCD. Fix: apt-get install gtkwave (it ships fst2vcd), or dump a .vcd instead.");
+        var temp = Path.Combine(Path.GetTempPath(), $"attnlego-{Guid.NewGuid():N}.vcd");
+        try
+        {
+            var result = await Cli.Wrap(tool).WithArguments(["-f", path, "-o", temp]).WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(ct);
+            if (result.ExitCode != 0 || !File.Exists(temp))
+            {
+                throw new ToolException(ToolFailure.Failed,
+                    $"fst2vcd could not convert {path} (exit {result.ExitCode}): {result.StandardError.Trim()} Fix: check that it is an FST file GTKWave can open.");
+            }
+
+            using var reader = new StreamReader(temp);
+            return VcdReader.Read(reader, path); // messages name the .fst the user gave
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+}
