@@ -2,6 +2,7 @@ using Stopwatch = System.Diagnostics.Stopwatch;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Scoring;
 using AttentionLego.Cosim.Tools;
+using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Rendering;
 using CliWrap;
@@ -20,9 +21,13 @@ public sealed record CosimRequest(ConfigSource Source, string Module, int FirstS
     /// </summary>
     public string? WorkFolder { get; init; }
 
+    /// <summary>A deliberate fault in the golden expectations (<c>--inject-fault</c>), to see a failure end to end.</summary>
+    public ExpectedFault? Fault { get; init; }
+
     /// <summary>The one-line command that re-runs exactly one seed of this request.</summary>
     public string ReplayCommand(int seed) =>
-        $"scripts/attnlego cosim --module {Module} {Source.ToArguments()}{TopArguments} --seed {seed}";
+        $"scripts/attnlego cosim --module {Module} {Source.ToArguments()}{TopArguments} --seed {seed}" +
+        (Fault is null ? "" : $" --inject-fault {Fault.Port}{(Fault.Index is { } n ? $"@{n}" : "")}");
 
     private string TopArguments => !ModuleBenches.IsWhole(Module) || Top is null ? "" :
         (Top.Tokens is { } t ? $" --tokens {t}" : "") + $" --mem-latency {Top.MemoryLatency}" + (Top.Stalls ? " --stalls" : "");
@@ -40,13 +45,19 @@ public sealed record CosimSettings
     /// <summary>Wall-clock limit of one simulation run; a hung simulator is killed after it.</summary>
     public TimeSpan SimulationTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Test hook: alters the golden expectations before scoring (checker self-tests).</summary>
+    /// <summary>Alters the golden expectations before scoring: checker self-tests, and <c>--corrupt-expected</c>.</summary>
     public Func<BenchCase, BenchCase>? Tamper { get; init; }
+
+    /// <summary>When to dump waves, and how (default: a window around the first mismatch of a failing case, as VCD).</summary>
+    public WaveSettings Waves { get; init; } = new();
 }
 
 public sealed record CaseResult(int Seed, ScoreResult Score, long Cycles, TimeSpan SimulationTime, string WorkDir, string Replay)
 {
     public bool Passed => Score.Passed;
+
+    /// <summary>The waves this case left (RTL, golden, overlay, GTKWave save file), when it dumped any.</summary>
+    public WaveArtifacts? Waves { get; init; }
 }
 
 /// <summary>A request whose bench is rendered and built: ready to run any number of seeds.</summary>
@@ -87,9 +98,15 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
         var bench = ModuleBenches.Find(request.Module, request.Top) ?? throw new ArgumentException(
             $"unknown module '{request.Module}'; known modules: {ModuleBenches.Names}.");
         var config = ConfigLoader.Load(request.Source);
-        var sources = bench.Sources(config).Append(VerilatorMain(config, bench.TopModule)).ToList();
-        var build = await verilator.BuildAsync(new BuildCache(settings.CacheRoot), bench.TopModule, sources, ct);
-        return new PreparedCosim(request, bench, config, build);
+        // Waves always: every run is traced, so only the traced build is needed.
+        var trace = settings.Waves.Mode == WaveMode.Always ? settings.Waves.Format : (WaveFormat?)null;
+        return new PreparedCosim(request, bench, config, await BuildAsync(bench, config, trace, ct));
+    }
+
+    private Task<BuildResult> BuildAsync(IModuleBench bench, AttentionConfig config, WaveFormat? trace, CancellationToken ct)
+    {
+        var sources = bench.Sources(config).Append(VerilatorMain(config, bench.TopModule, trace)).ToList();
+        return verilator.BuildAsync(new BuildCache(settings.CacheRoot), bench.TopModule, sources, ct, trace);
     }
 
     /// <summary>Runs one seed on a prepared bench: stimulus, simulation, scoring; the folder is removed when it passed unless kept.</summary>
@@ -97,6 +114,11 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
     {
         var (request, bench, config, build) = prepared;
         var benchCase = bench.Generate(config, seed);
+        if (request.Fault is { } fault)
+        {
+            benchCase = fault.Apply(benchCase);
+        }
+
         if (settings.Tamper is { } tamper)
         {
             benchCase = tamper(benchCase);
@@ -113,15 +135,64 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
         var tracePath = Path.Combine(dir, "trace.txt");
         await File.WriteAllTextAsync(stimulusPath, benchCase.Stimulus, ct);
 
+        var always = settings.Waves.Mode == WaveMode.Always;
+        var rtlWaves = Path.Combine(dir, "rtl" + settings.Waves.Extension);
+        var stopwatch = Stopwatch.StartNew();
+        await SimulateAsync(prepared, build.Executable, seed, dir, stimulusPath, tracePath, benchCase.CycleBudget,
+            always ? [$"+waves={rtlWaves}"] : [], "simulation.log", ct);
+        var elapsed = stopwatch.Elapsed;
+
+        var trace = File.Exists(tracePath) ? Trace.Parse(await File.ReadAllTextAsync(tracePath, ct)) : new Trace([], TraceEnd.Truncated, 0);
+        var score = benchCase.PerPort ? Scoreboard.ComparePerPort(benchCase.Expected, trace) : Scoreboard.Compare(benchCase.Expected, trace);
+        WaveArtifacts? waves = null;
+        if (always)
+        {
+            waves = WaveArtifacts.Complete(dir, rtlWaves, settings.Waves, bench, config, benchCase, trace.EndCycle, score.FirstMismatch, fromCycle: null);
+        }
+        else if (!score.Passed && settings.Waves.Mode == WaveMode.OnFailure)
+        {
+            waves = await DumpAroundMismatchAsync(prepared, seed, dir, stimulusPath, benchCase, trace, score.FirstMismatch!, ct);
+        }
+
+        if (score.Passed && !settings.KeepPassing && waves is null)
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        return new CaseResult(seed, score, trace.EndCycle, elapsed, dir, request.ReplayCommand(seed)) { Waves = waves };
+    }
+
+    /// <summary>
+    /// Runs a failing case again on the traced build (built now, or found in the cache), dumping only a window of
+    /// <see cref="WaveSettings.CyclesBefore"/> cycles before the first mismatch to <see cref="WaveSettings.CyclesAfter"/>
+    /// after it, then writes the golden waves, the overlay and the GTKWave save file next to the dump.
+    /// </summary>
+    private async Task<WaveArtifacts> DumpAroundMismatchAsync(PreparedCosim prepared, int seed, string dir, string stimulusPath,
+        BenchCase benchCase, Trace trace, Mismatch mismatch, CancellationToken ct)
+    {
+        var waves = settings.Waves;
+        var traced = await BuildAsync(prepared.Bench, prepared.Config, waves.Format, ct);
+        var from = Math.Max(0, mismatch.Cycle - waves.CyclesBefore);
+        var to = mismatch.Cycle + waves.CyclesAfter;
+        var rtlWaves = Path.Combine(dir, "rtl" + waves.Extension);
+        // Start one period early so the dump's first values are those sampled at the window's first edge.
+        await SimulateAsync(prepared, traced.Executable, seed, dir, stimulusPath, Path.Combine(dir, "waves-trace.txt"), benchCase.CycleBudget,
+            [$"+waves={rtlWaves}", $"+wave_from={Math.Max(0, BenchClock.EdgeTime(from) - 3)}", $"+wave_to={BenchClock.EdgeTime(to) + 1}"],
+            "waves.log", ct);
+        return WaveArtifacts.Complete(dir, rtlWaves, waves, prepared.Bench, prepared.Config, benchCase, Math.Min(to, trace.EndCycle), mismatch, from);
+    }
+
+    private async Task SimulateAsync(PreparedCosim prepared, string executable, int seed, string dir, string stimulusPath, string tracePath,
+        long cycleBudget, IReadOnlyList<string> extra, string logName, CancellationToken ct)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(settings.SimulationTimeout);
-        var stopwatch = Stopwatch.StartNew();
-        var log = Path.Combine(dir, "simulation.log");
+        var log = Path.Combine(dir, logName);
         try
         {
-            await Cli.Wrap(build.Executable)
-                .WithArguments([$"+stim={stimulusPath}", $"+trace={tracePath}", $"+max_cycles={benchCase.CycleBudget}",
-                    .. VerilatorDriver.RunFlags(seed)])
+            await Cli.Wrap(executable)
+                .WithArguments([$"+stim={stimulusPath}", $"+trace={tracePath}", $"+max_cycles={cycleBudget}",
+                    .. VerilatorDriver.RunFlags(seed), .. extra])
                 .WithWorkingDirectory(dir)
                 .WithStandardOutputPipe(PipeTarget.ToFile(log))
                 .WithStandardErrorPipe(PipeTarget.ToFile(log + ".stderr"))
@@ -131,21 +202,19 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new ToolException(ToolFailure.TimedOut,
-                $"the simulation of {bench.Module} seed {seed} did not finish within {settings.SimulationTimeout.TotalSeconds:0} s and was stopped. " +
-                $"Fix: look at {dir}; replay with: {request.ReplayCommand(seed)}");
+                $"the simulation of {prepared.Bench.Module} seed {seed} did not finish within {settings.SimulationTimeout.TotalSeconds:0} s and was stopped. " +
+                $"Fix: look at {dir}; replay with: {prepared.Request.ReplayCommand(seed)}");
         }
-
-        var trace = File.Exists(tracePath) ? Trace.Parse(await File.ReadAllTextAsync(tracePath, ct)) : new Trace([], TraceEnd.Truncated, 0);
-        var score = benchCase.PerPort ? Scoreboard.ComparePerPort(benchCase.Expected, trace) : Scoreboard.Compare(benchCase.Expected, trace);
-        if (score.Passed && !settings.KeepPassing)
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-
-        return new CaseResult(seed, score, trace.EndCycle, stopwatch.Elapsed, dir, request.ReplayCommand(seed));
     }
 
     /// <summary>The C++ main that clocks a bench under Verilator.</summary>
-    public static RenderedFile VerilatorMain(AttentionConfig config, string topModule) =>
-        RtlGenerator.File("tb/verilator_main.cpp.sbn", "main.cpp", config, b => new { Banner = b, TopModule = topModule });
+    public static RenderedFile VerilatorMain(AttentionConfig config, string topModule, WaveFormat? trace = null) =>
+        RtlGenerator.File("tb/verilator_main.cpp.sbn", "main.cpp", config, b => new
+        {
+            Banner = b,
+            TopModule = topModule,
+            Trace = trace switch { WaveFormat.Vcd => "vcd", WaveFormat.Fst => "fst", _ => null },
+            TraceHeader = trace == WaveFormat.Fst ? "verilated_fst_c.h" : "verilated_vcd_c.h",
+            TraceClass = trace == WaveFormat.Fst ? "VerilatedFstC" : "VerilatedVcdC",
+        });
 }

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using AttentionLego.Cosim;
 using AttentionLego.Cosim.Benches;
+using AttentionLego.Cosim.Scoring;
 using AttentionLego.Cosim.Tools;
+using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Golden;
 
@@ -23,6 +25,22 @@ public static class CosimCommand
         var timeout = new Option<int>("--timeout") { Description = "Seconds one simulation may run before it is stopped.", DefaultValueFactory = _ => 600 };
         var tokens = new Option<int?>("--tokens") { Description = "top and array only: tokens to decode (1 .. Model.MaxSeqLen; default min(4, MaxSeqLen))." };
         var memLatency = new Option<int>("--mem-latency") { Description = "top and array only: cycles from a memory request to its response (1 .. 64).", DefaultValueFactory = _ => 3 };
+        var waveOptions = new WaveDumpOptions();
+        var injectFault = new Option<string?>("--inject-fault")
+        {
+            Description = "Flip one bit of the golden model's N-th expected response on trace port PORT (PORT or PORT@N; default the middle one): a deliberate failure, to see the waves and the diff it leaves.",
+        };
+        injectFault.Validators.Add(r =>
+        {
+            try
+            {
+                _ = ExpectedFault.Parse(r.GetValue(injectFault) ?? "");
+            }
+            catch (ArgumentException ex)
+            {
+                r.AddError(ex.Message);
+            }
+        });
         var stalls = new Option<bool>("--stalls") { Description = "top and array only: the memory refuses requests and delays responses at random (seeded); timing is then not compared, values and order are." };
         tokens.Validators.Add(r =>
         {
@@ -80,15 +98,19 @@ public static class CosimCommand
             }
         });
         configOptions.AddTo(command);
-        foreach (var option in new Option[] { module, seed, seeds, tokens, memLatency, stalls, cacheDir, workDir, keep, timeout })
+        foreach (var option in new Option[] { module, seed, seeds, tokens, memLatency, stalls, cacheDir, workDir, keep, timeout, injectFault })
         {
             command.Options.Add(option);
         }
 
+        waveOptions.AddTo(command);
         command.SetAction((parse, ct) => CliApp.Guard(io, async () =>
         {
             var request = new CosimRequest(configOptions.Source(parse), parse.GetValue(module)!, parse.GetValue(seed), parse.GetValue(seeds),
-                new TopOptions(parse.GetValue(tokens), parse.GetValue(memLatency), parse.GetValue(stalls)));
+                new TopOptions(parse.GetValue(tokens), parse.GetValue(memLatency), parse.GetValue(stalls)))
+            {
+                Fault = parse.GetValue(injectFault) is { } fault ? ExpectedFault.Parse(fault) : null,
+            };
             var topOnly = parse.GetResult(tokens) is { Implicit: false } || parse.GetResult(memLatency) is { Implicit: false } || parse.GetValue(stalls);
             if (topOnly && !ModuleBenches.IsWhole(request.Module))
             {
@@ -111,9 +133,20 @@ public static class CosimCommand
                 WorkRoot = parse.GetValue(workDir)!,
                 KeepPassing = parse.GetValue(keep),
                 SimulationTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                Waves = waveOptions.Settings(parse),
             });
             await io.Out.WriteLineAsync($"cosim {request.Module} on {request.Source.DisplayName}, seeds {request.FirstSeed}..{request.FirstSeed + request.SeedCount - 1} ({verilator.VersionLine})");
-            var result = await runner.RunAsync(request, c => io.Out.WriteLine(Describe(c, stallsOn)), ct);
+            CosimResult result;
+            try
+            {
+                result = await runner.RunAsync(request, c => io.Out.WriteLine(Describe(c, stallsOn)), ct);
+            }
+            catch (ArgumentException ex) when (request.Fault is not null)
+            {
+                await io.Err.WriteLineAsync("error: " + ex.Message);
+                return ExitCodes.Usage;
+            }
+
             var build = result.Build.Cached
                 ? $"build cached (key {result.Build.Key})"
                 : $"built in {result.Build.Duration.TotalSeconds:0.0} s (key {result.Build.Key})";
@@ -153,6 +186,9 @@ public static class CosimCommand
     }
 
     private static string Describe(CaseResult c, bool stalls) => c.Passed
-        ? $"  seed {c.Seed}: pass, {c.Score.Compared} responses bit-exact and {(stalls ? "in order (memory stalls: timing not compared)" : "on time")}, {c.Cycles} cycles ({c.SimulationTime.TotalSeconds:0.00} s)"
-        : $"  seed {c.Seed}: FAIL {c.Score.FirstMismatch!.Describe()}\n    artifacts: {c.WorkDir}\n    replay: {c.Replay}";
+        ? $"  seed {c.Seed}: pass, {c.Score.Compared} responses bit-exact and {(stalls ? "in order (memory stalls: timing not compared)" : "on time")}, {c.Cycles} cycles ({c.SimulationTime.TotalSeconds:0.00} s)" + WaveLines(c)
+        : $"  seed {c.Seed}: FAIL {c.Score.FirstMismatch!.Describe()}\n    artifacts: {c.WorkDir}\n    replay: {c.Replay}" + WaveLines(c);
+
+    /// <summary>Where a case's waves are, how to open them, and what `wave diff` finds in them.</summary>
+    private static string WaveLines(CaseResult c) => c.Waves is not { } w ? "" : "\n" + w.Describe("    ");
 }

@@ -38,11 +38,13 @@ public static class RegressCommand
         AtLeast(timeout, 1, "--timeout must be at least 1 second.");
 
         var command = new Command("regress", "Co-simulate configurations x modules x seeds (a matrix file or random configurations), in parallel and sharded, with JUnit XML.");
+        var waveOptions = new WaveDumpOptions();
         foreach (var option in new Option[] { matrix, randomConfigs, seed, modules, seeds, jobs, shard, list, outDir, junit, keep, cacheDir, timeout })
         {
             command.Options.Add(option);
         }
 
+        waveOptions.AddTo(command);
         command.Subcommands.Add(MergeCommand(io));
         command.SetAction((parse, ct) => CliApp.Guard(io, async () =>
         {
@@ -125,6 +127,7 @@ public static class RegressCommand
                 KeepPassing = parse.GetValue(keep),
                 SimulationTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 Tamper = tamper,
+                Waves = waveOptions.Settings(parse),
             });
             var result = await runner.RunAsync(cases, o => io.Out.WriteLine(Describe(o, ++done, cases.Count)), ct);
 

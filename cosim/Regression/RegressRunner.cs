@@ -46,6 +46,9 @@ public sealed record RegressSettings
 
     public TimeSpan SimulationTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Wave dumps of the cases (default: a failing case leaves waves around its first mismatch in its folder).</summary>
+    public WaveDumps.WaveSettings Waves { get; init; } = new();
+
     /// <summary>Test hook passed to <see cref="CosimSettings.Tamper"/>: alters the golden expectations.</summary>
     public Func<BenchCase, BenchCase>? Tamper { get; init; }
 }
@@ -69,6 +72,7 @@ public sealed class RegressRunner(VerilatorDriver verilator, RegressSettings set
             KeepPassing = settings.KeepPassing,
             SimulationTimeout = settings.SimulationTimeout,
             Tamper = settings.Tamper,
+            Waves = settings.Waves,
         });
         var prepared = new ConcurrentDictionary<string, Lazy<Task<PreparedCosim>>>(StringComparer.Ordinal);
         var outcomes = new RegressOutcome[cases.Count];

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Rendering;
 using CliWrap;
 using CliWrap.Buffered;
@@ -77,12 +78,28 @@ public sealed partial class VerilatorDriver
         return new VerilatorDriver(path, line, version);
     }
 
-    /// <summary>Arguments of a bench build. Part of the build cache key, so changing them rebuilds.</summary>
-    public IReadOnlyList<string> BuildFlags(string topModule, string objDir) =>
+    /// <summary>
+    /// Arguments of a bench build. Part of the build cache key, so changing them rebuilds. A traced build
+    /// (<paramref name="trace"/>) is a separate cache entry: tracing slows every run, so only wave dumps use it.
+    /// </summary>
+    public IReadOnlyList<string> BuildFlags(string topModule, string objDir, WaveFormat? trace = null) =>
     [
         "--cc", "--exe", "--build", "-Wall", "--top-module", topModule, "-Mdir", objDir, "-j", Jobs.ToString(),
         "-O3", "--x-assign", "unique", "--x-initial", "unique", "-CFLAGS", "-O1",
+        .. trace switch
+        {
+            WaveFormat.Vcd => new[] { "--trace" },
+            WaveFormat.Fst => ["--trace-fst"],
+            _ => [],
+        },
     ];
+
+    /// <summary>The flags that decide what a build is: <see cref="BuildFlags"/> without -j, which only changes how fast it runs.</summary>
+    private string KeyFlags(string topModule, WaveFormat? trace)
+    {
+        var flags = BuildFlags(topModule, "obj_dir", trace);
+        return string.Join(' ', flags.Where((f, i) => f != "-j" && (i == 0 || flags[i - 1] != "-j")));
+    }
 
     /// <summary>
     /// Run-time arguments: every variable the design does not reset starts random (seeded), so a read of a
@@ -109,12 +126,9 @@ public sealed partial class VerilatorDriver
     /// the flags, the Verilator version and the generator version form the cache key.
     /// </summary>
     public async Task<BuildResult> BuildAsync(BuildCache cache, string topModule, IReadOnlyList<RenderedFile> sources,
-        CancellationToken ct = default)
+        CancellationToken ct = default, WaveFormat? trace = null)
     {
-        // -j only changes how fast the build runs, not what it builds: keep it out of the key.
-        var flags = BuildFlags(topModule, "obj_dir");
-        var keyFlags = flags.Where((f, i) => f != "-j" && (i == 0 || flags[i - 1] != "-j"));
-        var key = cache.Key(VersionLine, string.Join(' ', keyFlags), topModule, sources);
+        var key = cache.Key(VersionLine, KeyFlags(topModule, trace), topModule, sources);
         var executable = cache.ExecutablePath(key, topModule);
         if (cache.IsBuilt(key, topModule))
         {
@@ -132,7 +146,7 @@ public sealed partial class VerilatorDriver
                 return new BuildResult(executable, key, Cached: true, TimeSpan.Zero);
             }
 
-            return await BuildUncachedAsync(cache, key, topModule, sources, ct);
+            return await BuildUncachedAsync(cache, key, topModule, sources, trace, ct);
         }
         finally
         {
@@ -141,11 +155,11 @@ public sealed partial class VerilatorDriver
     }
 
     private async Task<BuildResult> BuildUncachedAsync(BuildCache cache, string key, string topModule, IReadOnlyList<RenderedFile> sources,
-        CancellationToken ct)
+        WaveFormat? trace, CancellationToken ct)
     {
         var executable = cache.ExecutablePath(key, topModule);
         var stopwatch = Stopwatch.StartNew();
-        var runtime = RuntimeFolder(cache);
+        var runtime = RuntimeFolder(cache, trace);
         await cache.BuildIntoAsync(key, topModule, async staging =>
         {
             foreach (var file in sources)
@@ -163,7 +177,7 @@ public sealed partial class VerilatorDriver
             var inputs = sources.Select(f => f.Name).Where(n => n.EndsWith(".v", StringComparison.Ordinal) || n.EndsWith(".cpp", StringComparison.Ordinal));
             var log = new StringBuilder();
             var result = await Cli.Wrap(_executable)
-                .WithArguments([.. BuildFlags(topModule, "obj_dir"), .. reuse, .. inputs])
+                .WithArguments([.. BuildFlags(topModule, "obj_dir", trace), .. reuse, .. inputs])
                 .WithWorkingDirectory(staging)
                 .WithStandardOutputPipe(PipeTarget.ToStringBuilder(log))
                 .WithStandardErrorPipe(PipeTarget.ToStringBuilder(log))
@@ -192,11 +206,9 @@ public sealed partial class VerilatorDriver
     /// </summary>
     private static readonly string[] RuntimeObjects = ["verilated.o", "verilated.d", "verilated_threads.o", "verilated_threads.d"];
 
-    private string RuntimeFolder(BuildCache cache)
+    private string RuntimeFolder(BuildCache cache, WaveFormat? trace)
     {
-        var flags = BuildFlags("TOP", "obj_dir");
-        var keyFlags = flags.Where((f, i) => f != "-j" && (i == 0 || flags[i - 1] != "-j"));
-        var key = GeneratorInfo.Sha256($"{VersionLine}\n{string.Join(' ', keyFlags)}\n")[..24];
+        var key = GeneratorInfo.Sha256($"{VersionLine}\n{KeyFlags("TOP", trace)}\n")[..24];
         return Path.Combine(cache.Root, $"verilated-runtime-{key}");
     }
 

@@ -1,6 +1,7 @@
 using AttentionLego.Cosim;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Scoring;
+using AttentionLego.Cosim.WaveDumps;
 
 namespace AttentionLego.Tests.Support;
 
@@ -8,7 +9,7 @@ namespace AttentionLego.Tests.Support;
 public static class CosimHarness
 {
     public static async Task<CosimRunner> Runner(string cache, string work, Func<BenchCase, BenchCase>? tamper = null) =>
-        new(await TestEnvironment.RequireVerilatorAsync(), new CosimSettings { CacheRoot = cache, WorkRoot = work, Tamper = tamper });
+        new(await TestEnvironment.RequireVerilatorAsync(), new CosimSettings { CacheRoot = cache, WorkRoot = work, Tamper = tamper, Waves = WaveSettings.Never });
 
     /// <summary>Runs <paramref name="request"/> with its expectations altered by <paramref name="tamper"/> (checker self-tests).</summary>
     public static async Task<CosimResult> RunTampered(CosimRequest request, Func<BenchCase, BenchCase> tamper)
@@ -19,23 +20,11 @@ public static class CosimHarness
     }
 
     /// <summary>The elements with the lowest bit of element 0 flipped.</summary>
-    public static long[] Bump(long[] elements)
-    {
-        var copy = (long[])elements.Clone();
-        copy[0] ^= 1;
-        return copy;
-    }
+    public static long[] Bump(long[] elements) => ExpectedFault.Flip(elements);
 
     /// <summary>The case with one expectation on <paramref name="port"/> changed: the middle one, or the last.</summary>
-    public static BenchCase Tamper(BenchCase c, string port, Func<Expectation, Expectation> change, bool last = false)
-    {
-        var expected = c.Expected.ToList();
-        var indices = expected.Select((e, i) => (e, i)).Where(x => x.e.Port == port).Select(x => x.i).ToList();
-        Assert.That(indices, Is.Not.Empty, $"the bench expects responses on {port}");
-        var index = last ? indices[^1] : indices[indices.Count / 2];
-        expected[index] = change(expected[index]);
-        return c with { Expected = expected };
-    }
+    public static BenchCase Tamper(BenchCase c, string port, Func<Expectation, Expectation> change, bool last = false) =>
+        new ExpectedFault(port, last ? c.Expected.Count(e => e.Port == port) : null).Apply(c, change);
 
     /// <summary>The first mismatch of a run that must have failed.</summary>
     public static Mismatch FirstFailure(CosimResult result)

@@ -1,0 +1,131 @@
+using AttentionLego.Cosim;
+using AttentionLego.Cosim.Benches;
+using AttentionLego.Cosim.Waves;
+using AttentionLego.Cosim.WaveDumps;
+using AttentionLego.Gen.Config;
+using AttentionLego.Tests.Support;
+using static AttentionLego.Tests.Support.CliRunner;
+
+namespace AttentionLego.Tests.WaveDumps;
+
+/// <summary>
+/// Waves from co-simulation: Verilator's dumps, the golden model's expected waves with the same names, the overlay and
+/// GTKWave save file, and `wave diff` on them, for passing cases and for a deliberately failing one.
+/// </summary>
+public sealed class CosimWaveTests
+{
+    private static IEnumerable<TestCaseData> Benches() =>
+        new[] { "pim_macro", "pim_matrix", "requant", "qkv", "score", "softmax", "context", "top" }
+            .Select(m => new TestCaseData("tiny", m).SetArgDisplayNames(m))
+            .Append(new TestCaseData("tiny-mha4", "array").SetArgDisplayNames("array-tiny-mha4"));
+
+    /// <summary>On a passing case the golden waves equal the RTL's on every probed port, cycle by cycle.</summary>
+    [TestCaseSource(nameof(Benches))]
+    public async Task Golden_waves_of_a_passing_case_equal_the_RTL_waves(string preset, string module)
+    {
+        using var temp = new TempFolder();
+        var request = new CosimRequest(ConfigSource.FromPreset(preset), module, 1, 1, module is "top" or "array" ? new TopOptions(2) : null);
+        TestContext.Out.WriteLine("replay: " + request.ReplayCommand(1) + " --waves always");
+        var runner = new CosimRunner(await TestEnvironment.RequireVerilatorAsync(), new CosimSettings
+        {
+            CacheRoot = TestEnvironment.CacheRoot,
+            WorkRoot = temp.Combine("work"),
+            Waves = new WaveSettings(WaveMode.Always),
+        });
+        var result = await runner.RunAsync(request);
+        var c = result.Cases.Single();
+        Assert.That(c.Passed, Is.True, c.Score.FirstMismatch?.Describe());
+        var waves = c.Waves!;
+        TestContext.Out.WriteLine(waves.Describe("  "));
+        Assert.That(File.Exists(waves.Rtl) && File.Exists(waves.Golden) && File.Exists(waves.SaveFile) && File.Exists(waves.Overlay), Is.True);
+
+        var golden = VcdReader.Load(waves.Golden);
+        var rtl = VcdReader.Load(waves.Rtl);
+        var probes = WaveProbes.For(ModuleBenches.Find(module)!, ConfigLoader.Load(request.Source));
+        var names = probes.Select(p => $"TOP.{ModuleBenches.Find(module)!.TopModule}.{p.Data}").ToList();
+        // Every probe names a signal that exists in the RTL dump, and the golden waves hold the ports the bench traces.
+        foreach (var name in names)
+        {
+            Assert.That(rtl.Find(name), Is.Not.Null, $"the RTL dump has no {name}");
+        }
+
+        Assert.That(golden.Signals.Count, Is.GreaterThan(1));
+        var diff = VcdDiff.Compare(golden, rtl, new VcdDiffOptions { Clock = "*.clk_i", XWildcard = true });
+        Assert.That(diff.Divergences, Is.Empty, string.Join("\n", diff.Divergences.Select(WaveArtifacts.Describe)));
+        Assert.That(diff.SignalsCompared, Is.GreaterThanOrEqualTo(golden.Signals.Count - 1), "every golden signal is compared");
+
+        // Without the x wildcard the comparison is strict: the golden's don't-care cycles differ.
+        var strict = VcdDiff.Compare(golden, rtl, new VcdDiffOptions { Clock = "*.clk_i" });
+        Assert.That(strict.Divergences, Is.Not.Empty);
+    }
+
+    /// <summary>The documented deliberate failure: waves, golden waves and a save file are left, and wave diff names the port and cycle.</summary>
+    [TestCase("tiny", "pim_matrix", "y_data_o", "u_dut.y_data_o")]
+    [TestCase("tiny", "top", "o", "u_dut.u_head.o_data_o")]
+    public async Task An_injected_fault_leaves_waves_and_wave_diff_names_the_first_divergence(string preset, string module, string port, string signal)
+    {
+        await TestEnvironment.RequireVerilatorAsync();
+        using var temp = new TempFolder();
+        var work = temp.Combine("work");
+        var run = await Attnlego("cosim", "--preset", preset, "--module", module, "--inject-fault", port, "--work-dir", work,
+            "--cache-dir", TestEnvironment.CacheRoot);
+        TestContext.Out.WriteLine(run.Out + run.Err);
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        var mismatch = System.Text.RegularExpressions.Regex.Match(run.Out, @"value mismatch at cycle (\d+) on ([^\[:]+)");
+        Assert.That(mismatch.Success, Is.True, "the run names the mismatch");
+        var cycle = long.Parse(mismatch.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var folder = Directory.GetDirectories(work, "seed-1", SearchOption.AllDirectories).Single();
+        foreach (var file in new[] { "rtl.vcd", "golden.vcd", "overlay.vcd", "waves.gtkw" })
+        {
+            Assert.That(File.Exists(Path.Combine(folder, file)), Is.True, $"{file} is left in {folder}");
+            Assert.That(run.Out, Does.Contain(file));
+        }
+
+        Assert.That(run.Out, Does.Contain($"first divergence: TOP.al_tb_{module}.{signal}").Or.Contain($"first divergence: al_tb_{module}.{signal}"));
+        var gtkw = await File.ReadAllTextAsync(Path.Combine(folder, "waves.gtkw"));
+        Assert.That(gtkw, Does.Contain("[dumpfile] \"overlay.vcd\"").And.Contain($"{WaveArtifacts.GoldenScope}.al_tb_{module}.{signal}"));
+
+        var diff = await Attnlego("wave", "diff", Path.Combine(folder, "golden.vcd"), Path.Combine(folder, "rtl.vcd"), "--x-wildcard");
+        TestContext.Out.WriteLine(diff.Out + diff.Err);
+        Assert.That(diff.ExitCode, Is.EqualTo(1));
+        var first = diff.Out.Split('\n')[0];
+        Assert.That(first, Does.Contain(signal).And.Contain($"cycle {cycle} "), "the first divergence is the injected one");
+    }
+
+    [Test]
+    public async Task Fst_dumps_come_from_the_traced_build()
+    {
+        await TestEnvironment.RequireVerilatorAsync();
+        using var temp = new TempFolder();
+        var work = temp.Combine("work");
+        var run = await Attnlego("cosim", "--preset", "tiny", "--module", "softmax", "--waves", "always", "--wave-format", "fst",
+            "--work-dir", work, "--cache-dir", TestEnvironment.CacheRoot);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Out + run.Err);
+        var folder = Directory.GetDirectories(work, "seed-1", SearchOption.AllDirectories).Single();
+        var fst = Path.Combine(folder, "rtl.fst");
+        Assert.That(new FileInfo(fst).Length, Is.GreaterThan(100));
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(folder, "waves.gtkw")), Does.Contain("[dumpfile] \"rtl.fst\""));
+    }
+
+    [Test]
+    public async Task Waves_never_leaves_no_dump_and_a_bad_fault_port_is_a_usage_error()
+    {
+        await TestEnvironment.RequireVerilatorAsync();
+        using var temp = new TempFolder();
+        var work = temp.Combine("work");
+        var run = await Attnlego("cosim", "--preset", "tiny", "--module", "softmax", "--inject-fault", "p_data_o@1", "--waves", "never",
+            "--work-dir", work, "--cache-dir", TestEnvironment.CacheRoot);
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Out, Does.Contain("--inject-fault p_data_o@1"), "the replay line keeps the fault");
+        Assert.That(Directory.GetFiles(work, "*.vcd", SearchOption.AllDirectories), Is.Empty);
+
+        var bad = await Attnlego("cosim", "--preset", "tiny", "--module", "softmax", "--inject-fault", "nope", "--work-dir", work,
+            "--cache-dir", TestEnvironment.CacheRoot);
+        Assert.That(bad.ExitCode, Is.EqualTo(2));
+        Assert.That(bad.Err, Does.Contain("p_data_o"), "the message lists the ports there are");
+
+        var syntax = await Attnlego("cosim", "--preset", "tiny", "--module", "softmax", "--inject-fault", "p_data_o@0");
+        Assert.That(syntax.ExitCode, Is.EqualTo(2));
+        Assert.That(syntax.Err, Does.Contain("N >= 1"));
+    }
+}
