@@ -54,7 +54,7 @@ public static class CsrMap
     [
         new("LOAD", 0, 1, "load the weights from W_BASE"),
         new("DECODE", 1, 1, "decode TOKENS tokens from X_BASE, outputs to O_BASE"),
-        new("CLEAR", 2, 1, "empty both caches (a new sequence)"),
+        new("CLEAR", 2, 1, "empty both caches: a new sequence"),
     ];
 
     public static IReadOnlyList<CsrField> StatusFields { get; } =
@@ -77,9 +77,9 @@ public static class CsrMap
     /// <summary>Every register in offset order.</summary>
     public static IReadOnlyList<CsrRegister> Registers { get; } =
     [
-        new("CTRL", Ctrl, "W", "0", "a command: exactly one of LOAD (1), DECODE (2), CLEAR (4); reads 0", CtrlCommands),
-        new("STATUS", Status, "R, bit 1 W1C", "0", "BUSY, DONE, ERROR, WEIGHTS", StatusFields),
-        new("ERROR", Error, "R, W1C", "0", "sticky error bits; a refused command or write changes nothing else", ErrorFields),
+        new("CTRL", Ctrl, "W", "0", "a command, the value exactly one of these (any other sets ERROR.COMMAND); reads 0", CtrlCommands),
+        new("STATUS", Status, "R, bit 1 W1C", "0", "the state of the head", StatusFields),
+        new("ERROR", Error, "R, W1C", "0", "sticky, write 1 to clear; a refused command or write changes nothing else", ErrorFields),
         new("TOKENS", Tokens, "RW", "0", "tokens of the next DECODE (0: done at once, after the checks)", []),
         new("W_BASE", WBase, "RW", "0", "byte address of the weights (bus-word aligned)", []),
         new("X_BASE", XBase, "RW", "0", "byte address of the first token (bus-word aligned)", []),
@@ -89,13 +89,13 @@ public static class CsrMap
         new("TOKENS_DONE", TokensDone, "R", "0", "outputs written by the last DECODE", []),
         new("TOKEN_CYCLES", TokenCycles, "R", "0", "cycles from the previous output (or the command's start) to the last one", []),
         new("CYC_FETCH", CycFetch, "R", "0", "during the last DECODE: cycles the DMA fetched a token", []),
-        new("CYC_QKV", CycQkv, "R", "0", "during the last DECODE: cycles the projections computed", []),
+        new("CYC_QKV", CycQkv, "R", "0", "during the last DECODE: cycles the projections computed (from taking a request to its result)", []),
         new("CYC_SCORE", CycScore, "R", "0", "during the last DECODE: cycles the score stage computed or appended", []),
         new("CYC_SOFTMAX", CycSoftmax, "R", "0", "during the last DECODE: cycles the softmax computed", []),
         new("CYC_CONTEXT", CycContext, "R", "0", "during the last DECODE: cycles the context stage computed or appended", []),
         new("CYC_WRITE", CycWrite, "R", "0", "during the last DECODE: cycles outputs were being written", []),
-        new("ID", Id, "R", "0x414c4731", "0x414c4731 (\"ALG1\")", []),
-        new("CONFIG_HASH", ConfigHash, "R", "config", "the first 8 hex digits of the config hash", []),
+        new("ID", Id, "R", $"0x{IdValue:x8}", "\"ALG1\" in ASCII", []),
+        new("CONFIG_HASH", ConfigHash, "R", "config", "the first 8 hex digits of the config hash (the header's AL_CONFIG_HASH)", []),
         new("MAX_SEQ_LEN", MaxSeqLen, "R", "config", "Model.MaxSeqLen", []),
     ];
 
