@@ -14,7 +14,7 @@ public sealed record CsrField(string Name, int Bit, int Width, string Descriptio
 public sealed record CsrRegister(string Name, int Offset, string Access, string Reset, string Description, IReadOnlyList<CsrField> Fields)
 {
     /// <summary>The register's name in Verilog (<c>RegWBase</c>): UpperCamelCase of <see cref="Name"/>.</summary>
-    public string VerilogName => "Reg" + string.Concat(Name.Split('_').Select(p => p[0] + p[1..].ToLowerInvariant()));
+    public string VerilogName => "Reg" + CsrMap.UpperCamel(Name);
 }
 
 /// <summary>
@@ -98,6 +98,9 @@ public static class CsrMap
         new("CONFIG_HASH", ConfigHash, "R", "config", "the first 8 hex digits of the config hash (the header's AL_CONFIG_HASH)", []),
         new("MAX_SEQ_LEN", MaxSeqLen, "R", "config", "Model.MaxSeqLen", []),
     ];
+
+    /// <summary>A register's or field's name in Verilog style: <c>NO_WEIGHTS</c> becomes <c>NoWeights</c>.</summary>
+    public static string UpperCamel(string name) => string.Concat(name.Split('_').Select(p => p[0] + p[1..].ToLowerInvariant()));
 
     /// <summary>The register at <paramref name="offset"/> (two low bits ignored), or null (it reads 0).</summary>
     public static CsrRegister? At(int offset) => Registers.FirstOrDefault(r => r.Offset == (offset & OffsetMask));

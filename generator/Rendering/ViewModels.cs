@@ -134,7 +134,7 @@ public sealed record ControllerView(string Banner, int MaxSeqLen, int BusWidth, 
         var msb = CsrMap.AddressBits - 1;
         var registers = CsrMap.Registers.Select(r => $"{r.VerilogName} = {CsrMap.AddressBits}'h{r.Offset.ToString("x2", inv)}").ToList();
         var lines = registers.Chunk(RegistersPerLine).Select(chunk => $"localparam [{msb}:0] {string.Join(", ", chunk)};");
-        var errors = CsrMap.ErrorFields.Select(f => $"Err{string.Concat(f.Name.Split('_').Select(p => p[0] + p[1..].ToLowerInvariant()))} = {f.Bit}");
+        var errors = CsrMap.ErrorFields.Select(f => $"Err{CsrMap.UpperCamel(f.Name)} = {f.Bit}");
         var id = System.Text.Encoding.ASCII.GetString(BitConverter.GetBytes(CsrMap.IdValue).Reverse().ToArray());
         static int Bit(IReadOnlyList<CsrField> fields, string name) => fields.Single(f => f.Name == name).Bit;
         return new(banner, c.Model.MaxSeqLen, c.Bus.DataWidth, GeneratorInfo.ConfigHash32(c).ToString("x8", inv),
