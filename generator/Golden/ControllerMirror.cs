@@ -74,7 +74,7 @@ public sealed class ControllerMirror(AttentionConfig config)
 
         if (wrCsr && csrAddr == HeadRegisters.Error)
         {
-            _nextError &= ~(csrData & 31);
+            _nextError &= ~(csrData & CsrMap.ErrorMask);
         }
 
         if (_cfgWr && _busy)
@@ -97,7 +97,7 @@ public sealed class ControllerMirror(AttentionConfig config)
             return;
         }
 
-        if (csrData is not (1 or 2 or 4))
+        if (csrData is not (CsrMap.CtrlLoad or CsrMap.CtrlDecode or CsrMap.CtrlClear))
         {
             _nextError |= HeadRegisters.ErrCommand;
         }
@@ -105,7 +105,7 @@ public sealed class ControllerMirror(AttentionConfig config)
         {
             _nextError |= HeadRegisters.ErrBusy;
         }
-        else if (csrData == 1)
+        else if (csrData == CsrMap.CtrlLoad)
         {
             if ((WBase & _alignMask) != 0)
             {
@@ -116,7 +116,7 @@ public sealed class ControllerMirror(AttentionConfig config)
                 (_nextMode, _nextDone, _loadStart, _accept) = (Mode.Load, false, true, true);
             }
         }
-        else if (csrData == 2)
+        else if (csrData == CsrMap.CtrlDecode)
         {
             if (!_weights)
             {
@@ -195,7 +195,8 @@ public sealed class ControllerMirror(AttentionConfig config)
 
     private uint ReadRegister(int offset) => offset switch
     {
-        HeadRegisters.Status => (_mode != Mode.Idle ? 1u : 0) | (_done ? 2u : 0) | (_error != 0 ? 4u : 0) | (_weights ? 8u : 0),
+        HeadRegisters.Status => (_mode != Mode.Idle ? CsrMap.StatusBusy : 0) | (_done ? CsrMap.StatusDone : 0)
+            | (_error != 0 ? CsrMap.StatusError : 0) | (_weights ? CsrMap.StatusWeights : 0),
         HeadRegisters.Error => _error,
         HeadRegisters.Tokens => TokensReg,
         HeadRegisters.WBase => WBase,

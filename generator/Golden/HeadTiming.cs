@@ -15,27 +15,24 @@ public abstract record HeadCommand
     public sealed record Idle(int Cycles) : HeadCommand;
 }
 
-/// <summary>The head's control/status registers (docs/ARCHITECTURE.md, "Registers").</summary>
+/// <summary>The head's control/status registers: <see cref="CsrMap"/>'s, under the names the benches use.</summary>
 public static class HeadRegisters
 {
-    public const int Ctrl = 0x00, Status = 0x04, Error = 0x08, Tokens = 0x0c, WBase = 0x10, XBase = 0x14, OBase = 0x18;
-    public const int SeqLen = 0x1c, Cycles = 0x20, TokensDone = 0x24, TokenCycles = 0x28, CycFetch = 0x2c, CycQkv = 0x30;
-    public const int CycScore = 0x34, CycSoftmax = 0x38, CycContext = 0x3c, CycWrite = 0x40, Id = 0x44, ConfigHash = 0x48;
-    public const int MaxSeqLen = 0x4c;
+    public const int Ctrl = CsrMap.Ctrl, Status = CsrMap.Status, Error = CsrMap.Error, Tokens = CsrMap.Tokens, WBase = CsrMap.WBase;
+    public const int XBase = CsrMap.XBase, OBase = CsrMap.OBase, SeqLen = CsrMap.SeqLen, Cycles = CsrMap.Cycles;
+    public const int TokensDone = CsrMap.TokensDone, TokenCycles = CsrMap.TokenCycles, CycFetch = CsrMap.CycFetch, CycQkv = CsrMap.CycQkv;
+    public const int CycScore = CsrMap.CycScore, CycSoftmax = CsrMap.CycSoftmax, CycContext = CsrMap.CycContext, CycWrite = CsrMap.CycWrite;
+    public const int Id = CsrMap.Id, ConfigHash = CsrMap.ConfigHash, MaxSeqLen = CsrMap.MaxSeqLen;
 
-    public const uint CtrlLoad = 1, CtrlDecode = 2, CtrlClear = 4;
-    public const uint StatusBusy = 1, StatusDone = 2, StatusError = 4, StatusWeights = 8;
-    public const uint ErrBusy = 1, ErrNoWeights = 2, ErrOverflow = 4, ErrAlign = 8, ErrCommand = 16;
-    public const uint IdValue = 0x414c4731;
+    public const uint CtrlLoad = CsrMap.CtrlLoad, CtrlDecode = CsrMap.CtrlDecode, CtrlClear = CsrMap.CtrlClear;
+    public const uint StatusBusy = CsrMap.StatusBusy, StatusDone = CsrMap.StatusDone, StatusError = CsrMap.StatusError;
+    public const uint StatusWeights = CsrMap.StatusWeights;
+    public const uint ErrBusy = CsrMap.ErrBusy, ErrNoWeights = CsrMap.ErrNoWeights, ErrOverflow = CsrMap.ErrOverflow;
+    public const uint ErrAlign = CsrMap.ErrAlign, ErrCommand = CsrMap.ErrCommand;
+    public const uint IdValue = CsrMap.IdValue;
 
     /// <summary>Every readable register with its name, in offset order.</summary>
-    public static IReadOnlyList<(int Offset, string Name)> All { get; } =
-    [
-        (Ctrl, "CTRL"), (Status, "STATUS"), (Error, "ERROR"), (Tokens, "TOKENS"), (WBase, "W_BASE"), (XBase, "X_BASE"),
-        (OBase, "O_BASE"), (SeqLen, "SEQ_LEN"), (Cycles, "CYCLES"), (TokensDone, "TOKENS_DONE"), (TokenCycles, "TOKEN_CYCLES"),
-        (CycFetch, "CYC_FETCH"), (CycQkv, "CYC_QKV"), (CycScore, "CYC_SCORE"), (CycSoftmax, "CYC_SOFTMAX"),
-        (CycContext, "CYC_CONTEXT"), (CycWrite, "CYC_WRITE"), (Id, "ID"), (ConfigHash, "CONFIG_HASH"), (MaxSeqLen, "MAX_SEQ_LEN"),
-    ];
+    public static IReadOnlyList<(int Offset, string Name)> All { get; } = [.. CsrMap.Registers.Select(r => (r.Offset, r.Name))];
 
     public static string Name(int offset) => All.FirstOrDefault(r => r.Offset == offset).Name ?? $"0x{offset:x2}";
 
@@ -90,7 +87,7 @@ public sealed class CsrDriver(IReadOnlyList<HeadCommand> commands)
 
     public bool We => Current is HeadCommand.Write;
 
-    public int Addr => Current switch { HeadCommand.Write w => w.Offset & 0xfc, HeadCommand.Read r => r.Offset & 0xfc, _ => 0 };
+    public int Addr => Current switch { HeadCommand.Write w => w.Offset & CsrMap.OffsetMask, HeadCommand.Read r => r.Offset & CsrMap.OffsetMask, _ => 0 };
 
     public uint Data => Current is HeadCommand.Write w ? w.Value : 0u;
 
@@ -221,7 +218,7 @@ public sealed class HeadTiming(AttentionConfig config, int memoryLatency)
 
             if (driver.Responding is { } read)
             {
-                events.Emit(cyc, HeadEventKind.CsrRead, ctrl.RData, read.Offset & 0xfc);
+                events.Emit(cyc, HeadEventKind.CsrRead, ctrl.RData, read.Offset & CsrMap.OffsetMask);
             }
 
             // ---- Clock edge. ----

@@ -5,7 +5,10 @@ namespace AttentionLego.Gen.Rendering;
 /// <summary>One generated file: its name relative to the output folder and its exact text.</summary>
 public sealed record RenderedFile(string Name, string Content);
 
-/// <summary>Everything <c>generate</c> writes: the modules (leaves first), a filelist and a manifest.</summary>
+/// <summary>
+/// Everything <c>generate</c> writes: the modules (leaves first), the config, a filelist, the C header, the FuseSoC core,
+/// the design report and a manifest.
+/// </summary>
 public sealed record RtlBundle(AttentionConfig Config, IReadOnlyList<RenderedFile> Modules)
 {
     public const string FilelistName = "filelist.f";
@@ -14,7 +17,13 @@ public sealed record RtlBundle(AttentionConfig Config, IReadOnlyList<RenderedFil
 
     public string ConfigHash => GeneratorInfo.ConfigHash(Config);
 
-    /// <summary>Modules, config, filelist and manifest (the manifest last: it lists the hashes of the others).</summary>
+    /// <summary>The top module: al_array for an array (more than one head, or W_O), else al_top.</summary>
+    public static string TopModule(AttentionConfig config) => config.Model.IsArray ? "al_array" : "al_top";
+
+    /// <summary>
+    /// Modules, config, filelist (paths relative to the folder, compile order), C header, FuseSoC core, report and
+    /// manifest (the manifest last: it lists the hashes of the others).
+    /// </summary>
     public IReadOnlyList<RenderedFile> AllFiles
     {
         get
@@ -23,6 +32,8 @@ public sealed record RtlBundle(AttentionConfig Config, IReadOnlyList<RenderedFil
             {
                 new(ConfigName, ConfigJson.Serialize(Config)),
                 new(FilelistName, string.Concat(Modules.Select(m => m.Name + "\n"))),
+                new(SoftwareHeader.FileName, SoftwareHeader.Render(Config)),
+                new(FuseSocCore.FileName(Config), FuseSocCore.Render(Config, Modules)),
                 new(DesignReport.FileName, DesignReport.Render(Config)),
             };
             files.Add(new RenderedFile(ManifestName, Manifest(files)));

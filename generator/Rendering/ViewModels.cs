@@ -121,10 +121,27 @@ public sealed record DmaView(string Banner, int DModel, int DHead, int MaxSeqLen
 }
 
 /// <summary>The controller's view; <see cref="ConfigHash"/> is the register CONFIG_HASH (the first 8 hex digits of the hash).</summary>
-public sealed record ControllerView(string Banner, int MaxSeqLen, int BusWidth, string ConfigHash)
+/// <summary>al_controller: its parameters and, from <see cref="CsrMap"/>, its register offsets, ID and bit positions.</summary>
+public sealed record ControllerView(string Banner, int MaxSeqLen, int BusWidth, string ConfigHash, string RegisterParams, string IdHex,
+    string IdAscii, string ErrorParams, int ErrorBits, int ErrorMsb, int ErrorPad, int StatusDoneBit, uint CtrlLoad, uint CtrlDecode,
+    uint CtrlClear, int CtrlLoadBit, int CtrlDecodeBit)
 {
-    public static ControllerView From(AttentionConfig c, string banner) =>
-        new(banner, c.Model.MaxSeqLen, c.Bus.DataWidth, GeneratorInfo.ConfigHash32(c).ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
+    private const int RegistersPerLine = 4;
+
+    public static ControllerView From(AttentionConfig c, string banner)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var msb = CsrMap.AddressBits - 1;
+        var registers = CsrMap.Registers.Select(r => $"{r.VerilogName} = {CsrMap.AddressBits}'h{r.Offset.ToString("x2", inv)}").ToList();
+        var lines = registers.Chunk(RegistersPerLine).Select(chunk => $"localparam [{msb}:0] {string.Join(", ", chunk)};");
+        var errors = CsrMap.ErrorFields.Select(f => $"Err{CsrMap.UpperCamel(f.Name)} = {f.Bit}");
+        var id = System.Text.Encoding.ASCII.GetString(BitConverter.GetBytes(CsrMap.IdValue).Reverse().ToArray());
+        static int Bit(IReadOnlyList<CsrField> fields, string name) => fields.Single(f => f.Name == name).Bit;
+        return new(banner, c.Model.MaxSeqLen, c.Bus.DataWidth, GeneratorInfo.ConfigHash32(c).ToString("x8", inv),
+            string.Join("\n", lines), CsrMap.IdValue.ToString("x8", inv), id, string.Join(", ", errors), CsrMap.ErrorBits,
+            CsrMap.ErrorBits - 1, 32 - CsrMap.ErrorBits, Bit(CsrMap.StatusFields, "DONE"), CsrMap.CtrlLoad, CsrMap.CtrlDecode, CsrMap.CtrlClear,
+            Bit(CsrMap.CtrlCommands, "LOAD"), Bit(CsrMap.CtrlCommands, "DECODE"));
+    }
 }
 
 /// <summary>One head's datapath: its ports' widths come from the generator, so al_head has no parameters.</summary>
