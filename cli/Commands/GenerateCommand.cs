@@ -12,7 +12,7 @@ public static class GenerateCommand
         var configOptions = new ConfigOptions();
         var outOption = new Option<string?>("--out") { Description = "Output folder (default rtl-out/<preset>)." };
         var forceOption = new Option<bool>("--force") { Description = "Replace an output folder that is not empty." };
-        var command = new Command("generate", "Render the Verilog of a configuration, with a filelist and a manifest.");
+        var command = new Command("generate", "Render the Verilog of a configuration, with a filelist, a manifest, a design report, a C header (the register map) and a FuseSoC core.");
         configOptions.AddTo(command);
         command.Options.Add(outOption);
         command.Options.Add(forceOption);
