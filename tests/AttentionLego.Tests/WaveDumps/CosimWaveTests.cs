@@ -67,8 +67,7 @@ public sealed class CosimWaveTests
         await TestEnvironment.RequireVerilatorAsync();
         using var temp = new TempFolder();
         var work = temp.Combine("work");
-        var run = await Attnlego("cosim", "--preset", preset, "--module", module, "--inject-fault", port, "--work-dir", work,
-            "--cache-dir", TestEnvironment.CacheRoot);
+        var run = await Cosim(work, "--preset", preset, "--module", module, "--inject-fault", port);
         TestContext.Out.WriteLine(run.Out + run.Err);
         Assert.That(run.ExitCode, Is.EqualTo(1));
         var mismatch = System.Text.RegularExpressions.Regex.Match(run.Out, @"value mismatch at cycle (\d+) on ([^\[:]+)");
@@ -98,8 +97,7 @@ public sealed class CosimWaveTests
         await TestEnvironment.RequireVerilatorAsync();
         using var temp = new TempFolder();
         var work = temp.Combine("work");
-        var run = await Attnlego("cosim", "--preset", "tiny", "--module", "softmax", "--waves", "always", "--wave-format", "fst",
-            "--work-dir", work, "--cache-dir", TestEnvironment.CacheRoot);
+        var run = await Cosim(work, "--module", "softmax", "--waves", "always", "--wave-format", "fst");
         Assert.That(run.ExitCode, Is.EqualTo(0), run.Out + run.Err);
         var folder = Directory.GetDirectories(work, "seed-1", SearchOption.AllDirectories).Single();
         var fst = Path.Combine(folder, "rtl.fst");
@@ -113,14 +111,12 @@ public sealed class CosimWaveTests
         await TestEnvironment.RequireVerilatorAsync();
         using var temp = new TempFolder();
         var work = temp.Combine("work");
-        var run = await Attnlego("cosim", "--preset", "tiny", "--module", "softmax", "--inject-fault", "p_data_o@1", "--waves", "never",
-            "--work-dir", work, "--cache-dir", TestEnvironment.CacheRoot);
+        var run = await Cosim(work, "--module", "softmax", "--inject-fault", "p_data_o@1", "--waves", "never");
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Out, Does.Contain("--inject-fault p_data_o@1"), "the replay line keeps the fault");
         Assert.That(Directory.GetFiles(work, "*.vcd", SearchOption.AllDirectories), Is.Empty);
 
-        var bad = await Attnlego("cosim", "--preset", "tiny", "--module", "softmax", "--inject-fault", "nope", "--work-dir", work,
-            "--cache-dir", TestEnvironment.CacheRoot);
+        var bad = await Cosim(work, "--module", "softmax", "--inject-fault", "nope");
         Assert.That(bad.ExitCode, Is.EqualTo(2));
         Assert.That(bad.Err, Does.Contain("p_data_o"), "the message lists the ports there are");
 
@@ -128,4 +124,8 @@ public sealed class CosimWaveTests
         Assert.That(syntax.ExitCode, Is.EqualTo(2));
         Assert.That(syntax.Err, Does.Contain("N >= 1"));
     }
+
+    /// <summary>`attnlego cosim` with <paramref name="args"/>, its case folders in <paramref name="work"/> and the tests' build cache.</summary>
+    private static Task<CliRun> Cosim(string work, params string[] args) =>
+        Attnlego(["cosim", .. args, "--work-dir", work, "--cache-dir", TestEnvironment.CacheRoot]);
 }
