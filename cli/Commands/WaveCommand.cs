@@ -143,8 +143,9 @@ public static class WaveCommand
         {
             return await body();
         }
-        catch (Exception ex) when (ex is VcdFormatException or WaveException or FileNotFoundException)
+        catch (Exception ex) when (ex is VcdFormatException or WaveException or IOException or UnauthorizedAccessException)
         {
+            // An input file that cannot be read is the caller's to fix (there is no output to fail on).
             var fix = ex is VcdFormatException ? " Fix: the file is not a valid VCD (IEEE 1364-2005 §18); regenerate it, or check that the dump finished." : "";
             await io.Err.WriteLineAsync("error: " + (ex is VcdFormatException ? "malformed wave file " : "") + ex.Message + fix);
             return ExitCodes.Usage;

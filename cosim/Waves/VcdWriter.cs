@@ -113,10 +113,13 @@ public sealed class VcdWriter : IDisposable
             throw new ArgumentOutOfRangeException(nameof(value), $"{value} does not fit the {width} unsigned bits of {_signals[signal].Path}.");
         }
 
+        // Little-endian bytes: linear in the width (shifting a BigInteger per bit is quadratic for wide buses).
+        var bytes = value.ToByteArray(isUnsigned: true, isBigEndian: false);
         var chars = new char[width];
         for (var bit = 0; bit < width; bit++)
         {
-            chars[width - 1 - bit] = value.IsZero || (value >> bit & BigInteger.One).IsZero ? '0' : '1';
+            var set = (bit >> 3) < bytes.Length && ((bytes[bit >> 3] >> (bit & 7)) & 1) != 0;
+            chars[width - 1 - bit] = set ? '1' : '0';
         }
 
         Change(time, signal, new string(chars));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 
 namespace AttentionLego.Cosim.Waves;
@@ -8,13 +9,16 @@ public readonly record struct WaveCycle(long Number, long Time);
 /// <summary>Names, globs and clock cycles shared by <see cref="VcdDiff"/> and <c>attnlego wave show</c>.</summary>
 public static class WaveCycles
 {
+    /// <summary>Compiled globs: a diff matches every name of both files against each glob.</summary>
+    private static readonly ConcurrentDictionary<string, Regex> Globs = new(StringComparer.Ordinal);
+
     /// <summary>A name without Verilator's wrapper scope <c>TOP.</c>, so Verilator and Icarus dumps name signals alike.</summary>
     public static string Normalize(string fullName) => fullName.StartsWith("TOP.", StringComparison.Ordinal) ? fullName[4..] : fullName;
 
     /// <summary>A glob (<c>*</c> any run, <c>?</c> one character) matches the normalized or the full name, case-sensitively.</summary>
     public static bool Matches(string glob, string fullName)
     {
-        var pattern = new Regex("^" + Regex.Escape(glob).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.CultureInvariant);
+        var pattern = Globs.GetOrAdd(glob, g => new Regex("^" + Regex.Escape(g).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.CultureInvariant));
         return pattern.IsMatch(Normalize(fullName)) || pattern.IsMatch(fullName);
     }
 

@@ -96,6 +96,21 @@ public sealed class VcdWriterTests
     }
 
     [Test]
+    public void Writes_wide_integers_bit_exact()
+    {
+        var value = (BigInteger.One << 4095) + 12345;
+        var text = new StringWriter();
+        using (var vcd = new VcdWriter(text))
+        {
+            var wide = vcd.AddSignal("t.wide", 4096);
+            vcd.Change(3, wide, value);
+        }
+
+        var bits = VcdReader.Parse(text.ToString())["t.wide"].ValueAt(3);
+        Assert.That(bits, Is.EqualTo("1" + new string('0', 4095 - 14) + Convert.ToString(12345, 2)));
+    }
+
+    [Test]
     public void Refuses_misuse_with_a_message()
     {
         using var vcd = new VcdWriter(new StringWriter());
