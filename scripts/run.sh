@@ -2,7 +2,8 @@
 # The main job: generate the default preset's RTL into rtl-out/tiny, lint it with verilator -Wall,
 # co-simulate every module (3 to 5 seeds each) against the golden model, then the complete head end to end:
 # weights loaded through its DMA, 8 tokens decoded through its registers, every stage bit-exact and on time;
-# and a small multi-head layer (tiny-mha4: four tiny heads sharing the memory port, and W_O) the same way.
+# and a small multi-head layer (tiny-mha4: four tiny heads sharing the memory port, and W_O) the same way; then a
+# deliberate failure that must leave RTL waves, golden waves and a GTKWave save file, and wave diff naming it.
 # Prints a short summary at the end; exits non-zero if any step failed. Works from any current directory.
 set -euo pipefail
 
@@ -85,6 +86,33 @@ else
   first="$(first_match cosim-array 'FAIL|^error' | sed 's/^ *//')"
   summary+=("array         FAIL  NOT bit-exact end to end: ${counts:-did not run (exit $rc)}; first: ${first:-see the log}")
 fi
+
+# A deliberate failure (docs/CLI.md, "Waves"): the golden model's expected output of one token is corrupted by a bit,
+# so the run must fail there and leave the RTL's waves, the golden waves and a GTKWave save file; wave diff on them
+# must name the head's output port at the reported cycle. Both commands exit 1 when they work; the checks decide.
+status_before_waves=$status
+waves_dir="$root/build/run/waves"
+rm -rf "$waves_dir"
+step waves-fault scripts/attnlego cosim --preset tiny --module top --tokens 4 --inject-fault o --work-dir "$waves_dir"
+fault_rc=$rc
+seed_dir="$(find "$waves_dir" -maxdepth 2 -type d -name seed-1 2>/dev/null | head -n 1)"
+waves_ok=0
+if [ "$fault_rc" -eq 1 ] && [ -f "$seed_dir/rtl.vcd" ] && [ -f "$seed_dir/golden.vcd" ] && [ -f "$seed_dir/waves.gtkw" ]; then
+  step waves-diff scripts/attnlego wave diff "$seed_dir/golden.vcd" "$seed_dir/rtl.vcd" --x-wildcard
+  mismatch_cycle="$(first_match waves-fault 'FAIL' | sed -n 's/.* at cycle \([0-9]*\) .*/\1/p')"
+  divergence="$(head -n 1 "$logs/waves-diff.log")"
+  if [ "$rc" -eq 1 ] && [ -n "$mismatch_cycle" ] && grep -q "o_data_o" <<<"$divergence" && grep -q "cycle $mismatch_cycle " <<<"$divergence"; then
+    waves_ok=1
+    summary+=("waves         ok    an injected fault (--inject-fault o) fails at cycle $mismatch_cycle and leaves rtl.vcd, golden.vcd, overlay.vcd and waves.gtkw in ${seed_dir#"$root"/}")
+    summary+=("              wave diff: ${divergence%%: A=*}")
+  else
+    summary+=("waves         FAIL  wave diff did not name o_data_o at cycle ${mismatch_cycle:-?}: ${divergence:-no output}")
+  fi
+else
+  summary+=("waves         FAIL  the injected fault did not leave its waves (cosim exit $fault_rc; see build/run/waves-fault.log)")
+fi
+status=$status_before_waves
+[ "$waves_ok" -eq 1 ] || status=1
 
 echo
 echo "summary (logs in ${logs#"$root"/}):"

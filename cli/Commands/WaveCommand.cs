@@ -21,6 +21,10 @@ public static class WaveCommand
         var fromTime = NonNegative(new Option<long?>("--from-time") { Description = "First clock edge time to compare, in A's timescale (inclusive)." });
         var toTime = NonNegative(new Option<long?>("--to-time") { Description = "Last clock edge time to compare, in A's timescale (inclusive)." });
         var xWildcard = new Option<bool>("--x-wildcard") { Description = "An x or z bit in A (expected) matches any bit in B." };
+        var listUnmatched = new Option<bool>("--list-unmatched")
+        {
+            Description = "List the signals found in only one file (default: counted in the summary; listed anyway for --signals, where they fail the diff).",
+        };
         var maxReport = NonNegative(new Option<int>("--max-report") { Description = "Divergent signals to print (the summary counts all).", DefaultValueFactory = _ => 50 });
 
         var command = new Command("diff", "Compare wave A (expected) with wave B (actual), aligned on the rising edges of A's clock.") { expected, actual };
@@ -29,6 +33,7 @@ public static class WaveCommand
         command.Options.Add(toTime);
         command.Options.Add(xWildcard);
         command.Options.Add(maxReport);
+        command.Options.Add(listUnmatched);
         command.SetAction((parse, ct) => CliApp.Guard(io, () => Refusing(io, async () =>
         {
             var a = await WaveFiles.LoadAsync(parse.GetValue(expected)!, ct);
@@ -62,7 +67,11 @@ public static class WaveCommand
                 await io.Out.WriteLineAsync($"... and {result.Divergences.Count - max} more divergent signals (--max-report {max})");
             }
 
-            foreach (var (label, names) in new[] { ("only in A", result.OnlyInA), ("only in B", result.OnlyInB) })
+            // Golden waves hold a few ports and an RTL dump every signal: by default only count what one file lacks.
+            var unmatched = signals.Length > 0 || parse.GetValue(listUnmatched)
+                ? new[] { ("only in A", result.OnlyInA), ("only in B", result.OnlyInB) }
+                : [];
+            foreach (var (label, names) in unmatched)
             {
                 foreach (var name in names.Take(max))
                 {
@@ -79,7 +88,9 @@ public static class WaveCommand
             var missing = signals.Length > 0 ? result.OnlyInA.Count + result.OnlyInB.Count : 0;
             var (first, last) = (result.Cycles[0], result.Cycles[^1]);
             var span = $"cycles {first.Number}..{last.Number} (time {first.Time}..{last.Time} {a.Timescale}, {result.Cycles.Count} edges of {result.Clock})";
-            var extra = result.OnlyInA.Count + result.OnlyInB.Count > 0 ? $"; {result.OnlyInA.Count} only in A, {result.OnlyInB.Count} only in B" : "";
+            var extra = result.OnlyInA.Count + result.OnlyInB.Count > 0
+                ? $"; {result.OnlyInA.Count} only in A, {result.OnlyInB.Count} only in B{(unmatched.Length == 0 ? " (--list-unmatched lists them)" : "")}"
+                : "";
             await io.Out.WriteLineAsync(result.Identical
                 ? $"no divergence: {result.SignalsCompared} signals over {span}{extra}"
                 : $"{result.Divergences.Count} of {result.SignalsCompared} signals diverge over {span}{extra}");

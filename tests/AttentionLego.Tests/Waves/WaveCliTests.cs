@@ -70,9 +70,13 @@ public sealed class WaveCliTests
         var b = Bench.WriteTo(temp.Combine("b.vcd"));
         var all = await Attnlego("wave", "diff", a, b);
         Assert.That(all.ExitCode, Is.EqualTo(ExitCodes.Ok), "by default the common signals are compared");
-        Assert.That(all.Out, Does.Contain("only in A: tb.only_a\n").And.Contain("; 1 only in A, 0 only in B"));
+        Assert.That(all.Out, Does.Not.Contain("only in A: tb.only_a").And.Contain("; 1 only in A, 0 only in B (--list-unmatched lists them)"),
+            "by default the signals in one file are only counted");
+        var listed = await Attnlego("wave", "diff", a, b, "--list-unmatched");
+        Assert.That(listed.Out, Does.Contain("only in A: tb.only_a\n"));
         var asked = await Attnlego("wave", "diff", a, b, "--signals", "*.only_a", "*.count");
         Assert.That(asked.ExitCode, Is.EqualTo(ExitCodes.CheckFailed), "a signal asked for must be in both");
+        Assert.That(asked.Out, Does.Contain("only in A: tb.only_a\n"), "and is named when it is not");
     }
 
     [Test]
