@@ -18,6 +18,7 @@ public static class CliApp
         CosimCommand.Create(io),
         AccuracyCommand.Create(io),
         RegressCommand.Create(io),
+        ReportCommand.Create(io),
     };
 
     public static async Task<int> RunAsync(string[] args, CliIo io, CancellationToken ct = default)
