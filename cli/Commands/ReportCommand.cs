@@ -16,8 +16,10 @@ namespace AttentionLego.Cli.Commands;
 public static class ReportCommand
 {
     /// <summary>
-    /// Default --yosys-timeout: tiny takes about 10 s, the paper head about ... s (measured with Yosys 0.23 on one
-    /// core of the CI machine); the default covers tiny many times over and stops a run that would take much longer.
+    /// Default --yosys-timeout. Measured with Yosys 0.23 (read, hierarchy, proc, opt -fast, check, stat): tiny takes
+    /// about 10 s on an idle core (35 s on the shared 2-core machine under load); the paper head had not finished
+    /// elaborating its K-cache matrix (2048 outputs) after 10 min of CPU and 6 GB. 120 s covers tiny and the random
+    /// regression sizes on a loaded machine and gives up on the paper sizes in reasonable time.
     /// </summary>
     public const int DefaultYosysTimeoutSeconds = 120;
 
