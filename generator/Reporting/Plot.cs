@@ -63,8 +63,9 @@ public static class Plot
             referenceY = Y(plot, top, r.Value);
             canvas.HLine(plot.Left + 1, plot.Right, referenceY.Value, ReferenceColour, dash: 6);
             canvas.HLine(plot.Left + 1, plot.Right, referenceY.Value + 1, ReferenceColour, dash: 6);
-            var text = $"{r.Label} {Number(r.Value)}";
-            canvas.Text(plot.Right - BitmapFont.Width(text) - 2, referenceY.Value - 11, text, ReferenceColour);
+            // The legend sits above the plot, right-aligned, where no bar or value label can cover it.
+            var text = $"- - {r.Label} {Number(r.Value)}";
+            canvas.Text(plot.Right - BitmapFont.Width(text), plot.Top - 16, text, ReferenceColour);
         }
 
         Axes(canvas, plot);
@@ -151,8 +152,20 @@ public static class Plot
         return 10 * power;
     }
 
-    /// <summary>The top of an axis that shows <paramref name="value"/>: a round number at least as large.</summary>
-    public static double NiceCeiling(double value) => value <= 0 ? 1 : NiceStep(value);
+    /// <summary>
+    /// The top of an axis that shows <paramref name="value"/>: the smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a
+    /// power of ten that is at least as large (its quarters, the tick labels, stay short).
+    /// </summary>
+    public static double NiceCeiling(double value)
+    {
+        if (value <= 0)
+        {
+            return 1;
+        }
+
+        var power = Math.Pow(10, Math.Floor(Math.Log10(value)));
+        return new[] { 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 }.Select(m => m * power).First(top => top >= value * (1 - 1e-12));
+    }
 
     /// <summary>Invariant, at most three decimals, no trailing zeros.</summary>
     public static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);

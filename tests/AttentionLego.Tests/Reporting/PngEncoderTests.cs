@@ -76,6 +76,8 @@ public sealed class PngEncoderTests
         Assert.That(counts, Is.EqualTo(new[] { 2, 1, 0, 1, 0, 0, 0, 0, 0, 2 }), "the last bin includes the maximum");
         Assert.That(Plot.NiceStep(0.03), Is.EqualTo(0.05).Within(1e-12));
         Assert.That(Plot.NiceStep(130), Is.EqualTo(200).Within(1e-9));
+        Assert.That(Plot.NiceCeiling(1067.8), Is.EqualTo(1200).Within(1e-9), "an axis ends at a round number just above the data");
+        Assert.That(Plot.NiceCeiling(10), Is.EqualTo(10).Within(1e-12));
         Assert.That(() => Plot.Bin([-1.0], 10), Throws.ArgumentException, "an error is never negative");
     }
 
