@@ -33,7 +33,7 @@ public static class ReportCommand
         var noYosys = new Option<bool>("--no-yosys") { Description = "Skip the Yosys cell statistics." };
         var yosysTimeout = new Option<int>("--yosys-timeout")
         {
-            Description = $"Seconds Yosys may take before it is stopped and the report says so (default {DefaultYosysTimeoutSeconds}).",
+            Description = "Seconds Yosys may take before it is stopped and the report says so.",
             DefaultValueFactory = _ => DefaultYosysTimeoutSeconds,
         };
         tokens.Validators.Add(r => AtLeastOne(r, "--tokens"));

@@ -187,6 +187,35 @@ public sealed class ReportCommandTests
     }
 
     [Test]
+    public async Task A_yosys_rejection_exits_with_the_tool_code_and_writes_nothing()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("a shell script stands in for Yosys");
+            return;
+        }
+
+        using var temp = new TempFolder();
+        var fake = temp.Combine("yosys");
+        File.WriteAllText(fake, "#!/bin/sh\nif [ \"$1\" = -V ]; then echo 'Yosys 0.23 (fake)'; exit 0; fi\necho 'ERROR: Parser error in line 3: syntax error' >&2\nexit 1\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var dir = temp.Combine("r");
+        var saved = Environment.GetEnvironmentVariable(YosysDriver.OverrideVariable);
+        Environment.SetEnvironmentVariable(YosysDriver.OverrideVariable, fake);
+        try
+        {
+            var run = await Attnlego("report", "--preset", "tiny", "--tokens", "2", "--out", dir);
+            Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.ToolFailed));
+            Assert.That(run.Err, Does.Contain("yosys rejected the generated RTL").And.Contain("ERROR: Parser error").And.Contain("Fix:"));
+            Assert.That(Directory.Exists(dir), Is.False, "no partial output");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(YosysDriver.OverrideVariable, saved);
+        }
+    }
+
+    [Test]
     public async Task A_yosys_that_rejects_the_rtl_is_an_error()
     {
         await RequireYosysAsync();
