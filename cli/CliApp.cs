@@ -19,6 +19,7 @@ public static class CliApp
         AccuracyCommand.Create(io),
         RegressCommand.Create(io),
         WaveCommand.Create(io),
+        ReportCommand.Create(io),
     };
 
     public static async Task<int> RunAsync(string[] args, CliIo io, CancellationToken ct = default)

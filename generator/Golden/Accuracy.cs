@@ -64,6 +64,13 @@ public sealed record AccuracyReport(int Seed, int Tokens, HeadScales Scales, dou
 }
 
 /// <summary>
+/// An accuracy run with every output's error: <see cref="Report"/> (for an array its errors, cosine and saturation are
+/// those of the array's output row), the errors |o_int - o_float 2^f| in output LSBs in token and element order, and
+/// f, the output row's fraction bits (<see cref="HeadScales.Fo"/> for a head).
+/// </summary>
+public sealed record AccuracyMeasurement(AccuracyReport Report, double[] ErrorsLsb, int OutputFractionBits, bool Array);
+
+/// <summary>
 /// The accuracy experiment: seeded Gaussian tokens and weights, quantized to the configuration's widths, run through
 /// <see cref="AttentionHead"/> and <see cref="FloatReference"/> on the same (de-quantized) numbers.
 /// </summary>
@@ -131,13 +138,19 @@ public static class Accuracy
     }
 
     /// <summary>Runs <see cref="Draw"/>'s inputs through both models and compares the outputs.</summary>
-    public static AccuracyReport Run(AttentionConfig config, int seed, int tokens)
-    {
-        if (tokens < 1 || tokens > config.Model.MaxSeqLen)
-        {
-            throw new ArgumentOutOfRangeException(nameof(tokens), tokens, $"must be 1..Model.MaxSeqLen ({config.Model.MaxSeqLen})");
-        }
+    public static AccuracyReport Run(AttentionConfig config, int seed, int tokens) => MeasureHead(config, seed, tokens).Report;
 
+    /// <summary>
+    /// The accuracy of what the configuration builds: <see cref="MeasureArray"/> for an array (more than one head, or
+    /// W_O), else <see cref="MeasureHead"/>; with every output's error.
+    /// </summary>
+    public static AccuracyMeasurement Measure(AttentionConfig config, int seed, int tokens) =>
+        config.Model.IsArray ? MeasureArray(config, seed, tokens) : MeasureHead(config, seed, tokens);
+
+    /// <summary><see cref="Run"/>, with every output's error in LSBs.</summary>
+    public static AccuracyMeasurement MeasureHead(AttentionConfig config, int seed, int tokens)
+    {
+        CheckTokens(config, tokens);
         var stopwatch = Stopwatch.StartNew();
         var inputs = Draw(config, seed, tokens);
         var scales = inputs.Scales;
@@ -146,46 +159,101 @@ public static class Accuracy
         head.LoadWeights(Projection.Key, inputs.Wk);
         head.LoadWeights(Projection.Value, inputs.Wv);
         var reference = FloatReference.Dequantized(scales, inputs.Wq, inputs.Wk, inputs.Wv);
-
-        var (min, max) = (FixedPoint.MinSigned(config.Format.DataWidth), FixedPoint.MaxSigned(config.Format.DataWidth));
-        var probOne = Math.ScaleB(1.0, config.Softmax.ProbBits);
-        double dot = 0, normInt = 0, normFloat = 0, errorSum = 0, maxError = 0, squares = 0, maxProbError = 0;
-        var (minCosine, minCosineToken, saturated, outOfRange) = (double.PositiveInfinity, 0, 0, 0);
+        var tally = new Tally(config, scales.Fo);
         foreach (var x in inputs.Tokens)
         {
             var step = head.Step(x);
             var expected = reference.Step([.. x.Select(v => HeadScales.Real(v, scales.Fx))]);
+            tally.Add(step.Token, step.Output, expected.Output, [(step.Probabilities, expected.Probabilities)]);
+        }
+
+        return tally.Finish(seed, tokens, scales, MeasureLut(head.Softmax), stopwatch.Elapsed, array: false);
+    }
+
+    /// <summary>
+    /// The array (<see cref="MultiHeadAttention"/>) on <see cref="DrawArray"/>'s inputs against
+    /// <see cref="ArrayFloatReference"/>: errors of the output row (the concatenation, or W_O's output) in its LSBs,
+    /// 2^-<see cref="ArrayFloatReference.OutputFractionBits"/>; probability errors over every head.
+    /// </summary>
+    public static AccuracyMeasurement MeasureArray(AttentionConfig config, int seed, int tokens)
+    {
+        CheckTokens(config, tokens);
+        var stopwatch = Stopwatch.StartNew();
+        var inputs = DrawArray(config, seed, tokens);
+        var scales = inputs.Scales;
+        var model = inputs.Load(config);
+        var reference = ArrayFloatReference.Dequantized(inputs);
+        var tally = new Tally(config, ArrayFloatReference.OutputFractionBits(config, scales));
+        foreach (var x in inputs.Tokens)
+        {
+            var step = model.Step(x);
+            var expected = reference.Step([.. x.Select(v => HeadScales.Real(v, scales.Fx))]);
+            tally.Add(step.Token, step.Output, expected.Output,
+                [.. step.Heads.Zip(expected.Heads, (h, e) => (h.Probabilities, e.Probabilities))]);
+        }
+
+        return tally.Finish(seed, tokens, scales, MeasureLut(model.Heads[0].Softmax), stopwatch.Elapsed, array: true);
+    }
+
+    private static void CheckTokens(AttentionConfig config, int tokens)
+    {
+        if (tokens < 1 || tokens > config.Model.MaxSeqLen)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tokens), tokens, $"must be 1..Model.MaxSeqLen ({config.Model.MaxSeqLen})");
+        }
+    }
+
+    /// <summary>Sums of the comparison over the tokens; the same arithmetic for a head and an array.</summary>
+    private sealed class Tally(AttentionConfig config, int outputFractionBits)
+    {
+        private readonly long _min = FixedPoint.MinSigned(config.Format.DataWidth);
+        private readonly long _max = FixedPoint.MaxSigned(config.Format.DataWidth);
+        private readonly double _probOne = Math.ScaleB(1.0, config.Softmax.ProbBits);
+        private readonly List<double> _errors = [];
+        private double _dot, _normInt, _normFloat, _errorSum, _maxError, _squares, _maxProbError;
+        private double _minCosine = double.PositiveInfinity;
+        private int _minCosineToken, _saturated, _outOfRange;
+
+        public void Add(int token, long[] output, double[] expected, IEnumerable<(long[] Actual, double[] Expected)> probabilities)
+        {
             double tokenDot = 0, tokenInt = 0, tokenFloat = 0;
-            for (var c = 0; c < step.Output.Length; c++)
+            for (var c = 0; c < output.Length; c++)
             {
-                var actual = HeadScales.Real(step.Output[c], scales.Fo);
-                var ideal = expected.Output[c];
-                var idealLsb = Math.ScaleB(ideal, scales.Fo);
-                var error = Math.Abs(step.Output[c] - idealLsb);
-                (errorSum, maxError, squares) = (errorSum + error, Math.Max(maxError, error), squares + (idealLsb * idealLsb));
+                var actual = HeadScales.Real(output[c], outputFractionBits);
+                var ideal = expected[c];
+                var idealLsb = Math.ScaleB(ideal, outputFractionBits);
+                var error = Math.Abs(output[c] - idealLsb);
+                _errors.Add(error);
+                (_errorSum, _maxError, _squares) = (_errorSum + error, Math.Max(_maxError, error), _squares + (idealLsb * idealLsb));
                 (tokenDot, tokenInt, tokenFloat) = (tokenDot + (actual * ideal), tokenInt + (actual * actual), tokenFloat + (ideal * ideal));
-                saturated += step.Output[c] == min || step.Output[c] == max ? 1 : 0;
+                _saturated += output[c] == _min || output[c] == _max ? 1 : 0;
                 var rounded = Math.Round(idealLsb, MidpointRounding.AwayFromZero);
-                outOfRange += rounded < min || rounded > max ? 1 : 0;
+                _outOfRange += rounded < _min || rounded > _max ? 1 : 0;
             }
 
-            for (var t = 0; t < step.Tokens; t++)
+            foreach (var (actual, ideal) in probabilities)
             {
-                maxProbError = Math.Max(maxProbError, Math.Abs(step.Probabilities[t] - (expected.Probabilities[t] * probOne)));
+                for (var t = 0; t <= token; t++)
+                {
+                    _maxProbError = Math.Max(_maxProbError, Math.Abs(actual[t] - (ideal[t] * _probOne)));
+                }
             }
 
-            (dot, normInt, normFloat) = (dot + tokenDot, normInt + tokenInt, normFloat + tokenFloat);
+            (_dot, _normInt, _normFloat) = (_dot + tokenDot, _normInt + tokenInt, _normFloat + tokenFloat);
             var cosine = Cosine(tokenDot, tokenInt, tokenFloat);
-            if (cosine < minCosine)
+            if (cosine < _minCosine)
             {
-                (minCosine, minCosineToken) = (cosine, step.Token);
+                (_minCosine, _minCosineToken) = (cosine, token);
             }
         }
 
-        var outputs = tokens * config.Model.DHead;
-        return new AccuracyReport(seed, tokens, scales, Cosine(dot, normInt, normFloat), minCosine, minCosineToken, maxError,
-            errorSum / outputs, Math.Sqrt(squares / outputs), outputs, saturated, outOfRange, maxProbError, MeasureLut(head.Softmax),
-            stopwatch.Elapsed);
+        public AccuracyMeasurement Finish(int seed, int tokens, HeadScales scales, LutAccuracy lut, TimeSpan elapsed, bool array)
+        {
+            var outputs = _errors.Count;
+            var report = new AccuracyReport(seed, tokens, scales, Cosine(_dot, _normInt, _normFloat), _minCosine, _minCosineToken, _maxError,
+                _errorSum / outputs, Math.Sqrt(_squares / outputs), outputs, _saturated, _outOfRange, _maxProbError, lut, elapsed);
+            return new AccuracyMeasurement(report, [.. _errors], outputFractionBits, array);
+        }
     }
 
     /// <summary>The exp LUT of <paramref name="softmax"/> against exp().</summary>

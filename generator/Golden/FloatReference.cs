@@ -176,3 +176,102 @@ public sealed class FloatReference
         return sum;
     }
 }
+
+/// <summary>What the array's float reference computed for one token: each head's step, their outputs concatenated, the output row.</summary>
+public sealed record ArrayFloatStep(int Token, FloatStep[] Heads, double[] Concatenation, double[] Output);
+
+/// <summary>
+/// Double-precision reference of the array (<see cref="MultiHeadAttention"/>): every head's <see cref="FloatReference"/>
+/// on the same token, their outputs concatenated in head order, then y = concat W_O when the array has an output
+/// projection. Nothing is rounded or saturated between the heads and W_O.
+/// </summary>
+public sealed class ArrayFloatReference
+{
+    private readonly double[,]? _wo;
+
+    /// <param name="heads">One reference per head, all of the same d_model and d_head.</param>
+    /// <param name="wo">W_O, (heads x d_head) x d_model, or null for the concatenation alone.</param>
+    public ArrayFloatReference(IReadOnlyList<FloatReference> heads, double[,]? wo)
+    {
+        if (heads.Count == 0 || heads.Any(h => h.DModel != heads[0].DModel || h.DHead != heads[0].DHead))
+        {
+            throw new ArgumentException("an array needs at least one head, all of the same d_model and d_head", nameof(heads));
+        }
+
+        var concat = heads.Count * heads[0].DHead;
+        if (wo is not null && wo.GetLength(0) != concat)
+        {
+            throw new ArgumentException($"W_O must have {concat} rows (heads x d_head), got {wo.GetLength(0)}", nameof(wo));
+        }
+
+        Heads = heads;
+        _wo = wo;
+    }
+
+    /// <summary>
+    /// The reference for an array's integer inputs (<see cref="Accuracy.DrawArray"/>), de-quantized with its scales: every
+    /// weight, W_O included, has <see cref="HeadScales.Fw"/> fraction bits.
+    /// </summary>
+    public static ArrayFloatReference Dequantized(ArrayInputs inputs)
+    {
+        var scales = inputs.Scales;
+        var heads = inputs.Heads.Select(h => FloatReference.Dequantized(scales, h.Wq, h.Wk, h.Wv)).ToList();
+        return new ArrayFloatReference(heads, inputs.Wo is null ? null : Real(inputs.Wo, scales.Fw));
+    }
+
+    /// <summary>
+    /// Fraction bits of the array's integer output row: the heads' <see cref="HeadScales.Fo"/>, or after W_O
+    /// Fo + Fw - Quant.OutputShift.
+    /// </summary>
+    public static int OutputFractionBits(AttentionConfig config, HeadScales scales) =>
+        config.Model.OutputProjection ? scales.Fo + scales.Fw - config.Quant.OutputShift : scales.Fo;
+
+    public IReadOnlyList<FloatReference> Heads { get; }
+
+    /// <summary>Elements of an output row: d_model after W_O, else heads x d_head.</summary>
+    public int OutputElements => _wo?.GetLength(1) ?? (Heads.Count * Heads[0].DHead);
+
+    public ArrayFloatStep Step(IReadOnlyList<double> x)
+    {
+        var steps = Heads.Select(h => h.Step(x)).ToArray();
+        double[] concatenation = [.. steps.SelectMany(s => s.Output)];
+        if (_wo is null)
+        {
+            return new ArrayFloatStep(steps[0].Token, steps, concatenation, concatenation);
+        }
+
+        var y = new double[_wo.GetLength(1)];
+        for (var r = 0; r < concatenation.Length; r++)
+        {
+            for (var c = 0; c < y.Length; c++)
+            {
+                y[c] += concatenation[r] * _wo[r, c];
+            }
+        }
+
+        return new ArrayFloatStep(steps[0].Token, steps, concatenation, y);
+    }
+
+    /// <summary>Starts a new sequence in every head; the weights stay.</summary>
+    public void Reset()
+    {
+        foreach (var head in Heads)
+        {
+            head.Reset();
+        }
+    }
+
+    private static double[,] Real(long[,] w, int fractionBits)
+    {
+        var real = new double[w.GetLength(0), w.GetLength(1)];
+        for (var r = 0; r < w.GetLength(0); r++)
+        {
+            for (var c = 0; c < w.GetLength(1); c++)
+            {
+                real[r, c] = HeadScales.Real(w[r, c], fractionBits);
+            }
+        }
+
+        return real;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text.RegularExpressions;
+using AttentionLego.Gen.Rendering;
+using AttentionLego.Gen.Reporting;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace AttentionLego.Cosim.Tools;
+
+/// <summary>
+/// Yosys through CliWrap: reads the generated RTL, elaborates the hierarchy under the top module without flattening it
+/// (the PIM macro is instantiated thousands of times at the paper's size, but Yosys processes each module once), and
+/// reports <c>check</c> and <c>stat</c> (<see cref="SynthesisStats"/>). <see cref="Script"/> is the only place that
+/// assembles the Yosys commands.
+/// </summary>
+public sealed partial class YosysDriver
+{
+    public const string OverrideVariable = "ATTNLEGO_YOSYS";
+
+    private readonly string _executable;
+
+    private YosysDriver(string executable, string versionLine)
+    {
+        _executable = executable;
+        VersionLine = versionLine;
+    }
+
+    /// <summary>The first line of <c>yosys -V</c>, e.g. "Yosys 0.23 (git sha1 7ce5011c24b)".</summary>
+    public string VersionLine { get; }
+
+    /// <summary>Finds Yosys (<c>$ATTNLEGO_YOSYS</c>, else PATH); throws a <see cref="ToolException"/> naming the fix.</summary>
+    public static async Task<YosysDriver> LocateAsync(CancellationToken ct = default)
+    {
+        var path = ToolLocator.Find("yosys", OverrideVariable) ?? throw new ToolException(ToolFailure.Missing,
+            (Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } v
+                ? $"yosys was not found: {OverrideVariable}={v} does not exist"
+                : "yosys was not found on PATH") +
+            ". Fix: run scripts/setup.sh (installs Debian's yosys package), or set " + OverrideVariable + " to the yosys executable.");
+        BufferedCommandResult result;
+        try
+        {
+            result = await Cli.Wrap(path).WithArguments(["-V"]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(ct);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new ToolException(ToolFailure.Missing, $"{path} could not be started ({ex.Message}). Fix: reinstall Yosys with scripts/setup.sh.");
+        }
+
+        var line = result.StandardOutput.Split('\n')[0].Trim();
+        if (result.ExitCode != 0 || !VersionPattern().IsMatch(line))
+        {
+            throw new ToolException(ToolFailure.Failed,
+                $"{path} -V printed \"{line}\" (exit {result.ExitCode}), not a Yosys version. Fix: point {OverrideVariable} or PATH at a real Yosys.");
+        }
+
+        return new YosysDriver(path, line);
+    }
+
+    /// <summary>The Yosys script: read every file, elaborate under <paramref name="top"/>, processes to cells, light cleanup, check, stat.</summary>
+    public static IReadOnlyList<string> Script(IEnumerable<string> files, string top) =>
+    [
+        "read_verilog " + string.Join(' ', files),
+        $"hierarchy -check -top {top}",
+        "proc",
+        "opt -fast",
+        $"tee -q -o {CheckFile} check",
+        $"tee -q -o {StatFile} stat",
+    ];
+
+    private const string CheckFile = "check.txt";
+    private const string StatFile = "stat.txt";
+
+    /// <summary>
+    /// Writes <paramref name="modules"/> to a temporary folder and runs <see cref="Script"/> on them. Throws a
+    /// <see cref="ToolException"/>: <see cref="ToolFailure.TimedOut"/> after <paramref name="timeout"/> (Yosys is
+    /// stopped), <see cref="ToolFailure.Failed"/> when Yosys rejects the RTL (the message holds its ERROR line).
+    /// </summary>
+    public async Task<SynthesisStats> StatAsync(IReadOnlyList<RenderedFile> modules, string top, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var dir = Directory.CreateTempSubdirectory("attnlego-yosys-").FullName;
+        try
+        {
+            var files = modules.Where(m => m.Name.EndsWith(".v", StringComparison.Ordinal)).Select(m => m.Name).ToList();
+            foreach (var module in modules)
+            {
+                await File.WriteAllTextAsync(Path.Combine(dir, module.Name), module.Content, ct);
+            }
+
+            var script = Script(files, top);
+            await File.WriteAllTextAsync(Path.Combine(dir, "stat.ys"), string.Join('\n', script) + "\n", ct);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            limit.CancelAfter(timeout);
+            BufferedCommandResult result;
+            try
+            {
+                result = await Cli.Wrap(_executable).WithArguments(["-q", "-s", "stat.ys"]).WithWorkingDirectory(dir)
+                    .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(limit.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new ToolException(ToolFailure.TimedOut,
+                    $"yosys did not finish within {timeout.TotalSeconds:0} s on {top} and was stopped.");
+            }
+
+            var output = result.StandardOutput + result.StandardError;
+            if (result.ExitCode != 0 || !File.Exists(Path.Combine(dir, StatFile)))
+            {
+                var errors = output.Split('\n').Where(l => l.Contains("ERROR", StringComparison.Ordinal)).Take(8).ToList();
+                throw new ToolException(ToolFailure.Failed,
+                    $"yosys rejected the generated RTL of {top} (exit {result.ExitCode}):\n  " +
+                    string.Join("\n  ", errors.Count > 0 ? errors : output.Split('\n').TakeLast(8)) +
+                    "\nFix: the generated Verilog must be plain Verilog-2005 that Yosys 0.23 reads; report this with the configuration " +
+                    "(`attnlego config show`), or pass --no-yosys to skip the cell statistics.");
+            }
+
+            return SynthesisStats.Parse(top, VersionLine, string.Join("; ", script.Skip(1).Prepend("read_verilog <the module files>")),
+                await File.ReadAllTextAsync(Path.Combine(dir, StatFile), ct), await File.ReadAllTextAsync(Path.Combine(dir, CheckFile), ct));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [GeneratedRegex(@"^Yosys \d+\.\d+")]
+    private static partial Regex VersionPattern();
+}
