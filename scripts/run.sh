@@ -3,7 +3,8 @@
 # co-simulate every module (3 to 5 seeds each) against the golden model, then the complete head end to end:
 # weights loaded through its DMA, 8 tokens decoded through its registers, every stage bit-exact and on time;
 # and a small multi-head layer (tiny-mha4: four tiny heads sharing the memory port, and W_O) the same way; then a
-# deliberate failure that must leave RTL waves, golden waves and a GTKWave save file, and wave diff naming it.
+# report of the tiny preset (report.md with its plots and Yosys statistics), and a deliberate failure that must
+# leave RTL waves, golden waves and a GTKWave save file, and wave diff naming it.
 # Prints a short summary at the end; exits non-zero if any step failed. Works from any current directory.
 set -euo pipefail
 
@@ -85,6 +86,14 @@ if [ "$rc" -eq 0 ]; then
 else
   first="$(first_match cosim-array 'FAIL|^error' | sed 's/^ *//')"
   summary+=("array         FAIL  NOT bit-exact end to end: ${counts:-did not run (exit $rc)}; first: ${first:-see the log}")
+fi
+
+step report scripts/attnlego report --preset tiny --out build/run/report --force
+if [ "$rc" -eq 0 ]; then
+  summary+=("report        ok    build/run/report/report.md with cycles.png and error-histogram.png")
+  summary+=("              $(last_match report '^tiny \(config' | sed 's/^tiny (config [0-9a-f]*): //')")
+else
+  summary+=("report        FAIL  exit $rc: $(first_match report '^error' | sed 's/^ *//')")
 fi
 
 # A deliberate failure (docs/CLI.md, "Waves"): the golden model's expected output of one token is corrupted by a bit,
