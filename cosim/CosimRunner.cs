@@ -2,6 +2,7 @@ using Stopwatch = System.Diagnostics.Stopwatch;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Scoring;
 using AttentionLego.Cosim.Tools;
+using AttentionLego.Cosim.Waves;
 using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Rendering;
@@ -58,6 +59,9 @@ public sealed record CaseResult(int Seed, ScoreResult Score, long Cycles, TimeSp
 
     /// <summary>The waves this case left (RTL, golden, overlay, GTKWave save file), when it dumped any.</summary>
     public WaveArtifacts? Waves { get; init; }
+
+    /// <summary>Why the waves asked for could not be made (the case's verdict stands), or null.</summary>
+    public string? WaveError { get; init; }
 }
 
 /// <summary>A request whose bench is rendered and built: ready to run any number of seeds.</summary>
@@ -145,21 +149,31 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
         var trace = File.Exists(tracePath) ? Trace.Parse(await File.ReadAllTextAsync(tracePath, ct)) : new Trace([], TraceEnd.Truncated, 0);
         var score = benchCase.PerPort ? Scoreboard.ComparePerPort(benchCase.Expected, trace) : Scoreboard.Compare(benchCase.Expected, trace);
         WaveArtifacts? waves = null;
-        if (always)
+        string? waveError = null;
+        // Waves serve the verdict, never replace it: a dump that cannot be made (a traced build or re-run that fails,
+        // a simulator that died mid-dump) is reported next to the mismatch, which stands.
+        try
         {
-            waves = WaveArtifacts.Complete(dir, rtlWaves, settings.Waves, bench, config, benchCase, trace.EndCycle, score.FirstMismatch, fromCycle: null);
+            if (always)
+            {
+                waves = WaveArtifacts.Complete(dir, rtlWaves, settings.Waves, bench, config, benchCase, trace.EndCycle, score.FirstMismatch, fromCycle: null);
+            }
+            else if (!score.Passed && settings.Waves.Mode == WaveMode.OnFailure)
+            {
+                waves = await DumpAroundMismatchAsync(prepared, seed, dir, stimulusPath, benchCase, trace, score.FirstMismatch!, ct);
+            }
         }
-        else if (!score.Passed && settings.Waves.Mode == WaveMode.OnFailure)
+        catch (Exception ex) when (ex is ToolException or IOException or VcdFormatException or WaveException)
         {
-            waves = await DumpAroundMismatchAsync(prepared, seed, dir, stimulusPath, benchCase, trace, score.FirstMismatch!, ct);
+            waveError = $"no waves: {ex.Message}";
         }
 
-        if (score.Passed && !settings.KeepPassing && waves is null)
+        if (score.Passed && !settings.KeepPassing && waves is null && waveError is null)
         {
             Directory.Delete(dir, recursive: true);
         }
 
-        return new CaseResult(seed, score, trace.EndCycle, elapsed, dir, request.ReplayCommand(seed)) { Waves = waves };
+        return new CaseResult(seed, score, trace.EndCycle, elapsed, dir, request.ReplayCommand(seed)) { Waves = waves, WaveError = waveError };
     }
 
     /// <summary>
@@ -175,9 +189,9 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
         var from = Math.Max(0, mismatch.Cycle - waves.CyclesBefore);
         var to = mismatch.Cycle + waves.CyclesAfter;
         var rtlWaves = Path.Combine(dir, "rtl" + waves.Extension);
-        // Start one period early so the dump's first values are those sampled at the window's first edge.
+        // Start at the falling edge before the window's first rising edge: the dump's first values are what that edge samples.
         await SimulateAsync(prepared, traced.Executable, seed, dir, stimulusPath, Path.Combine(dir, "waves-trace.txt"), benchCase.CycleBudget,
-            [$"+waves={rtlWaves}", $"+wave_from={Math.Max(0, BenchClock.EdgeTime(from) - 3)}", $"+wave_to={BenchClock.EdgeTime(to) + 1}"],
+            [$"+waves={rtlWaves}", $"+wave_from={BenchClock.EdgeTime(from) - 1}", $"+wave_to={BenchClock.EdgeTime(to) + 1}"],
             "waves.log", ct);
         return WaveArtifacts.Complete(dir, rtlWaves, waves, prepared.Bench, prepared.Config, benchCase, Math.Min(to, trace.EndCycle), mismatch, from);
     }

@@ -141,7 +141,7 @@ public static class CosimCommand
             {
                 result = await runner.RunAsync(request, c => io.Out.WriteLine(Describe(c, stallsOn)), ct);
             }
-            catch (ArgumentException ex) when (request.Fault is not null)
+            catch (FaultTargetException ex)
             {
                 await io.Err.WriteLineAsync("error: " + ex.Message);
                 return ExitCodes.Usage;
@@ -190,5 +190,6 @@ public static class CosimCommand
         : $"  seed {c.Seed}: FAIL {c.Score.FirstMismatch!.Describe()}\n    artifacts: {c.WorkDir}\n    replay: {c.Replay}" + WaveLines(c);
 
     /// <summary>Where a case's waves are, how to open them, and what `wave diff` finds in them.</summary>
-    private static string WaveLines(CaseResult c) => c.Waves is not { } w ? "" : "\n" + w.Describe("    ");
+    private static string WaveLines(CaseResult c) =>
+        c.Waves is { } w ? "\n" + w.Describe("    ") : c.WaveError is { } e ? "\n    " + e : "";
 }

@@ -68,9 +68,9 @@ public static class WaveCommand
             }
 
             // Golden waves hold a few ports and an RTL dump every signal: by default only count what one file lacks.
-            var unmatched = signals.Length > 0 || parse.GetValue(listUnmatched)
+            var unmatched = parse.GetValue(listUnmatched)
                 ? new[] { ("only in A", result.OnlyInA), ("only in B", result.OnlyInB) }
-                : [];
+                : signals.Length > 0 ? [("only in A", result.OnlyInA)] : [];
             foreach (var (label, names) in unmatched)
             {
                 foreach (var name in names.Take(max))
@@ -84,8 +84,9 @@ public static class WaveCommand
                 }
             }
 
-            // Signals asked for by name must be in both files; by default only the common ones are compared.
-            var missing = signals.Length > 0 ? result.OnlyInA.Count + result.OnlyInB.Count : 0;
+            // A signal asked for that A (expected) has must be in B too; B may hold more (an RTL dump holds every net, golden
+            // waves a few ports). By default only the common signals are compared.
+            var missing = signals.Length > 0 ? result.OnlyInA.Count : 0;
             var (first, last) = (result.Cycles[0], result.Cycles[^1]);
             var span = $"cycles {first.Number}..{last.Number} (time {first.Time}..{last.Time} {a.Timescale}, {result.Cycles.Count} edges of {result.Clock})";
             var extra = result.OnlyInA.Count + result.OnlyInB.Count > 0

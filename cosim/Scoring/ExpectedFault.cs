@@ -26,23 +26,24 @@ public sealed record ExpectedFault(string Port, int? Index = null)
         return new ExpectedFault(text[..at], index);
     }
 
-    /// <summary>The case with the fault applied; an unknown port or index names the ports and counts there are.</summary>
+    /// <summary>The case with the fault applied; an unknown port or index (a <see cref="FaultTargetException"/>) names the ports and counts there are.</summary>
     public BenchCase Apply(BenchCase c) => Apply(c, e => e with { Elements = Flip(e.Elements) });
 
     /// <summary>The case with <paramref name="change"/> applied to the chosen expectation.</summary>
     public BenchCase Apply(BenchCase c, Func<Expectation, Expectation> change)
     {
         var expected = c.Expected.ToList();
-        var indices = expected.Select((e, i) => (e, i)).Where(x => x.e.Port == Port).Select(x => x.i).ToList();
+        // Only responses whose value is checked: a fault in one that is not (a counter under random stalls) would change nothing.
+        var indices = expected.Select((e, i) => (e, i)).Where(x => x.e.Port == Port && x.e.ValueChecked).Select(x => x.i).ToList();
         if (indices.Count == 0)
         {
-            var ports = string.Join(", ", expected.Select(e => e.Port).Distinct().Order(StringComparer.Ordinal));
-            throw new ArgumentException($"--inject-fault {Port}: this bench expects no response on {Port}. Fix: use one of its trace ports: {ports}.");
+            var ports = string.Join(", ", expected.Where(e => e.ValueChecked).Select(e => e.Port).Distinct().Order(StringComparer.Ordinal));
+            throw new FaultTargetException($"--inject-fault {Port}: this bench checks no response value on {Port}. Fix: use one of its trace ports: {ports}.");
         }
 
         if (Index is > 0 and var n && n > indices.Count)
         {
-            throw new ArgumentException($"--inject-fault {Port}@{n}: this case expects only {indices.Count} responses on {Port}. Fix: use {Port}@1 .. {Port}@{indices.Count}.");
+            throw new FaultTargetException($"--inject-fault {Port}@{n}: this case expects only {indices.Count} responses on {Port}. Fix: use {Port}@1 .. {Port}@{indices.Count}.");
         }
 
         var index = indices[Index is { } i ? i - 1 : indices.Count / 2];
@@ -58,3 +59,6 @@ public sealed record ExpectedFault(string Port, int? Index = null)
         return copy;
     }
 }
+
+/// <summary>An <c>--inject-fault</c> that names no checked response of the bench: a usage error, with the ports there are.</summary>
+public sealed class FaultTargetException(string message) : ArgumentException(message);

@@ -28,6 +28,16 @@ public static class GoldenWaves
         var written = new List<WaveProbe>();
         var skipped = new List<string>();
         var changes = new List<(long Time, int Order, int Signal, string Bits)>();
+        // Strobes are shared (q, k and v fire on one handshake): a 1 one probe expects beats another's don't-care.
+        var strobeValues = new Dictionary<(long Time, int Signal), string>();
+        void Strobe(long time, int signal, string bits)
+        {
+            if (bits == "1" || !strobeValues.ContainsKey((time, signal)))
+            {
+                strobeValues[(time, signal)] = bits;
+            }
+        }
+
         using var vcd = new VcdWriter(output);
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         int Signal(string path, int width)
@@ -69,7 +79,7 @@ public static class GoldenWaves
                 changes.Add((from, order++, data, Bits(e, width)));
                 foreach (var s in strobes)
                 {
-                    changes.Add((from, order++, s, "1"));
+                    Strobe(from, s, "1");
                 }
 
                 if (!cycles.ContainsKey(cycle + 1))
@@ -81,7 +91,7 @@ public static class GoldenWaves
 
                     foreach (var s in strobes)
                     {
-                        changes.Add((from + 2, order++, s, "x"));
+                        Strobe(from + 2, s, "x");
                     }
                 }
             }
@@ -96,6 +106,11 @@ public static class GoldenWaves
             var edge = BenchClock.EdgeTime(cycle);
             changes.Add((edge, order++, clock, "1"));
             changes.Add((edge + 1, order++, clock, "0"));
+        }
+
+        foreach (var ((time, signal), bits) in strobeValues)
+        {
+            changes.Add((time, order++, signal, bits));
         }
 
         foreach (var c in changes.OrderBy(c => c.Time).ThenBy(c => c.Order))

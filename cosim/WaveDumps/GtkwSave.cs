@@ -9,17 +9,19 @@ public sealed record GtkwGroup(string Name, IReadOnlyList<(string Actual, string
 /// <summary>
 /// A GTKWave save file (<c>.gtkw</c>) for the overlay dump: the clock, then one group per trace port with each RTL signal
 /// directly above the golden model's expectation of it, the view starting at <paramref name="from"/> and a marker at
-/// the first mismatch. GTKWave opens it with <c>gtkwave waves.gtkw</c>; the dump is named relative to the save file.
+/// the first mismatch. GTKWave opens it with <c>gtkwave &lt;folder&gt;/waves.gtkw</c> from any directory: the dump is named by
+/// its absolute path, and <c>[savefile]</c> lets GTKWave find it next to the save file when the folder was moved.
 /// </summary>
 public static class GtkwSave
 {
-    public static string Render(string dumpFile, string clock, IReadOnlyList<GtkwGroup> groups, long from, long? marker)
+    public static string Render(string dumpFile, string saveFile, string clock, IReadOnlyList<GtkwGroup> groups, long from, long? marker)
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         void Line(string line) => text.Append(line).Append('\n');
         Line("[*] GTKWave save file written by AttentionLego.Gen: RTL signals with the golden model's expectations below them");
-        Line($"[dumpfile] \"{dumpFile}\"");
+        Line($"[dumpfile] \"{Path.GetFullPath(dumpFile)}\"");
+        Line($"[savefile] \"{Path.GetFullPath(saveFile)}\"");
         Line($"[timestart] {from.ToString(inv)}");
         Line("[size] 1600 900");
         Line("[pos] -1 -1");

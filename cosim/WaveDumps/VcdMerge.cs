@@ -11,6 +11,13 @@ public static class VcdMerge
 {
     public static void Write(TextWriter output, IReadOnlyList<(VcdFile File, (string From, string To)? Rename)> files)
     {
+        // Times are copied as they are, so they must mean the same in every file.
+        if (files.Select(f => f.File.Timescale.Femtoseconds).Distinct().Count() > 1)
+        {
+            throw new WaveException("cannot overlay " + string.Join(" and ", files.Select(f => $"{f.File.Source} ({f.File.Timescale})")) +
+                                    ": their timescales differ. Fix: dump them with the same time unit.");
+        }
+
         using var vcd = new VcdWriter(output, files.Count > 0 ? files[0].File.Timescale.ToString() : "1ps");
         var declared = new HashSet<string>(StringComparer.Ordinal);
         var cursors = new List<(VcdSignal Signal, int Id)>();

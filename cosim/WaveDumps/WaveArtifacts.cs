@@ -106,7 +106,7 @@ public sealed record WaveArtifacts(string Rtl, string Golden, string? Overlay, s
         }
 
         var marker = mismatch is null ? (long?)null : BenchClock.EdgeTime(mismatch.Cycle);
-        File.WriteAllText(saveFile, GtkwSave.Render(Path.GetFileName(overlay ?? rtl), $"{tb}.clk_i",
+        File.WriteAllText(saveFile, GtkwSave.Render(overlay ?? rtl, saveFile, $"{tb}.clk_i",
             overlay is null ? [.. groups.Select(g => g with { Signals = [.. g.Signals.Select(s => (s.Actual, (string?)null, s.Width))] })] : groups,
             Math.Max(0, BenchClock.EdgeTime(from) - 2), marker));
         return new WaveArtifacts(rtl, golden, overlay, saveFile, from, toCycle, diffCommand, divergence, notes);

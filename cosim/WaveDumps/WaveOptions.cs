@@ -61,7 +61,4 @@ public static class BenchClock
 
     /// <summary>Simulation time of the rising edge at which the bench samples bench cycle <paramref name="cycle"/>.</summary>
     public static long EdgeTime(long cycle) => 2 * (cycle + ResetCycles) + 1;
-
-    /// <summary>The bench cycle whose rising edge is at or after <paramref name="time"/>.</summary>
-    public static long CycleAt(long time) => Math.Max(0, (time - 1 + 1) / 2 - ResetCycles);
 }

@@ -120,8 +120,10 @@ public sealed record DmaView(string Banner, int DModel, int DHead, int MaxSeqLen
         c.Format.DataWidth, c.Format.WeightWidth, c.Bus.DataWidth, c.Bus.MaxOutstanding);
 }
 
-/// <summary>The controller's view; <see cref="ConfigHash"/> is the register CONFIG_HASH (the first 8 hex digits of the hash).</summary>
-/// <summary>al_controller: its parameters and, from <see cref="CsrMap"/>, its register offsets, ID and bit positions.</summary>
+/// <summary>
+/// al_controller: its parameters and, from <see cref="CsrMap"/>, its register offsets, ID and bit positions;
+/// <see cref="ConfigHash"/> is the register CONFIG_HASH (the first 8 hex digits of the hash).
+/// </summary>
 public sealed record ControllerView(string Banner, int MaxSeqLen, int BusWidth, string ConfigHash, string RegisterParams, string IdHex,
     string IdAscii, string ErrorParams, int ErrorBits, int ErrorMsb, int ErrorPad, int StatusDoneBit, uint CtrlLoad, uint CtrlDecode,
     uint CtrlClear, int CtrlLoadBit, int CtrlDecodeBit)

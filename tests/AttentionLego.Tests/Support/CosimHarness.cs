@@ -24,7 +24,7 @@ public static class CosimHarness
 
     /// <summary>The case with one expectation on <paramref name="port"/> changed: the middle one, or the last.</summary>
     public static BenchCase Tamper(BenchCase c, string port, Func<Expectation, Expectation> change, bool last = false) =>
-        new ExpectedFault(port, last ? c.Expected.Count(e => e.Port == port) : null).Apply(c, change);
+        new ExpectedFault(port, last ? c.Expected.Count(e => e.Port == port && e.ValueChecked) : null).Apply(c, change);
 
     /// <summary>The first mismatch of a run that must have failed.</summary>
     public static Mismatch FirstFailure(CosimResult result)

@@ -1,5 +1,6 @@
 using AttentionLego.Cosim;
 using AttentionLego.Cosim.Benches;
+using AttentionLego.Cosim.Scoring;
 using AttentionLego.Cosim.Waves;
 using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Config;
@@ -82,13 +83,58 @@ public sealed class CosimWaveTests
 
         Assert.That(run.Out, Does.Contain($"first divergence: TOP.al_tb_{module}.{signal}").Or.Contain($"first divergence: al_tb_{module}.{signal}"));
         var gtkw = await File.ReadAllTextAsync(Path.Combine(folder, "waves.gtkw"));
-        Assert.That(gtkw, Does.Contain("[dumpfile] \"overlay.vcd\"").And.Contain($"{WaveArtifacts.GoldenScope}.al_tb_{module}.{signal}"));
+        Assert.That(gtkw, Does.Contain($"[dumpfile] \"{Path.Combine(folder, "overlay.vcd")}\"").And.Contain($"{WaveArtifacts.GoldenScope}.al_tb_{module}.{signal}"));
 
         var diff = await Attnlego("wave", "diff", Path.Combine(folder, "golden.vcd"), Path.Combine(folder, "rtl.vcd"), "--x-wildcard");
         TestContext.Out.WriteLine(diff.Out + diff.Err);
         Assert.That(diff.ExitCode, Is.EqualTo(1));
         var first = diff.Out.Split('\n')[0];
         Assert.That(first, Does.Contain(signal).And.Contain($"cycle {cycle} "), "the first divergence is the injected one");
+    }
+
+    /// <summary>A failure far from cycle 0 dumps only its window, and the golden waves line up with it cycle for cycle.</summary>
+    [Test]
+    public async Task A_failing_case_dumps_only_the_window_around_its_mismatch()
+    {
+        using var temp = new TempFolder();
+        var request = new CosimRequest(ConfigSource.FromPreset("tiny"), "pim_matrix") { Fault = new ExpectedFault("y_data_o", 3) };
+        TestContext.Out.WriteLine("replay: " + request.ReplayCommand(1));
+        var runner = new CosimRunner(await TestEnvironment.RequireVerilatorAsync(), new CosimSettings
+        {
+            CacheRoot = TestEnvironment.CacheRoot,
+            WorkRoot = temp.Combine("work"),
+            Waves = new WaveSettings { CyclesBefore = 20, CyclesAfter = 5 },
+        });
+        var c = (await runner.RunAsync(request)).Cases.Single();
+        var mismatch = c.Score.FirstMismatch!;
+        Assert.That(c.Waves, Is.Not.Null, c.WaveError);
+        var waves = c.Waves!;
+        Assert.That((waves.FromCycle, waves.ToCycle), Is.EqualTo((mismatch.Cycle - 20, mismatch.Cycle + 5)));
+        Assert.That(waves.FromCycle, Is.GreaterThan(0), "the mismatch is far enough from the start to need a window");
+
+        var rtl = VcdReader.Load(waves.Rtl);
+        Assert.That(rtl.FirstTime, Is.EqualTo(BenchClock.EdgeTime(waves.FromCycle) - 1), "the dump starts just before the window's first edge");
+        Assert.That(rtl.LastTime, Is.EqualTo(BenchClock.EdgeTime(waves.ToCycle) + 1));
+        var diff = VcdDiff.Compare(VcdReader.Load(waves.Golden), rtl, new VcdDiffOptions { XWildcard = true });
+        Assert.That(diff.Cycles[0].Number, Is.EqualTo(waves.FromCycle), "cycles are bench cycles: counted in the golden file");
+        Assert.That(diff.Cycles[^1].Number, Is.EqualTo(waves.ToCycle));
+        Assert.That(diff.Divergences.Select(d => (d.Signal, d.Cycle)), Is.EqualTo(new[] { ("al_tb_pim_matrix.u_dut.y_data_o", mismatch.Cycle) }),
+            "inside the window only the injected fault diverges");
+        Assert.That(waves.DiffCommand, Does.Contain($"--from-cycle {waves.FromCycle}"));
+    }
+
+    /// <summary>BenchClock's reset length is the benches': golden waves would be shifted otherwise.</summary>
+    [Test]
+    public void Every_bench_holds_reset_for_BenchClock_ResetCycles()
+    {
+        var benches = Directory.GetFiles(Path.Combine(TestEnvironment.RepositoryRoot, "templates", "tb"), "al_tb_*.v.sbn");
+        Assert.That(benches, Has.Length.GreaterThanOrEqualTo(8));
+        foreach (var bench in benches)
+        {
+            var resets = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(bench), @"reset_cnt_q\s*=\s*3'd(\d+);");
+            Assert.That(resets.Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)),
+                Is.EqualTo(new[] { BenchClock.ResetCycles }), Path.GetFileName(bench));
+        }
     }
 
     [Test]
@@ -102,7 +148,7 @@ public sealed class CosimWaveTests
         var folder = Directory.GetDirectories(work, "seed-1", SearchOption.AllDirectories).Single();
         var fst = Path.Combine(folder, "rtl.fst");
         Assert.That(new FileInfo(fst).Length, Is.GreaterThan(100));
-        Assert.That(await File.ReadAllTextAsync(Path.Combine(folder, "waves.gtkw")), Does.Contain("[dumpfile] \"rtl.fst\""));
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(folder, "waves.gtkw")), Does.Contain($"[dumpfile] \"{fst}\""));
     }
 
     [Test]
