@@ -14,8 +14,8 @@ public static class AccuracyCommand
         var configOptions = new ConfigOptions();
         var tokens = new Option<int>("--tokens") { Description = "Tokens in the sequence, 1..Model.MaxSeqLen (default 64, or MaxSeqLen when smaller)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the random tokens and weights.", DefaultValueFactory = _ => 1 };
-        tokens.Validators.Add(r => AtLeastOne(r, "--tokens"));
-        seed.Validators.Add(r => AtLeastOne(r, "--seed"));
+        tokens.AtLeast(1);
+        seed.AtLeast(1);
 
         var command = new Command("accuracy", "Compare the bit-exact attention head with a double-precision reference on random data.");
         configOptions.AddTo(command);
@@ -39,24 +39,6 @@ public static class AccuracyCommand
             return ExitCodes.Ok;
         }));
         return command;
-    }
-
-    private static void AtLeastOne(System.CommandLine.Parsing.OptionResult result, string name)
-    {
-        int value;
-        try
-        {
-            value = result.GetValueOrDefault<int>();
-        }
-        catch (InvalidOperationException)
-        {
-            return; // not a number: the parser reports that already
-        }
-
-        if (value < 1)
-        {
-            result.AddError($"{name} must be at least 1.");
-        }
     }
 
     /// <summary>The report as aligned text, one figure per line.</summary>

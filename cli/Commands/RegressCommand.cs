@@ -31,11 +31,11 @@ public static class RegressCommand
         var keep = new Option<bool>("--keep") { Description = "Keep the folders of passing cases too." };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Build cache folder (default $ATTNLEGO_CACHE, else $XDG_CACHE_HOME/attnlego, else ~/.cache/attnlego)." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds one simulation may run before it is stopped (the case then fails).", DefaultValueFactory = _ => 600 };
-        AtLeast(randomConfigs, 1, "--random-configs must be at least 1.");
-        AtLeast(seed, 0, "--seed must not be negative.");
-        AtLeast(seeds, 1, "--seeds must be at least 1.");
-        AtLeast(jobs, 1, "-j must be at least 1.");
-        AtLeast(timeout, 1, "--timeout must be at least 1 second.");
+        randomConfigs.AtLeast(1, "--random-configs must be at least 1.");
+        seed.AtLeast(0, "--seed must not be negative.");
+        seeds.AtLeast(1, "--seeds must be at least 1.");
+        jobs.AtLeast(1, "-j must be at least 1.");
+        timeout.AtLeast(1, "--timeout must be at least 1 second.");
 
         var command = new Command("regress", "Co-simulate configurations x modules x seeds (a matrix file or random configurations), in parallel and sharded, with JUnit XML.");
         var waveOptions = new WaveDumpOptions();
@@ -216,16 +216,5 @@ public static class RegressCommand
     {
         await io.Err.WriteLineAsync($"error: {problem} Fix: {fix}");
         return ExitCodes.Usage;
-    }
-
-    private static void AtLeast<T>(Option<T> option, int least, string message)
-    {
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<T>() is int value && value < least)
-            {
-                r.AddError(message);
-            }
-        });
     }
 }

@@ -36,9 +36,9 @@ public static class ReportCommand
             Description = "Seconds Yosys may take before it is stopped and the report says so.",
             DefaultValueFactory = _ => DefaultYosysTimeoutSeconds,
         };
-        tokens.Validators.Add(r => AtLeastOne(r, "--tokens"));
-        seed.Validators.Add(r => AtLeastOne(r, "--seed"));
-        yosysTimeout.Validators.Add(r => AtLeastOne(r, "--yosys-timeout"));
+        tokens.AtLeast(1);
+        seed.AtLeast(1);
+        yosysTimeout.AtLeast(1);
 
         var command = new Command("report", "Write report.md with plots (cycles, error histogram) and Yosys cell statistics for a configuration.");
         configOptions.AddTo(command);
@@ -125,24 +125,6 @@ public static class ReportCommand
         {
             await io.Err.WriteLineAsync("warning: " + ex.Message);
             return SynthesisSection.Missing($"Not computed: Yosys did not finish within the time limit of {seconds} s. Fix: raise --yosys-timeout, or pass --no-yosys.");
-        }
-    }
-
-    private static void AtLeastOne(System.CommandLine.Parsing.OptionResult result, string name)
-    {
-        int value;
-        try
-        {
-            value = result.GetValueOrDefault<int>();
-        }
-        catch (InvalidOperationException)
-        {
-            return; // not a number: the parser reports that already
-        }
-
-        if (value < 1)
-        {
-            result.AddError($"{name} must be at least 1.");
         }
     }
 

@@ -18,14 +18,14 @@ public static class WaveCommand
         var expected = new Argument<string>("A") { Description = "The expected wave (.vcd, or .fst through fst2vcd)." };
         var actual = new Argument<string>("B") { Description = "The actual wave (.vcd or .fst)." };
         var common = new CommonOptions();
-        var fromTime = NonNegative(new Option<long?>("--from-time") { Description = "First clock edge time to compare, in A's timescale (inclusive)." });
-        var toTime = NonNegative(new Option<long?>("--to-time") { Description = "Last clock edge time to compare, in A's timescale (inclusive)." });
+        var fromTime = (new Option<long?>("--from-time") { Description = "First clock edge time to compare, in A's timescale (inclusive)." }).AtLeast(0);
+        var toTime = (new Option<long?>("--to-time") { Description = "Last clock edge time to compare, in A's timescale (inclusive)." }).AtLeast(0);
         var xWildcard = new Option<bool>("--x-wildcard") { Description = "An x or z bit in A (expected) matches any bit in B." };
         var listUnmatched = new Option<bool>("--list-unmatched")
         {
             Description = "List the signals found in only one file (default: counted in the summary; listed anyway for --signals, where they fail the diff).",
         };
-        var maxReport = NonNegative(new Option<int>("--max-report") { Description = "Divergent signals to print (the summary counts all).", DefaultValueFactory = _ => 50 });
+        var maxReport = (new Option<int>("--max-report") { Description = "Divergent signals to print (the summary counts all).", DefaultValueFactory = _ => 50 }).AtLeast(0);
 
         var command = new Command("diff", "Compare wave A (expected) with wave B (actual), aligned on the rising edges of A's clock.") { expected, actual };
         common.AddTo(command);
@@ -164,25 +164,6 @@ public static class WaveCommand
         }
     }
 
-    private static Option<T> NonNegative<T>(Option<T> option)
-    {
-        option.Validators.Add(r =>
-        {
-            try
-            {
-                if (Convert.ToInt64(r.GetValueOrDefault<T>(), CultureInfo.InvariantCulture) < 0)
-                {
-                    r.AddError($"{option.Name} must not be negative.");
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // not a number: the parser reports that already
-            }
-        });
-        return option;
-    }
-
     /// <summary>The options <c>diff</c> and <c>show</c> share.</summary>
     private sealed class CommonOptions
     {
@@ -194,9 +175,9 @@ public static class WaveCommand
             AllowMultipleArgumentsPerToken = true,
         };
 
-        public Option<long?> FromCycle { get; } = NonNegative(new Option<long?>("--from-cycle") { Description = "First cycle (0 = the first rising edge), inclusive." });
+        public Option<long?> FromCycle { get; } = (new Option<long?>("--from-cycle") { Description = "First cycle (0 = the first rising edge), inclusive." }).AtLeast(0);
 
-        public Option<long?> ToCycle { get; } = NonNegative(new Option<long?>("--to-cycle") { Description = "Last cycle, inclusive." });
+        public Option<long?> ToCycle { get; } = (new Option<long?>("--to-cycle") { Description = "Last cycle, inclusive." }).AtLeast(0);
 
         public void AddTo(Command command)
         {

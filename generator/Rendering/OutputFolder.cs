@@ -1,12 +1,70 @@
+using System.Text;
+
 namespace AttentionLego.Gen.Rendering;
 
 /// <summary>
 /// Writes a set of files as a whole or not at all: everything goes into a hidden sibling folder first and is
-/// moved into place only when complete, so a failure never leaves partial output behind.
+/// moved into place only when complete, so a failure never leaves partial output behind. <c>--force</c> replaces
+/// only a folder the same command wrote (one holding its marker files), never the current folder or a parent of it;
+/// the old folder is moved aside first and put back if the new one cannot take its place.
 /// </summary>
 public static class OutputFolder
 {
-    public static void WriteAtomically(string folder, IEnumerable<RenderedFile> files, bool replace)
+    /// <summary><c>generate</c>'s output: its folders hold the manifest.</summary>
+    public static void WriteAtomically(string folder, IEnumerable<RenderedFile> files, bool replace) =>
+        WriteAtomically(folder, files.Select(f => (f.Name, Encoding.UTF8.GetBytes(f.Content))), replace, "generate", [RtlBundle.ManifestName]);
+
+    public static void WriteAtomically(string folder, IEnumerable<(string Name, byte[] Content)> files, bool replace, string command,
+        IReadOnlyList<string> markers)
+    {
+        var target = CheckTarget(folder, replace, command, markers);
+        var parent = Path.GetDirectoryName(target) ?? throw new OutputException($"{folder} has no parent folder.");
+        var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
+        var old = Path.Combine(parent, $".{Path.GetFileName(target)}.old-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(staging);
+            foreach (var (name, content) in files)
+            {
+                var path = Path.Combine(staging, name);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllBytes(path, content);
+            }
+
+            if (Directory.Exists(target))
+            {
+                Directory.Move(target, old);
+            }
+
+            try
+            {
+                Directory.Move(staging, target);
+            }
+            catch (Exception) when (Directory.Exists(old) && !Directory.Exists(target))
+            {
+                Directory.Move(old, target);
+                throw;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputException($"cannot write {folder}: {ex.Message} Fix: choose a writable --out folder.");
+        }
+        finally
+        {
+            foreach (var leftover in new[] { staging, old }.Where(Directory.Exists))
+            {
+                Directory.Delete(leftover, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Throws an <see cref="OutputException"/> when <paramref name="folder"/> may not be written (a file; not empty
+    /// without <paramref name="replace"/>; not written by <paramref name="command"/>, i.e. lacking one of
+    /// <paramref name="markers"/>) and returns its full path: a command checks this before it spends time on its output.
+    /// </summary>
+    public static string CheckTarget(string folder, bool replace, string command, IReadOnlyList<string> markers)
     {
         var target = Path.GetFullPath(folder);
         if (File.Exists(target))
@@ -21,50 +79,20 @@ public static class OutputFolder
                 throw new OutputException($"{folder} already exists and is not empty; pass --force to replace it, or choose another --out.");
             }
 
-            // --force replaces only what generate made: a folder holding its manifest, and never the working
-            // directory or one of its parents.
             var cwd = Path.GetFullPath(Directory.GetCurrentDirectory()).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
             if (cwd.StartsWith(target.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             {
                 throw new OutputException($"{folder} is the current folder or one of its parents; --force will not replace it. Choose another --out.");
             }
 
-            if (!File.Exists(Path.Combine(target, RtlBundle.ManifestName)))
+            if (!markers.All(m => File.Exists(Path.Combine(target, m))))
             {
-                throw new OutputException($"{folder} was not written by attnlego generate (it has no {RtlBundle.ManifestName}); --force replaces only such folders. Remove it yourself or choose another --out.");
+                throw new OutputException($"{folder} was not written by attnlego {command} (it lacks {string.Join(" or ", markers)}); " +
+                                          "--force replaces only such folders. Remove it yourself or choose another --out.");
             }
         }
 
-        var parent = Path.GetDirectoryName(target) ?? throw new OutputException($"{folder} has no parent folder.");
-        var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
-        try
-        {
-            Directory.CreateDirectory(staging);
-            foreach (var file in files)
-            {
-                var path = Path.Combine(staging, file.Name);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.WriteAllText(path, file.Content);
-            }
-
-            if (Directory.Exists(target))
-            {
-                Directory.Delete(target, recursive: true);
-            }
-
-            Directory.Move(staging, target);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new OutputException($"cannot write {folder}: {ex.Message} Fix: choose a writable --out folder.");
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
+        return target;
     }
 }
 
