@@ -21,4 +21,14 @@ public static class ToolLocator
 
         return null;
     }
+
+    /// <summary>
+    /// <see cref="Find"/>, or a <see cref="ToolException"/> (missing) that says where it looked (the override's value,
+    /// else PATH) and ends in <paramref name="fix"/>.
+    /// </summary>
+    public static string Require(string name, string overrideVariable, string fix) =>
+        Find(name, overrideVariable) ?? throw new ToolException(ToolFailure.Missing,
+            (Environment.GetEnvironmentVariable(overrideVariable) is { Length: > 0 } v
+                ? $"{name} was not found: {overrideVariable}={v} does not exist"
+                : $"{name} was not found on PATH") + ". Fix: " + fix);
 }

@@ -44,11 +44,8 @@ public sealed partial class VerilatorDriver
     /// <summary>Finds Verilator and checks its version; throws a <see cref="ToolException"/> naming the fix.</summary>
     public static async Task<VerilatorDriver> LocateAsync(CancellationToken ct = default)
     {
-        var path = ToolLocator.Find("verilator", OverrideVariable) ?? throw new ToolException(ToolFailure.Missing,
-            (Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } v
-                ? $"verilator was not found: {OverrideVariable}={v} does not exist"
-                : "verilator was not found on PATH") +
-            ". Fix: run scripts/setup.sh (installs Debian's verilator package), or set " + OverrideVariable + " to the verilator executable.");
+        var path = ToolLocator.Require("verilator", OverrideVariable,
+            $"run scripts/setup.sh (installs Debian's verilator package), or set {OverrideVariable} to the verilator executable.");
         BufferedCommandResult result;
         try
         {

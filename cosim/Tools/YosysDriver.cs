@@ -30,11 +30,8 @@ public sealed partial class YosysDriver
     /// <summary>Finds Yosys (<c>$ATTNLEGO_YOSYS</c>, else PATH); throws a <see cref="ToolException"/> naming the fix.</summary>
     public static async Task<YosysDriver> LocateAsync(CancellationToken ct = default)
     {
-        var path = ToolLocator.Find("yosys", OverrideVariable) ?? throw new ToolException(ToolFailure.Missing,
-            (Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } v
-                ? $"yosys was not found: {OverrideVariable}={v} does not exist"
-                : "yosys was not found on PATH") +
-            ". Fix: run scripts/setup.sh (installs Debian's yosys package), or set " + OverrideVariable + " to the yosys executable.");
+        var path = ToolLocator.Require("yosys", OverrideVariable,
+            $"run scripts/setup.sh (installs Debian's yosys package), or set {OverrideVariable} to the yosys executable.");
         BufferedCommandResult result;
         try
         {

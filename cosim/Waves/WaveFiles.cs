@@ -22,9 +22,8 @@ public static class WaveFiles
             return VcdReader.Load(path);
         }
 
-        var tool = ToolLocator.Find("fst2vcd", Fst2VcdVariable) ?? throw new ToolException(ToolFailure.Missing,
-            $"fst2vcd was not found{(Environment.GetEnvironmentVariable(Fst2VcdVariable) is { Length: > 0 } v ? $" ({Fst2VcdVariable}={v} does not exist)" : " on PATH")}; " +
-            $"it converts {path} to VCD. Fix: apt-get install gtkwave (it ships fst2vcd), or dump a .vcd instead.");
+        var tool = ToolLocator.Require("fst2vcd", Fst2VcdVariable,
+            $"apt-get install gtkwave (it ships fst2vcd, which converts {path} to VCD), or dump a .vcd instead.");
         var temp = Path.Combine(Path.GetTempPath(), $"attnlego-{Guid.NewGuid():N}.vcd");
         try
         {
