@@ -168,7 +168,9 @@ public static class FaultsCommand
         header + "\n\n| " + string.Join(" | ", Columns) + " |\n|" + string.Concat(Columns.Select((_, i) => i == 0 ? "---|" : "---:|")) + "\n" +
         string.Concat(Cells(rows).Select(r => "| " + string.Join(" | ", r) + " |\n")) + "\nReplay: `" + replay + "`\n";
 
-    private static string Text(double rate) => rate.ToString("G4", CultureInfo.InvariantCulture);
+    /// <summary>A rate as written on the command line: 0.001, 1e-5.</summary>
+    private static string Text(double rate) =>
+        rate.ToString("G4", CultureInfo.InvariantCulture).Replace("E-0", "e-", StringComparison.Ordinal).Replace("E-", "e-", StringComparison.Ordinal);
 
     private static string Describe(AttentionConfig config)
     {

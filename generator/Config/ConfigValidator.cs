@@ -188,7 +188,7 @@ public static class ConfigValidator
         {
             if (value < 0 || value >= count)
             {
-                errors.Add(new ConfigError(path, $"is {value}; {what} has {count}, numbered from 0.", $"set {path} to a value in [0, {count - 1}]."));
+                errors.Add(new ConfigError(path, $"is {value}; {what} (numbered from 0).", $"set {path} to a value in [0, {count - 1}]."));
             }
         }
 
@@ -204,9 +204,9 @@ public static class ConfigValidator
 
             var shape = layout.Shape(f.Matrix);
             var width = shape.Config.Format.WeightWidth;
-            Index(path + ".Row", f.Row, shape.InDim, $"the {f.Matrix} matrix ({shape.InDim}x{shape.OutDim}) has {shape.InDim} rows:");
-            Index(path + ".Col", f.Col, shape.OutDim, $"the {f.Matrix} matrix ({shape.InDim}x{shape.OutDim}) has {shape.OutDim} columns:");
-            Index(path + ".Bit", f.Bit, width, $"a cell of {f.Matrix} holds {width} bits:");
+            Index(path + ".Row", f.Row, shape.InDim, $"the {f.Matrix} matrix ({shape.InDim}x{shape.OutDim}) has {shape.InDim} rows");
+            Index(path + ".Col", f.Col, shape.OutDim, $"the {f.Matrix} matrix ({shape.InDim}x{shape.OutDim}) has {shape.OutDim} columns");
+            Index(path + ".Bit", f.Bit, width, $"a cell of {f.Matrix} holds {width} bits");
             if (f.Value is not (0 or 1))
             {
                 errors.Add(new ConfigError(path + ".Value", $"is {f.Value}; a bit is stuck at 0 or at 1.", $"set {path}.Value to 0 or 1."));
@@ -232,8 +232,8 @@ public static class ConfigValidator
             }
 
             var shape = layout.Shape(f.Matrix);
-            Index(path + ".MacroRow", f.MacroRow, shape.MacrosIn, $"the {f.Matrix} matrix is {shape.MacrosIn} macro(s) tall:");
-            Index(path + ".Col", f.Col, shape.OutDim, $"the {f.Matrix} matrix ({shape.InDim}x{shape.OutDim}) has {shape.OutDim} columns:");
+            Index(path + ".MacroRow", f.MacroRow, shape.MacrosIn, $"the {f.Matrix} matrix is {shape.MacrosIn} macro(s) tall");
+            Index(path + ".Col", f.Col, shape.OutDim, $"the {f.Matrix} matrix ({shape.InDim}x{shape.OutDim}) has {shape.OutDim} columns");
         }
     }
 

@@ -1,7 +1,9 @@
 using AttentionLego.Cosim;
 using AttentionLego.Cosim.Benches;
+using AttentionLego.Cosim.Tools;
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Golden;
+using AttentionLego.Gen.Rendering;
 using AttentionLego.Tests.Support;
 
 namespace AttentionLego.Tests.Faults;
@@ -52,6 +54,24 @@ public sealed class FaultCosimTests
         var macro0 = faults.Macro(0);
         Assert.That(macro0, Is.Not.Null, "al_pim_macro's bench is macro 0");
         Assert.That(macro0!.HasStuckCells && macro0.HasDeadColumns, Is.True, "both kinds reach the lone macro's bench");
+    }
+
+    [Test]
+    public async Task Faulty_rtl_lints_clean_and_synthesizes_without_latches()
+    {
+        var array = Presets.TinyMha4 with { Faults = FaultMaps.Draw(Presets.TinyMha4, FaultKind.Both, 0.005, MapSeed) };
+        var results = await Linter.LintAsync(await TestEnvironment.RequireVerilatorAsync(), RtlGenerator.Render(array));
+        Assert.That(results.Where(r => !r.Clean).Select(r => $"{r.TopModule}:\n{string.Join("\n", r.Diagnostics)}"), Is.Empty);
+
+        // Yosys is installed by scripts/setup.sh; a missing Yosys fails here rather than skipping.
+        var head = Presets.Tiny with { Faults = FaultMaps.Draw(Presets.Tiny, FaultKind.Both, Rate, MapSeed) };
+        var yosys = await YosysDriver.LocateAsync();
+        var stats = await yosys.StatAsync(RtlGenerator.Render(head).Modules, "al_top", TimeSpan.FromMinutes(5));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(stats.Latches, Is.Zero);
+            Assert.That(stats.CheckProblems, Is.Zero, string.Join("\n", stats.CheckWarnings));
+        }
     }
 
     /// <summary>The request for a drawn map, written as a config file; the replay draws the same map again.</summary>
