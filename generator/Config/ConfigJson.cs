@@ -146,6 +146,13 @@ public static class ConfigJson
                 return;
             }
 
+            if (IsOptional(property))
+            {
+                errors.Add(new ConfigError(prefix, "holds lists of entries, which --set cannot write.",
+                    "write the Faults section in a --config file; `attnlego faults draw` prints a configuration with one."));
+                return;
+            }
+
             var isLeaf = IsLeaf(property.PropertyType);
             if (i == parts.Length - 1)
             {

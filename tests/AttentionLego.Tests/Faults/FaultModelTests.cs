@@ -116,6 +116,18 @@ public sealed class FaultModelTests
         Assert.That(ex!.Errors.Select(e => e.Path + " " + e.Problem), Has.Some.StartsWith(path + " ").And.Some.Contains(problem));
     }
 
+    [TestCase("Faults=1")]
+    [TestCase("Faults.StuckAt=[]")]
+    [TestCase("Faults.StuckAt.Head=1")]
+    public void Set_cannot_write_the_fault_lists_and_says_where_to_write_them(string assignment)
+    {
+        var obj = ConfigJson.ToJsonObject(Presets.Tiny);
+        var errors = new List<ConfigError>();
+        ConfigJson.ApplyOverride(obj, assignment, errors);
+        Assert.That(errors.Select(e => e.Path), Is.EqualTo(new[] { "Faults" }));
+        Assert.That(errors[0].Fix, Does.Contain("faults draw"));
+    }
+
     private static IEnumerable<TestCaseData> BadFaults()
     {
         yield return new TestCaseData(new StuckAtFault { Head = 1, Matrix = PimMatrix.Q }, "Faults.StuckAt[0].Head", "from 0 to 0").SetArgDisplayNames("head");
