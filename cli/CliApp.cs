@@ -20,6 +20,7 @@ public static class CliApp
         RegressCommand.Create(io),
         WaveCommand.Create(io),
         ReportCommand.Create(io),
+        FaultsCommand.Create(io),
     };
 
     public static async Task<int> RunAsync(string[] args, CliIo io, CancellationToken ct = default)

@@ -32,7 +32,8 @@ public sealed class PimMacroBench : IModuleBench
     {
         var pim = config.Pim;
         var weightWidth = config.Format.WeightWidth;
-        var model = new PimMacroModel(config);
+        // A lone al_pim_macro is macro 0 (FaultId 0): tile 0 of head 0's W_Q when the configuration has faults.
+        var model = new PimMacroModel(config, PimFaults.Of(config).Macro(0));
         var random = new StimulusRandom(seed);
         var stimulus = new StimulusWriter(Math.Max(pim.InputLanes * pim.SliceBits, weightWidth));
         var expected = new List<Expectation>();

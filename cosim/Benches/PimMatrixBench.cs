@@ -28,7 +28,8 @@ public sealed class PimMatrixBench : IModuleBench
     public BenchCase Generate(AttentionConfig config, int seed)
     {
         var shape = config.ProjectionShape;
-        var model = new PimMatrixModel(shape);
+        // A lone al_pim_matrix is macros 0 and up (FaultBase 0): head 0's W_Q when the configuration has faults.
+        var model = new PimMatrixModel(shape, PimFaults.Of(config), 0);
         var random = new StimulusRandom(seed);
         var view = PimMatrixView.From(shape, "");
         var stimulus = new StimulusWriter(view.ChunkBits, (shape.InDim * config.Format.DataWidth + view.ChunkBits - 1) / view.ChunkBits);

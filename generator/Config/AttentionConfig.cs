@@ -13,6 +13,10 @@ public sealed record AttentionConfig
     public required QuantConfig Quant { get; init; }
     public required SoftmaxConfig Softmax { get; init; }
 
+    /// <summary>PIM cell and ADC faults (optional; none by default): docs/NUMERICS.md, "PIM faults".</summary>
+    [OptionalKey]
+    public FaultMap Faults { get; init; } = FaultMap.None;
+
     /// <summary>Number of input bit slices per activation (lower slices unsigned, top slice signed).</summary>
     public int Slices => Format.DataWidth / Pim.SliceBits;
 

@@ -24,17 +24,39 @@ public static class ConfigJson
         foreach (var property in SettableProperties(record.GetType()))
         {
             var value = property.GetValue(record)!;
-            obj[property.Name] = property.PropertyType switch
+            // An optional key that holds nothing is left out, so a file without it means the same (and hashes the same).
+            if (IsOptional(property) && IsEmpty(value))
             {
-                var t when t == typeof(int) => JsonValue.Create((int)value),
-                var t when t == typeof(bool) => JsonValue.Create((bool)value),
-                var t when t.IsEnum => JsonValue.Create(value.ToString()),
-                _ => ToJsonObject(value),
-            };
+                continue;
+            }
+
+            obj[property.Name] = ToJsonNode(property.PropertyType, value);
         }
 
         return obj;
     }
+
+    private static JsonNode ToJsonNode(Type type, object value) => type switch
+    {
+        var t when t == typeof(int) => JsonValue.Create((int)value),
+        var t when t == typeof(bool) => JsonValue.Create((bool)value),
+        var t when t.IsEnum => JsonValue.Create(value.ToString()!),
+        var t when ListElement(t) is { } element => new JsonArray([.. ((System.Collections.IEnumerable)value).Cast<object>().Select(item => ToJsonNode(element, item))]),
+        _ => ToJsonObject(value),
+    };
+
+    private static bool IsOptional(PropertyInfo property) => property.GetCustomAttribute<OptionalKeyAttribute>() is not null;
+
+    private static bool IsEmpty(object value) => value switch
+    {
+        FaultMap map => map.IsEmpty,
+        System.Collections.ICollection collection => collection.Count == 0,
+        _ => false,
+    };
+
+    /// <summary>The element type of a list-valued key (<c>IReadOnlyList&lt;T&gt;</c>), or null.</summary>
+    private static Type? ListElement(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? type.GetGenericArguments()[0] : null;
 
     /// <summary>Parses JSON text; a syntax error is reported with its line and position.</summary>
     public static JsonObject ParseObject(string text, string source)
@@ -124,6 +146,13 @@ public static class ConfigJson
                 return;
             }
 
+            if (IsOptional(property))
+            {
+                errors.Add(new ConfigError(prefix, "holds lists of entries, which --set cannot write.",
+                    "write the Faults section in a --config file; `attnlego faults draw` prints a configuration with one."));
+                return;
+            }
+
             var isLeaf = IsLeaf(property.PropertyType);
             if (i == parts.Length - 1)
             {
@@ -193,6 +222,11 @@ public static class ConfigJson
             var path = prefix + property.Name;
             if (!obj.TryGetPropertyValue(property.Name, out var node) || node is null)
             {
+                if (IsOptional(property) && node is null && !obj.ContainsKey(property.Name))
+                {
+                    continue;
+                }
+
                 errors.Add(new ConfigError(path, "is missing.",
                     "add it; `attnlego config show --preset tiny` prints every key with a valid value."));
                 continue;
@@ -248,6 +282,37 @@ public static class ConfigJson
             return null;
         }
 
+        if (ListElement(type) is { } element)
+        {
+            if (node is not JsonArray array)
+            {
+                errors.Add(new ConfigError(path, $"must be an array (a list of {{ ... }} entries), not {Describe(node)}.",
+                    $"write [ {{ {string.Join(", ", SettableProperties(element).Select(p => $"\"{p.Name}\": ..."))} }}, ... ] or leave {path} out."));
+                return null;
+            }
+
+            var items = Array.CreateInstance(element, array.Count);
+            var failed = false;
+            for (var i = 0; i < array.Count; i++)
+            {
+                var item = array[i] is { } itemNode ? BindValue(element, itemNode, $"{path}[{i}]", errors) : null;
+                if (item is null)
+                {
+                    if (array[i] is null)
+                    {
+                        errors.Add(new ConfigError($"{path}[{i}]", "is null.", "write an entry { ... } or remove it."));
+                    }
+
+                    failed = true;
+                    continue;
+                }
+
+                items.SetValue(item, i);
+            }
+
+            return failed ? null : items;
+        }
+
         if (node is JsonObject child)
         {
             return BindRecord(type, child, path + ".", errors);
@@ -289,10 +354,10 @@ public static class ConfigJson
         return cut < 0 ? message : message[..(cut + 1)];
     }
 
-    /// <summary>Every key path, for docs and error hints.</summary>
+    /// <summary>Every key path of a single value, for docs and error hints (not the optional lists, such as Faults).</summary>
     public static IEnumerable<string> KeyPaths(Type? type = null, string prefix = "")
     {
-        foreach (var property in SettableProperties(type ?? typeof(AttentionConfig)))
+        foreach (var property in SettableProperties(type ?? typeof(AttentionConfig)).Where(p => !IsOptional(p)))
         {
             if (IsLeaf(property.PropertyType))
             {

@@ -150,7 +150,91 @@ public static class ConfigValidator
             $"is {s.Lanes}, which does not divide Model.MaxSeqLen ({m.MaxSeqLen}); every pass handles whole groups of lanes.",
             "use a power of two that divides Model.MaxSeqLen.");
 
+        // Fault coordinates are checked against the matrices' shapes, which exist only for a valid geometry.
+        if (errors.Count == 0)
+        {
+            ValidateFaults(c, errors);
+        }
+
         return errors;
+    }
+
+    /// <summary>Every fault names a cell or column that exists; no bit is stuck at 0 and at 1 at once.</summary>
+    private static void ValidateFaults(AttentionConfig c, List<ConfigError> errors)
+    {
+        var layout = new MacroLayout(c);
+        bool Where(string path, int head, PimMatrix matrix)
+        {
+            if (matrix == PimMatrix.O && !c.Model.OutputProjection)
+            {
+                errors.Add(new ConfigError(path + ".Matrix", "is O, but Model.OutputProjection is false: there is no W_O.",
+                    "set Model.OutputProjection to true, or name one of Q, K, V, KCache, VCache."));
+                return false;
+            }
+
+            var heads = matrix == PimMatrix.O ? 1 : c.Model.Heads;
+            if (head < 0 || head >= heads)
+            {
+                errors.Add(new ConfigError(path + ".Head", $"is {head}; it must be from 0 to {heads - 1}" +
+                    (matrix == PimMatrix.O ? " (W_O is shared by every head: write 0)." : $" (Model.Heads is {c.Model.Heads})."),
+                    "name an existing head."));
+                return false;
+            }
+
+            return true;
+        }
+
+        void Index(string path, int value, int count, string what)
+        {
+            if (value < 0 || value >= count)
+            {
+                errors.Add(new ConfigError(path, $"is {value}; {what} (numbered from 0).", $"set {path} to a value in [0, {count - 1}]."));
+            }
+        }
+
+        var stuck = new Dictionary<(int, PimMatrix, int, int, int), int>();
+        for (var i = 0; i < c.Faults.StuckAt.Count; i++)
+        {
+            var f = c.Faults.StuckAt[i];
+            var path = $"Faults.StuckAt[{i}]";
+            if (!Where(path, f.Head, f.Matrix))
+            {
+                continue;
+            }
+
+            var shape = layout.Shape(f.Matrix);
+            var width = shape.Config.Format.WeightWidth;
+            Index(path + ".Row", f.Row, shape.InDim, $"the {f.Matrix} matrix ({shape.InDim}x{shape.OutDim}) has {shape.InDim} rows");
+            Index(path + ".Col", f.Col, shape.OutDim, $"the {f.Matrix} matrix ({shape.InDim}x{shape.OutDim}) has {shape.OutDim} columns");
+            Index(path + ".Bit", f.Bit, width, $"a cell of {f.Matrix} holds {width} bits");
+            if (f.Value is not (0 or 1))
+            {
+                errors.Add(new ConfigError(path + ".Value", $"is {f.Value}; a bit is stuck at 0 or at 1.", $"set {path}.Value to 0 or 1."));
+            }
+            else if (stuck.TryGetValue((f.Head, f.Matrix, f.Row, f.Col, f.Bit), out var other) && c.Faults.StuckAt[other].Value != f.Value)
+            {
+                errors.Add(new ConfigError(path, $"sticks the bit that Faults.StuckAt[{other}] sticks at {c.Faults.StuckAt[other].Value} at {f.Value}.",
+                    "keep one of the two entries."));
+            }
+            else
+            {
+                stuck.TryAdd((f.Head, f.Matrix, f.Row, f.Col, f.Bit), i);
+            }
+        }
+
+        for (var i = 0; i < c.Faults.DeadColumns.Count; i++)
+        {
+            var f = c.Faults.DeadColumns[i];
+            var path = $"Faults.DeadColumns[{i}]";
+            if (!Where(path, f.Head, f.Matrix))
+            {
+                continue;
+            }
+
+            var shape = layout.Shape(f.Matrix);
+            Index(path + ".MacroRow", f.MacroRow, shape.MacrosIn, $"the {f.Matrix} matrix is {shape.MacrosIn} macro(s) tall");
+            Index(path + ".Col", f.Col, shape.OutDim, $"the {f.Matrix} matrix ({shape.InDim}x{shape.OutDim}) has {shape.OutDim} columns");
+        }
     }
 
     public static void ThrowIfInvalid(AttentionConfig config)

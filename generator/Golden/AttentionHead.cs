@@ -32,13 +32,14 @@ public sealed record HeadStep(int Token, long[] X, long[] Q, long[] K, long[] V,
 /// </summary>
 public sealed class AttentionHead
 {
-    public AttentionHead(AttentionConfig config)
+    /// <summary>Head <paramref name="head"/> of the array (0 for a lone head): its PIM macros' faults apply.</summary>
+    public AttentionHead(AttentionConfig config, int head = 0)
     {
         Config = config;
-        Qkv = new QkvModel(config);
-        Score = new ScoreModel(config);
+        Qkv = new QkvModel(config, head);
+        Score = new ScoreModel(config, head);
         Softmax = new SoftmaxModel(config);
-        Context = new ContextModel(config);
+        Context = new ContextModel(config, head);
     }
 
     public AttentionConfig Config { get; }

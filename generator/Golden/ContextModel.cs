@@ -6,7 +6,7 @@ namespace AttentionLego.Gen.Golden;
 /// Golden model of <c>al_context</c>: the V cache (a <see cref="PimMatrixModel"/> of max-seq-len rows, token t in
 /// row t, fed with unsigned probabilities) and o = Requantize(sum over stored t of p_t * v_t, Quant.ContextShift).
 /// </summary>
-public sealed class ContextModel(AttentionConfig config) : TokenCacheModel(config, config.ContextShape)
+public sealed class ContextModel(AttentionConfig config, int head = 0) : TokenCacheModel(config, config.ContextShape, PimMatrix.VCache, head)
 {
     /// <summary>The context vector for probabilities <paramref name="p"/>; p_t of rows without a token counts as 0.</summary>
     public long[] Attend(IReadOnlyList<long> p)

@@ -21,8 +21,9 @@ public sealed class MultiHeadAttention
     public MultiHeadAttention(AttentionConfig config)
     {
         Config = config;
-        Heads = [.. Enumerable.Range(0, config.Model.Heads).Select(_ => new AttentionHead(config))];
-        _wo = config.Model.OutputProjection ? new PimMatrixModel(config.OutputProjectionShape) : null;
+        Heads = [.. Enumerable.Range(0, config.Model.Heads).Select(h => new AttentionHead(config, h))];
+        var faults = PimFaults.Of(config);
+        _wo = config.Model.OutputProjection ? new PimMatrixModel(config.OutputProjectionShape, faults, faults.Layout.OutputBase) : null;
     }
 
     public AttentionConfig Config { get; }

@@ -9,12 +9,15 @@ namespace AttentionLego.Gen.Golden;
 public sealed class PimMacroModel
 {
     private readonly long[] _cells;
+    private readonly MacroFaults? _faults;
 
-    public PimMacroModel(AttentionConfig config)
+    /// <summary>A macro; with <paramref name="faults"/>, its stuck cells and dead ADC columns (docs/NUMERICS.md, "PIM faults").</summary>
+    public PimMacroModel(AttentionConfig config, MacroFaults? faults = null)
     {
         Pim = config.Pim;
         WeightWidth = config.Format.WeightWidth;
         _cells = new long[Pim.Rows * Pim.Cols];
+        _faults = faults;
     }
 
     public PimConfig Pim { get; }
@@ -24,7 +27,7 @@ public sealed class PimMacroModel
     /// <summary>Width of the column-sum register (never wraps): SliceBits + 1 + WeightWidth + clog2(InputLanes).</summary>
     public int SumWidth => Pim.SliceBits + 1 + WeightWidth + Log2(Pim.InputLanes);
 
-    /// <summary>Memory mode write (<c>mem_en_i &amp;&amp; mem_we_i</c>).</summary>
+    /// <summary>Memory mode write (<c>mem_en_i &amp;&amp; mem_we_i</c>); a stuck bit keeps its value whatever is written.</summary>
     public void MemWrite(int row, int col, long weight)
     {
         if (!FixedPoint.FitsSigned(weight, WeightWidth))
@@ -32,7 +35,8 @@ public sealed class PimMacroModel
             throw new ArgumentOutOfRangeException(nameof(weight), weight, $"does not fit {WeightWidth} signed bits");
         }
 
-        _cells[Index(row, col)] = weight;
+        var index = Index(row, col);
+        _cells[index] = _faults is null ? weight : _faults.Store(index, weight, WeightWidth);
     }
 
     /// <summary>Memory mode read (<c>mem_en_i &amp;&amp; !mem_we_i</c>); the RTL returns it one cycle later.</summary>
@@ -64,7 +68,8 @@ public sealed class PimMacroModel
                 columnSum += lane * _cells[Index(row + l, col + j)];
             }
 
-            adc[j] = Adc(columnSum);
+            // A dead ADC column converts every sum to 0.
+            adc[j] = _faults?.IsDead(col + j) == true ? 0 : Adc(columnSum);
         }
 
         return adc;

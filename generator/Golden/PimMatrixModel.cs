@@ -11,7 +11,11 @@ public sealed class PimMatrixModel
 {
     private readonly PimMacroModel[,] _macros;
 
-    public PimMatrixModel(MatrixShape shape)
+    /// <summary>
+    /// A matrix of fault-free macros, or, with <paramref name="faults"/>, of the macros numbered <paramref name="macroBase"/>
+    /// onwards (tile (mi, mo) is macro macroBase + mo x MacrosIn + mi, as in the RTL; <see cref="MacroLayout"/>).
+    /// </summary>
+    public PimMatrixModel(MatrixShape shape, PimFaults? faults = null, int macroBase = 0)
     {
         if (shape.InDim % shape.Pim.Rows != 0 || shape.OutDim % shape.Pim.Cols != 0 || shape.InDim < 1 || shape.OutDim < 1)
         {
@@ -24,7 +28,7 @@ public sealed class PimMatrixModel
         {
             for (var mo = 0; mo < shape.MacrosOut; mo++)
             {
-                _macros[mi, mo] = new PimMacroModel(shape.Config);
+                _macros[mi, mo] = new PimMacroModel(shape.Config, faults?.Macro(macroBase + (mo * shape.MacrosIn) + mi));
             }
         }
     }

@@ -21,10 +21,13 @@ public sealed class QkvModel
 {
     private readonly PimMatrixModel[] _matrices;
 
-    public QkvModel(AttentionConfig config)
+    /// <summary>The projections of head <paramref name="head"/> (its macros' faults apply; a lone <c>al_qkv</c> is head 0).</summary>
+    public QkvModel(AttentionConfig config, int head = 0)
     {
         Config = config;
-        _matrices = [.. Enumerable.Range(0, 3).Select(_ => new PimMatrixModel(config.ProjectionShape))];
+        var faults = PimFaults.Of(config);
+        _matrices = [.. new[] { PimMatrix.Q, PimMatrix.K, PimMatrix.V }.Select(m =>
+            new PimMatrixModel(config.ProjectionShape, faults, faults.Layout.Base(head, m)))];
     }
 
     public AttentionConfig Config { get; }

@@ -8,7 +8,7 @@ namespace AttentionLego.Gen.Golden;
 /// s_t = q . k_t of the stored tokens, 0 for the tokens not stored. A query runs only the column groups that
 /// hold a token (<see cref="ColumnGroups"/>).
 /// </summary>
-public sealed class ScoreModel(AttentionConfig config) : TokenCacheModel(config, config.ScoreShape)
+public sealed class ScoreModel(AttentionConfig config, int head = 0) : TokenCacheModel(config, config.ScoreShape, PimMatrix.KCache, head)
 {
     /// <summary>Column groups a query runs over now (<c>col_groups_i</c> of the cache matrix).</summary>
     public int ColumnGroups => Cache.Shape.ColumnGroupsFor(Count);

@@ -6,11 +6,11 @@ namespace AttentionLego.Gen.Golden;
 /// Golden model of <c>al_cache_fill</c> and the PIM array behind it: token vectors appended one by one to a
 /// <see cref="PimMatrixModel"/> (the K cache keeps each token in a column, the V cache token t in row t), with a count.
 /// </summary>
-public abstract class TokenCacheModel(AttentionConfig config, MatrixShape shape)
+public abstract class TokenCacheModel(AttentionConfig config, MatrixShape shape, PimMatrix matrix, int head)
 {
     protected AttentionConfig Config { get; } = config;
 
-    protected PimMatrixModel Cache { get; } = new(shape);
+    protected PimMatrixModel Cache { get; } = new(shape, PimFaults.Of(config), PimFaults.Of(config).Layout.Base(head, matrix));
 
     /// <summary>Tokens stored (<c>count_o</c>).</summary>
     public int Count { get; private set; }

@@ -107,7 +107,10 @@ public static class RtlGenerator
     public static RenderedFile Module(string module, AttentionConfig config, Func<string, object> view) =>
         File($"rtl/{module}.v.sbn", module + ".v", config, view);
 
-    /// <summary>Renders any template into <paramref name="name"/>; <paramref name="view"/> gets the file's banner.</summary>
+    /// <summary>
+    /// Renders any template into <paramref name="name"/>; <paramref name="view"/> gets the file's banner. Every template also sees
+    /// the configuration's PIM faults (<see cref="FaultView"/>).
+    /// </summary>
     public static RenderedFile File(string template, string name, AttentionConfig config, Func<string, object> view) =>
-        new(name, TemplateRenderer.Render(template, view(GeneratorInfo.Banner(template, config))));
+        new(name, TemplateRenderer.Render(template, view(GeneratorInfo.Banner(template, config)), FaultView.From(config)));
 }

@@ -36,7 +36,7 @@ public static class TemplateRenderer
     }
 
     /// <summary>Renders <paramref name="name"/> with the properties of <paramref name="model"/> (snake_case in templates).</summary>
-    public static string Render(string name, object model)
+    public static string Render(string name, object model, object? shared = null)
     {
         var template = Template.Parse(ReadTemplate(name), "templates/" + name);
         if (template.HasErrors)
@@ -46,6 +46,11 @@ public static class TemplateRenderer
 
         var globals = new ScriptObject();
         globals.Import(model);
+        if (shared is not null)
+        {
+            globals.Import(shared);
+        }
+
         var context = new TemplateContext
         {
             StrictVariables = true,

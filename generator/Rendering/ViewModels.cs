@@ -190,3 +190,40 @@ public sealed record ArrayView(string Banner, int Heads, int DModel, int DHead, 
         3L * c.Model.DModel * c.Model.DHead * c.Format.WeightWidth / 8, c.Model.Heads + (c.Model.OutputProjection ? 1 : 0),
         c.Model.OutputProjection);
 }
+
+/// <summary>
+/// The PIM faults of a configuration as the templates see them (every template gets these names): whether there are
+/// any (without faults no template renders a fault line, so fault-free RTL is unchanged), the macro id bases of
+/// <see cref="MacroLayout"/>, and per faulty macro its sized literals (docs/NUMERICS.md, "PIM faults").
+/// </summary>
+public sealed record FaultView(bool Faults, int FaultProjectionMacros, int FaultKCacheBase, int FaultVCacheBase, int FaultPerHead,
+    int FaultOutputBase, IReadOnlyList<FaultyMacroView> FaultMacros)
+{
+    public static FaultView From(AttentionConfig c)
+    {
+        var faults = PimFaults.Of(c);
+        var layout = faults.Layout;
+        var cellBits = PimMath.AddressBits(c.Pim.Rows) + PimMath.AddressBits(c.Pim.Cols);
+        var macros = faults.Macros.Select(pair =>
+        {
+            // The word width of this macro's cells: weights in the projections, activations in the caches.
+            var width = layout.Shape(layout.MatrixOf(pair.Key)).Config.Format.WeightWidth;
+            var cells = pair.Value.StuckCells.Select(cell => new FaultyCellView(Literal(cellBits, (ulong)cell.Key),
+                Literal(width, cell.Value.Mask), Literal(width, cell.Value.Value))).ToList();
+            var dead = pair.Value.DeadColumns.Select((d, i) => d ? System.Numerics.BigInteger.One << i : System.Numerics.BigInteger.Zero)
+                .Aggregate(System.Numerics.BigInteger.Zero, (a, b) => a | b);
+            return new FaultyMacroView(pair.Key, Literal(width, 0), Literal(c.Pim.Cols, dead), cells);
+        }).ToList();
+        return new FaultView(faults.Any, layout.Projection, layout.Offset(PimMatrix.KCache), layout.Offset(PimMatrix.VCache), layout.PerHead,
+            layout.OutputBase, macros);
+    }
+
+    private static string Literal(int width, System.Numerics.BigInteger value) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{width}'h{(value.IsZero ? "0" : value.ToString("x").TrimStart('0'))}");
+}
+
+/// <summary>One faulty macro: its id, a zero word, its dead columns (bit c = column c) and its stuck cells.</summary>
+public sealed record FaultyMacroView(int Id, string Zero, string Dead, IReadOnlyList<FaultyCellView> Cells);
+
+/// <summary>One cell {row, col} with stuck bits: the mask of stuck bits and the values they read.</summary>
+public sealed record FaultyCellView(string Cell, string Mask, string Value);
