@@ -2,8 +2,8 @@
 # Issue 7's benchmarks, side by side in one run: rendering, Verilator builds cold and warm, simulation throughput,
 # Verilator against Icarus, the golden model against RTL simulation, cycles per token against the ideal bound.
 # Prints a table with every target, its measured value and PASS/FAIL, and writes docs/BENCHMARKS.md (atomically).
-#   scripts/bench.sh                  # medians of 5 runs (3 for the paper head's minute-long simulation and for Icarus)
-#   scripts/bench.sh --runs 3         # fewer runs; --paper-runs N and --icarus-runs N set those two on their own
+#   scripts/bench.sh                  # medians of 5 runs (3 for cold builds, the paper head's minute-long simulation and Icarus)
+#   scripts/bench.sh --runs 3         # fewer runs; --paper-runs N, --icarus-runs N, --build-runs N (cold builds) set those on their own
 #   scripts/bench.sh --quick          # smoke mode: 1 run, no paper head; writes build/bench/BENCHMARKS-quick.md
 #   scripts/bench.sh --out FILE       # write the Markdown elsewhere; --note TEXT adds a "conditions" line
 # Exit 0 when every measurement was taken, even if a target was missed (it measures, it does not test);

@@ -7,12 +7,12 @@ public sealed record BenchArguments(BenchOptions Options, string Out, string Com
 {
     public string RunsNote => Options.Quick
         ? $"Quick smoke mode (--quick): 1 run of each measurement, no paper-head simulation; figures are not medians."
-        : $"Medians of {Options.Runs} runs for rendering, the tiny head's builds and simulations; {Options.PaperRuns} runs of the paper head's " +
-          $"simulation (about a minute each); {Options.IcarusRuns} runs under Icarus. The cycles per token come from the exact timing model (computed once).";
+        : $"Medians of {Options.Runs} runs for rendering, the warm build and the tiny head's simulations; {Options.BuildRuns} cold builds " +
+          $"(a minute or more each here); {Options.PaperRuns} runs of the paper head's simulation (about a minute each); {Options.IcarusRuns} runs under Icarus. The cycles per token come from the exact timing model (computed once).";
 
     public static BenchArguments Parse(string[] args, string cwd)
     {
-        int? runs = null, paperRuns = null, icarusRuns = null;
+        int? runs = null, paperRuns = null, icarusRuns = null, buildRuns = null;
         var quick = false;
         string? output = null, root = null, command = null, note = null;
         for (var i = 0; i < args.Length; i++)
@@ -31,6 +31,7 @@ public sealed record BenchArguments(BenchOptions Options, string Out, string Com
                 case "--runs": runs = Count(1); break;
                 case "--paper-runs": paperRuns = Count(0); break;
                 case "--icarus-runs": icarusRuns = Count(1); break;
+                case "--build-runs": buildRuns = Count(1); break;
                 case "--quick": quick = true; break;
                 case "--out": output = Value(); break;
                 case "--root": root = Value(); break;
@@ -42,7 +43,8 @@ public sealed record BenchArguments(BenchOptions Options, string Out, string Com
 
         var r = quick ? 1 : runs ?? 5;
         var resolvedRoot = root is null ? FindRoot(cwd) : Path.GetFullPath(root);
-        var options = new BenchOptions(r, quick ? 0 : paperRuns ?? Math.Min(r, 3), quick ? 1 : icarusRuns ?? Math.Min(r, 3), quick, resolvedRoot);
+        var options = new BenchOptions(r, quick ? 0 : paperRuns ?? Math.Min(r, 3), quick ? 1 : icarusRuns ?? Math.Min(r, 3),
+            quick ? 1 : buildRuns ?? Math.Min(r, 3), quick, resolvedRoot);
         return new BenchArguments(options, output ?? Path.Combine("docs", "BENCHMARKS.md"), command ?? "scripts/bench.sh " + string.Join(' ', args), note);
     }
 

@@ -46,10 +46,10 @@ public sealed record TargetResult(string Name, string Goal, string Measured, Ver
     };
 
     public static TargetResult AtLeast(string name, double measured, double threshold, string unit) =>
-        new(name, $">= {Number.Format(threshold)}{unit}", $"{Number.Format(measured)}{unit}", measured >= threshold ? Verdict.Pass : Verdict.Fail);
+        new(name, $">= {Number.Goal(threshold)}{unit}", $"{Number.Format(measured)}{unit}", measured >= threshold ? Verdict.Pass : Verdict.Fail);
 
     public static TargetResult AtMost(string name, double measured, double threshold, string unit) =>
-        new(name, $"<= {Number.Format(threshold)}{unit}", $"{Number.Format(measured)}{unit}", measured <= threshold ? Verdict.Pass : Verdict.Fail);
+        new(name, $"<= {Number.Goal(threshold)}{unit}", $"{Number.Format(measured)}{unit}", measured <= threshold ? Verdict.Pass : Verdict.Fail);
 
     public static TargetResult Holds(string name, string goal, bool holds, string measured) =>
         new(name, goal, measured, holds ? Verdict.Pass : Verdict.Fail);
@@ -135,6 +135,9 @@ public static class Number
         >= 10 => value.ToString("0.00", CultureInfo.InvariantCulture),
         _ => value.ToString("0.000", CultureInfo.InvariantCulture),
     };
+
+    /// <summary>A target's threshold as the issue states it: 20, 1.25.</summary>
+    public static string Goal(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }
 
 /// <summary>Plain-text tables (columns padded to their widest cell) and Markdown tables.</summary>

@@ -15,7 +15,7 @@ try
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine($"error: {ex.Message}");
-    Console.Error.WriteLine("usage: attnlego-bench [--runs N] [--paper-runs N] [--icarus-runs N] [--quick] [--out FILE] [--root DIR] [--note TEXT] [--command TEXT]");
+    Console.Error.WriteLine("usage: attnlego-bench [--runs N] [--paper-runs N] [--icarus-runs N] [--build-runs N] [--quick] [--out FILE] [--root DIR] [--note TEXT] [--command TEXT]");
     return 2;
 }
 
