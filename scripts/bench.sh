@@ -43,4 +43,13 @@ fi
 # The bench times the CLI that scripts/attnlego builds; build it now so its build is not timed.
 scripts/attnlego presets >/dev/null
 
-exec dotnet build/bench/bin/attnlego-bench.dll --root "$root" --command "scripts/bench.sh${*:+ $*}" "${extra[@]}" "$@"
+# The command to reproduce, quoted for the shell; --note describes this run's conditions, not how to reproduce it.
+command="scripts/bench.sh"
+skip=0
+for arg in "$@"; do
+  if [ "$skip" -eq 1 ]; then skip=0; continue; fi
+  if [ "$arg" = "--note" ]; then skip=1; continue; fi
+  command+=" $(printf '%q' "$arg")"
+done
+
+exec dotnet build/bench/bin/attnlego-bench.dll --root "$root" --command "$command" "${extra[@]}" "$@"
