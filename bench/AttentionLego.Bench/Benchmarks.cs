@@ -1,0 +1,312 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using AttentionLego.Cosim;
+using AttentionLego.Cosim.Benches;
+using AttentionLego.Cosim.Tools;
+using AttentionLego.Cosim.WaveDumps;
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden;
+using AttentionLego.Gen.Rendering;
+
+namespace AttentionLego.Bench;
+
+/// <summary>How many times to repeat each measurement, and where the clone is.</summary>
+/// <param name="Runs">Runs of every fast measurement (rendering, tiny builds and simulations).</param>
+/// <param name="PaperRuns">Runs of the paper head's simulation (about a minute each); 0 skips it.</param>
+/// <param name="IcarusRuns">Runs of the Icarus simulation of the tiny head.</param>
+/// <param name="BuildRuns">Cold Verilator builds of the tiny head (a minute or more each on a busy 2-core machine).</param>
+public sealed record BenchOptions(int Runs, int PaperRuns, int IcarusRuns, int BuildRuns, bool Quick, string Root);
+
+/// <summary>
+/// Takes every measurement of issue 7's benchmark list side by side in one run and returns the report. Caches: a fresh
+/// empty folder per cold build under <c>build/bench-cache/</c>, one warm folder, one for the paper head (kept between
+/// runs: its build takes minutes and is not a figure here).
+/// </summary>
+public sealed partial class Benchmarks(BenchOptions options, Action<string> log)
+{
+    /// <summary>Tokens of the tiny head's runs: all the caches hold, so the run is long enough to time (tiny's MaxSeqLen).</summary>
+    public const int TinyTokens = 32;
+
+    /// <summary>Tokens over which the timing model's cycles per token are taken, as in generate's report.md.</summary>
+    public const int ReportTokens = 8;
+
+    private string CacheRoot => Path.Combine(options.Root, "build", "bench-cache");
+
+    private string WorkRoot => Path.Combine(options.Root, "build", "bench-work");
+
+    private CliProcess Cli => new(options.Root);
+
+    private static readonly ConfigSource TinySource = ConfigSource.FromPreset("tiny");
+
+    public async Task<(IReadOnlyList<Section> Sections, IReadOnlyList<TargetResult> Targets)> RunAsync(CancellationToken ct = default)
+    {
+        var verilator = await VerilatorDriver.LocateAsync(ct);
+        var sections = new List<Section> { await RenderingAsync(ct) };
+        var targets = new List<TargetResult>();
+
+        var (buildSection, warmTarget) = await BuildsAsync(verilator, ct);
+        sections.Add(buildSection);
+        targets.Add(warmTarget);
+
+        var tiny = await SimulateAsync(verilator, "tiny", Path.Combine(CacheRoot, "warm"), TinyTokens, options.Runs, warmUp: true, ct);
+        var paper = options.PaperRuns > 0
+            ? await SimulateAsync(verilator, "paper", Path.Combine(CacheRoot, "paper"), null, options.PaperRuns, warmUp: false, ct)
+            : null;
+        sections.Add(Section.Of("Simulation throughput (Verilator, cosim --module top)",
+            [tiny.Throughput, paper?.Throughput ?? Sample.Skipped("paper head", "skipped (--quick)")],
+            "Simulated cycles per second of the bench executable alone (stimulus read, trace written), from CaseResult.SimulationTime: " +
+            "the build and the golden model are not included." + (paper?.BuildNote is { } note ? " " + note : "")));
+
+        var icarus = await IcarusAsync(tiny, ct);
+        sections.Add(icarus.Section);
+        targets.Add(icarus.Target);
+
+        sections.Add(Section.Of("Golden model against RTL simulation (same case, same seed)",
+            [tiny.Golden, tiny.SimTime, paper?.Golden ?? Sample.Skipped("paper head: golden model", "skipped (--quick)"),
+                paper?.SimTime ?? Sample.Skipped("paper head: RTL simulation", "skipped (--quick)")],
+            "Golden model = `IModuleBench.Generate` (stimulus and every expected response with its cycle: AttentionHead and HeadTiming); " +
+            "RTL simulation = the Verilator run that the expectations check. The tiny head's runs follow one untimed warm-up run (JIT); " +
+            "the paper head's do not (a minute each), so its first golden-model run includes the JIT."));
+        targets.Add(GoldenTarget("tiny head", tiny));
+        targets.Add(paper is null
+            ? TargetResult.Unmeasured("golden model >= 10x faster than RTL simulation, paper head", ">= 10x", "skipped (--quick)")
+            : GoldenTarget("paper head", paper));
+
+        var (cyclesSection, cyclesTarget) = CyclesPerToken();
+        sections.Add(cyclesSection);
+        targets.Add(cyclesTarget);
+        return (sections, targets);
+    }
+
+    private async Task<Section> RenderingAsync(CancellationToken ct)
+    {
+        var samples = new List<Sample>();
+        foreach (var preset in new[] { "paper", "paper-mha" })
+        {
+            var config = Presets.Find(preset)!.Config;
+            log($"rendering {preset}: RtlGenerator.Render x {options.Runs} (after one warm-up)");
+            _ = RtlGenerator.Render(config);
+            samples.Add(new Sample($"RtlGenerator.Render, {preset}", "ms", Repeat(options.Runs, () => Time(() => RtlGenerator.Render(config)).TotalMilliseconds),
+                $"{RtlGenerator.Render(config).Modules.Count} modules"));
+        }
+
+        foreach (var preset in new[] { "paper", "paper-mha" })
+        {
+            log($"rendering {preset}: generate end to end x {options.Runs}");
+            var values = new List<double>();
+            for (var i = 0; i < options.Runs; i++)
+            {
+                var outDir = Path.Combine(WorkRoot, $"generate-{preset}");
+                DeleteFolder(outDir);
+                var run = await Cli.RunOkAsync(["generate", "--preset", preset, "--out", outDir], ct);
+                values.Add(run.Wall.TotalSeconds);
+                DeleteFolder(outDir);
+            }
+
+            samples.Add(new Sample($"generate --preset {preset}, end to end", "s", values,
+                "a new `dotnet build/cli/attnlego.dll` process: start-up, render, report.md, manifest, atomic move"));
+        }
+
+        return Section.Of("Rendering", samples, "RtlGenerator.Render is timed in-process after one warm-up call (JIT not counted).");
+    }
+
+    private async Task<(Section, TargetResult)> BuildsAsync(VerilatorDriver verilator, CancellationToken ct)
+    {
+        var request = new CosimRequest(TinySource, "top", Top: new TopOptions(TinyTokens));
+        var cold = new List<double>();
+        var warmRoot = Path.Combine(CacheRoot, "warm");
+        DeleteFolder(warmRoot);
+        for (var i = 0; i < options.BuildRuns; i++)
+        {
+            var root = Path.Combine(CacheRoot, $"cold-{i + 1}");
+            DeleteFolder(root);
+            log($"Verilator build, tiny head, cold (empty {Relative(root)}) {i + 1}/{options.BuildRuns}");
+            var stopwatch = Stopwatch.StartNew();
+            var prepared = await Runner(verilator, root).PrepareAsync(request, ct);
+            cold.Add(stopwatch.Elapsed.TotalSeconds);
+            if (prepared.Build.Cached)
+            {
+                throw new BenchException($"a build in the empty cache folder {root} came from a cache; the cold measurement is wrong.");
+            }
+
+            if (i == 0)
+            {
+                Directory.Move(root, warmRoot); // the first cold build primes the warm cache
+            }
+            else
+            {
+                DeleteFolder(root);
+            }
+        }
+
+        var warm = new List<double>();
+        for (var i = 0; i < options.Runs; i++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var prepared = await Runner(verilator, warmRoot).PrepareAsync(request, ct);
+            warm.Add(stopwatch.Elapsed.TotalSeconds);
+            if (!prepared.Build.Cached)
+            {
+                throw new BenchException($"the warm cache {warmRoot} did not hold the tiny head's build; the warm measurement is wrong.");
+            }
+        }
+
+        log("warm co-simulation through the CLI: must say 'build cached'");
+        var cosim = await Cli.RunOkAsync(["cosim", "--preset", "tiny", "--module", "top", "--tokens", $"{TinyTokens}",
+            "--cache-dir", warmRoot, "--work-dir", Path.Combine(WorkRoot, "cosim")], ct);
+        var last = cosim.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        var built = BuiltIn().Match(last);
+        var cached = last.Contains("build cached", StringComparison.Ordinal);
+        var measured = cached ? "no compilation ('build cached')" : built.Success ? $"compiled ('built in {built.Groups[1].Value} s')" : $"unexpected last line: {last}";
+        var section = Section.Of("Verilator build (tiny head: al_top and its bench)",
+        [
+            new Sample("cold: empty cache folder", "s", cold, "render + Verilator + C++ compile, the Verilator runtime included"),
+            new Sample("warm: the cache holds the build", "s", warm, "render + content hash + lookup"),
+        ], $"A new empty folder under build/bench-cache/ per cold run. Then `{CosimLine(warmRoot)}` on the warm cache ended with: `{last.Trim()}`.");
+        return (section, TargetResult.Holds("warm co-simulation of an unchanged case: no Verilator compilation", "'build cached'", cached && !built.Success, measured));
+    }
+
+    private string CosimLine(string cache) => $"attnlego cosim --preset tiny --module top --tokens {TinyTokens} --cache-dir {Relative(cache)}";
+
+    /// <summary>Simulations of one head: cycles per second, and the golden model's time for the same seed.</summary>
+    private sealed record HeadRun(string Name, Sample Throughput, Sample SimTime, Sample Golden, long Cycles, string? BuildNote);
+
+    private async Task<HeadRun> SimulateAsync(VerilatorDriver verilator, string preset, string cache, int? tokens, int runs, bool warmUp, CancellationToken ct)
+    {
+        var request = new CosimRequest(ConfigSource.FromPreset(preset), "top", Top: new TopOptions(tokens)) { WorkFolder = $"bench-{preset}" };
+        var runner = Runner(verilator, cache);
+        log($"{preset} head: build (or cache) in {Relative(cache)}");
+        var prepared = await runner.PrepareAsync(request, ct);
+        var note = prepared.Build.Cached ? null
+            : string.Create(CultureInfo.InvariantCulture, $"The {preset} head was built first, in {prepared.Build.Duration.TotalSeconds:0} s (not a figure here).");
+        var timed = new TimedBench(prepared.Bench);
+        prepared = prepared with { Bench = timed };
+        if (warmUp)
+        {
+            // One untimed seed first: the golden model's first call pays the JIT, the simulator's first run a cold file cache.
+            log($"{preset} head: warm-up run (not timed)");
+            _ = await runner.RunSeedAsync(prepared, 1, ct);
+        }
+
+        var sim = new List<double>();
+        var golden = new List<double>();
+        var rates = new List<double>();
+        long cycles = 0;
+        for (var i = 0; i < runs; i++)
+        {
+            log($"{preset} head: simulation {i + 1}/{runs}");
+            var result = await runner.RunSeedAsync(prepared, 1, ct);
+            if (!result.Passed)
+            {
+                throw new BenchException($"the {preset} head's co-simulation failed ({result.Score.FirstMismatch?.Describe()}); its timing means nothing. Replay: {result.Replay}");
+            }
+
+            cycles = result.Cycles;
+            sim.Add(result.SimulationTime.TotalSeconds);
+            golden.Add(timed.LastGenerate.TotalSeconds);
+            rates.Add(result.Cycles / result.SimulationTime.TotalSeconds);
+        }
+
+        var tokensText = (tokens ?? new TopOptions().TokensFor(prepared.Config)).ToString(CultureInfo.InvariantCulture);
+        var what = string.Create(CultureInfo.InvariantCulture, $"{cycles:N0} cycles, {tokensText} tokens, seed 1");
+        return new HeadRun(preset, new Sample($"{preset} head", "cycles/s", rates, what),
+            new Sample($"{preset} head: RTL simulation", "s", sim, what),
+            new Sample($"{preset} head: golden model", "s", golden, "IModuleBench.Generate of the same seed"), cycles, note);
+    }
+
+    private static TargetResult GoldenTarget(string name, HeadRun run) =>
+        TargetResult.AtLeast($"golden model >= 10x faster than RTL simulation, {name}", run.SimTime.Median / run.Golden.Median, 10, "x");
+
+    private async Task<(Section Section, TargetResult Target)> IcarusAsync(HeadRun tiny, CancellationToken ct)
+    {
+        const string name = "Verilator >= 20x Icarus (simulated cycles per second), tiny head";
+        var help = await Cli.RunAsync(["cosim", "--help"], ct);
+        if (!help.Stdout.Contains("--simulator", StringComparison.Ordinal))
+        {
+            const string reason = "cosim --simulator not available";
+            return (Section.Of("Verilator against Icarus (tiny head)", [Sample.Skipped("Icarus, tiny head", reason), Sample.Skipped("Verilator / Icarus", reason)],
+                "Needs `attnlego cosim --simulator icarus` (branch `gates`); re-run scripts/bench.sh once it is merged."),
+                TargetResult.Unmeasured(name, ">= 20x", reason));
+        }
+
+        var rates = new List<double>();
+        for (var i = 0; i < options.IcarusRuns; i++)
+        {
+            log($"tiny head under Icarus {i + 1}/{options.IcarusRuns}");
+            var run = await Cli.RunOkAsync(["cosim", "--preset", "tiny", "--module", "top", "--tokens", $"{TinyTokens}", "--simulator", "icarus",
+                "--cache-dir", Path.Combine(CacheRoot, "icarus"), "--work-dir", Path.Combine(WorkRoot, "icarus")], ct);
+            var seed = SeedLine().Match(run.Stdout);
+            if (!seed.Success)
+            {
+                throw new BenchException($"no 'seed 1: pass, ... N cycles (T s)' line in the Icarus run's output:\n{run.Stdout}");
+            }
+
+            var cycles = double.Parse(seed.Groups[1].Value, CultureInfo.InvariantCulture);
+            var seconds = double.Parse(seed.Groups[2].Value, CultureInfo.InvariantCulture);
+            rates.Add(cycles / Math.Max(seconds, 0.005)); // the CLI prints 0.01 s resolution
+        }
+
+        var icarus = new Sample("Icarus, tiny head", "cycles/s", rates, "attnlego cosim --simulator icarus, its printed simulation time");
+        var ratio = tiny.Throughput.Median / icarus.Median;
+        return (Section.Of("Verilator against Icarus (tiny head)", [tiny.Throughput with { Name = "Verilator, tiny head" }, icarus],
+            string.Create(CultureInfo.InvariantCulture, $"Verilator / Icarus = {ratio:0.0}x (medians, same case and seed, one run of the bench).")),
+            TargetResult.AtLeast(name, ratio, 20, "x"));
+    }
+
+    private static (Section, TargetResult) CyclesPerToken()
+    {
+        var rows = new List<string[]>();
+        TargetResult? target = null;
+        foreach (var preset in Presets.All)
+        {
+            var config = preset.Config;
+            var array = config.Model.IsArray;
+            var perf = HeadPerformance.Measure(config, Math.Min(ReportTokens, config.Model.MaxSeqLen), array: array, skipLoad: true);
+            rows.Add([preset.Name, array ? "ArrayTiming" : "HeadTiming", Number.Format(perf.CyclesPerToken), Number.Format(perf.IdealCyclesPerToken),
+                perf.RatioToIdeal.ToString("0.00", CultureInfo.InvariantCulture) + "x"]);
+            if (preset.Name == "paper-exact")
+            {
+                target = TargetResult.AtMost("paper-exact head: cycles per token within 1.25x of the ideal bound", perf.RatioToIdeal, 1.25, "x");
+            }
+        }
+
+        return (new Section("Cycles per token against the ideal bound (timing model)", ["preset", "model", "cycles per token", "ideal bound", "ratio"], rows,
+            $"A decode of {ReportTokens} tokens (fewer when the caches hold fewer) with the weights loaded, memory latency 3, no stalls, as in generate's report.md; " +
+            "the timing model is exact (co-simulation holds the RTL to it cycle for cycle), so it is computed once, not timed. " +
+            "Ideal bound: the larger of the bus beats per token and the busiest PIM array's steps (CycleModel.IdealTokenCycles)."),
+            target!);
+    }
+
+    private CosimRunner Runner(VerilatorDriver verilator, string cache) => new(verilator, new CosimSettings
+    {
+        CacheRoot = cache,
+        WorkRoot = WorkRoot,
+        Waves = WaveSettings.Never,
+    });
+
+    private string Relative(string path) => Path.GetRelativePath(options.Root, path);
+
+    private static List<double> Repeat(int runs, Func<double> measure) => [.. Enumerable.Range(0, runs).Select(_ => measure())];
+
+    private static TimeSpan Time(Action action)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        action();
+        return stopwatch.Elapsed;
+    }
+
+    private static void DeleteFolder(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    [GeneratedRegex(@"built in ([0-9.]+) s")]
+    private static partial Regex BuiltIn();
+
+    [GeneratedRegex(@"seed 1: pass, .*?, ([0-9]+) cycles \(([0-9.]+) s\)")]
+    private static partial Regex SeedLine();
+}
