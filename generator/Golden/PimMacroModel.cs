@@ -53,26 +53,43 @@ public sealed class PimMacroModel
             throw new ArgumentException($"expected {Pim.InputLanes} slices, got {slices.Count}", nameof(slices));
         }
 
-        if (slices.Any(s => s >> Pim.SliceBits != 0))
+        var lanes = new long[Pim.InputLanes];
+        for (var l = 0; l < lanes.Length; l++)
         {
-            throw new ArgumentOutOfRangeException(nameof(slices), $"slice patterns must fit {Pim.SliceBits} bits (the port width)");
+            if (slices[l] >> Pim.SliceBits != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(slices), $"slice patterns must fit {Pim.SliceBits} bits (the port width)");
+            }
+
+            lanes[l] = FixedPoint.SliceValue(slices[l], Pim.SliceBits, signedSlices);
         }
 
+        Index(row + Pim.InputLanes - 1, col + Pim.AdcCount - 1);
+        Index(row, col);
         var adc = new long[Pim.AdcCount];
-        for (var j = 0; j < Pim.AdcCount; j++)
+        ComputeInto(row, col, lanes, adc);
+        return adc;
+    }
+
+    /// <summary>
+    /// <see cref="Compute"/> on lane values already sign- or zero-extended (<see cref="FixedPoint.SliceValue"/>), adding nothing
+    /// and allocating nothing: ADC j's output goes to <paramref name="adc"/>[j]. The caller keeps the rows and columns in the macro.
+    /// </summary>
+    internal void ComputeInto(int row, int col, ReadOnlySpan<long> lanes, Span<long> adc)
+    {
+        var cols = Pim.Cols;
+        for (var j = 0; j < adc.Length; j++)
         {
             long columnSum = 0;
-            for (var l = 0; l < Pim.InputLanes; l++)
+            var cell = (row * cols) + col + j;
+            for (var l = 0; l < lanes.Length; l++, cell += cols)
             {
-                var lane = FixedPoint.SliceValue(slices[l], Pim.SliceBits, signedSlices);
-                columnSum += lane * _cells[Index(row + l, col + j)];
+                columnSum += lanes[l] * _cells[cell];
             }
 
             // A dead ADC column converts every sum to 0.
-            adc[j] = _faults?.IsDead(col + j) == true ? 0 : Adc(columnSum);
+            adc[j] = _faults is not null && _faults.IsDead(col + j) ? 0 : Adc(columnSum);
         }
-
-        return adc;
     }
 
     /// <summary>The ADC: shift right by AdcShift (floor), then saturate to AdcBits signed bits.</summary>

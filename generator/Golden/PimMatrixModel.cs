@@ -71,36 +71,46 @@ public sealed class PimMatrixModel
             throw new ArgumentException($"x must hold {Shape.InDim} {kind} {dataWidth}-bit values", nameof(x));
         }
 
+        // The same steps as the RTL, without allocating in the loops: this is most of a co-simulation's golden-model time.
+        var pim = Pim;
+        var (lanesCount, adcCount, sliceBits, rows, cols) = (pim.InputLanes, pim.AdcCount, pim.SliceBits, pim.Rows, pim.Cols);
+        var (macrosIn, macrosOut, slicesCount) = (Shape.MacrosIn, Shape.MacrosOut, config.Slices);
         var y = new long[Shape.OutDim];
-        var slices = new ulong[Pim.InputLanes];
-        for (var colBase = 0; colBase < columnGroups * Pim.AdcCount; colBase += Pim.AdcCount)
+        // The lane values of every stacked macro for one (row group, slice): macro mi's lanes at mi * lanesCount.
+        var lanes = new long[macrosIn * lanesCount];
+        Span<long> adc = stackalloc long[adcCount];
+        Span<long> column = stackalloc long[adcCount];
+        for (var colBase = 0; colBase < columnGroups * adcCount; colBase += adcCount)
         {
-            for (var rowBase = 0; rowBase < Pim.Rows; rowBase += Pim.InputLanes)
+            for (var rowBase = 0; rowBase < rows; rowBase += lanesCount)
             {
-                for (var s = 0; s < config.Slices; s++)
+                for (var s = 0; s < slicesCount; s++)
                 {
-                    var signedSlice = Shape.InputSigned && s == config.Slices - 1;
-                    var scale = s * Pim.SliceBits + Pim.AdcShift;
-                    for (var mo = 0; mo < Shape.MacrosOut; mo++)
+                    var signedSlice = Shape.InputSigned && s == slicesCount - 1;
+                    var scale = s * sliceBits + pim.AdcShift;
+                    for (var mi = 0; mi < macrosIn; mi++)
                     {
-                        var column = new long[Pim.AdcCount];
-                        for (var mi = 0; mi < Shape.MacrosIn; mi++)
+                        for (var l = 0; l < lanesCount; l++)
                         {
-                            for (var l = 0; l < Pim.InputLanes; l++)
-                            {
-                                slices[l] = FixedPoint.SliceBits(x[mi * Pim.Rows + rowBase + l], s, Pim.SliceBits);
-                            }
+                            lanes[mi * lanesCount + l] = FixedPoint.SliceValue(FixedPoint.SliceBits(x[mi * rows + rowBase + l], s, sliceBits), sliceBits, signedSlice);
+                        }
+                    }
 
-                            var adc = _macros[mi, mo].Compute(rowBase, colBase, signedSlice, slices);
-                            for (var j = 0; j < Pim.AdcCount; j++)
+                    for (var mo = 0; mo < macrosOut; mo++)
+                    {
+                        column.Clear();
+                        for (var mi = 0; mi < macrosIn; mi++)
+                        {
+                            _macros[mi, mo].ComputeInto(rowBase, colBase, lanes.AsSpan(mi * lanesCount, lanesCount), adc);
+                            for (var j = 0; j < adcCount; j++)
                             {
                                 column[j] += adc[j];
                             }
                         }
 
-                        for (var j = 0; j < Pim.AdcCount; j++)
+                        for (var j = 0; j < adcCount; j++)
                         {
-                            y[mo * Pim.Cols + colBase + j] += column[j] << scale;
+                            y[mo * cols + colBase + j] += column[j] << scale;
                         }
                     }
                 }
