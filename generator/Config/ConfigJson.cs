@@ -42,11 +42,29 @@ public static class ConfigJson
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
             var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                throw new ConfigException([new ConfigError(source, "is empty.",
+                    "write a configuration into it; `attnlego config show --preset tiny` prints a valid file to start from.")]);
+            }
+
+            if (FindDuplicate(text) is { } duplicate)
+            {
+                throw new ConfigException([new ConfigError(duplicate.Path, $"appears twice in the same object (again at line {duplicate.Line} of {source}).",
+                    "keep each key once: delete one of the two.")]);
+            }
+
+            if (EndsEarly(text))
+            {
+                throw new ConfigException([new ConfigError(source, $"ends before its JSON is complete{where} (a truncated file?).",
+                    "complete the file (every { and [ needs its closing } and ]); `attnlego config show --preset tiny` prints a complete one.")]);
+            }
+
             throw new ConfigException([new ConfigError(source, $"malformed JSON{where}: {FirstSentence(ex.Message)}",
                 "fix the JSON syntax; `attnlego config show --preset tiny` prints a valid file to start from.")]);
         }
@@ -64,6 +82,71 @@ public static class ConfigJson
         }
 
         return obj;
+    }
+
+    /// <summary>The key path and line of the first key that an object repeats, or null.</summary>
+    private static (string Path, int Line)? FindDuplicate(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var open = new Stack<(HashSet<string>? Keys, string Path)>();
+        var next = "";
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        open.Push((new HashSet<string>(StringComparer.Ordinal), next));
+                        break;
+                    case JsonTokenType.StartArray:
+                        open.Push((null, next));
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        open.Pop();
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var (keys, path) = open.Peek();
+                        var name = reader.GetString()!;
+                        next = path.Length == 0 ? name : path + "." + name;
+                        if (!keys!.Add(name))
+                        {
+                            return (next, 1 + bytes.AsSpan(0, (int)reader.TokenStartIndex).Count((byte)'\n'));
+                        }
+
+                        continue;
+                }
+
+                next = open.Count > 0 ? open.Peek().Path : "";
+            }
+        }
+        catch (JsonException)
+        {
+            // Not the duplicate's report: the caller names the syntax error.
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="text"/> is valid JSON as far as it goes and only its end is missing.</summary>
+    private static bool EndsEarly(string text)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(text), isFinalBlock: false,
+            new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip }));
+        try
+        {
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        // Still inside an object or array when the text ran out.
+        return reader.CurrentDepth > 0;
     }
 
     private static void Materialize(JsonNode? node)
