@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AttentionLego.Gen.Rendering;
 using System.Globalization;
 using AttentionLego.Cosim.Regression;
 using AttentionLego.Cosim.Tools;
@@ -105,6 +106,14 @@ public static class RegressCommand
                 + (chosen is not null ? " --modules " + string.Join(',', chosen) : "")
                 + (selected.Count > 1 ? $" --shard {selected}" : "");
             var jobCount = parse.GetValue(jobs);
+            // Before anything runs: otherwise every case would fail on a folder that cannot be made.
+            OutputFolder.CheckFolderPath(parse.GetValue(outDir)!, "--out");
+            OutputFolder.CheckFolderPath(parse.GetValue(cacheDir) ?? BuildCache.DefaultRoot(), "--cache-dir");
+            if (parse.GetValue(junit) is { } junitPath && Path.GetDirectoryName(Path.GetFullPath(junitPath)) is { } junitFolder)
+            {
+                OutputFolder.CheckFolderPath(junitFolder, "--junit");
+            }
+
             var verilator = await VerilatorDriver.LocateAsync(ct);
             // Parallel cases share the cores: each C++ compile gets its share rather than all of them.
             verilator = verilator.WithJobs(Environment.ProcessorCount / Math.Min(jobCount, Environment.ProcessorCount));
