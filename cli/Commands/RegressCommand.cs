@@ -1,8 +1,8 @@
 using System.CommandLine;
-using AttentionLego.Gen.Rendering;
 using System.Globalization;
 using AttentionLego.Cosim.Regression;
 using AttentionLego.Cosim.Tools;
+using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cli.Commands;
 

@@ -49,7 +49,7 @@ public static class ConfigJson
             var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
             if (string.IsNullOrWhiteSpace(text))
             {
-                throw new ConfigException([new ConfigError(source, "is empty.",
+                throw new ConfigException([new ConfigError(source, "malformed JSON: the file is empty.",
                     "write a configuration into it; `attnlego config show --preset tiny` prints a valid file to start from.")]);
             }
 
@@ -61,7 +61,7 @@ public static class ConfigJson
 
             if (EndsEarly(text))
             {
-                throw new ConfigException([new ConfigError(source, $"ends before its JSON is complete{where} (a truncated file?).",
+                throw new ConfigException([new ConfigError(source, $"malformed JSON{where}: the text ends before the JSON is complete (a truncated file?).",
                     "complete the file (every { and [ needs its closing } and ]); `attnlego config show --preset tiny` prints a complete one.")]);
             }
 
