@@ -109,9 +109,14 @@ public static class RegressCommand
             // Before anything runs: otherwise every case would fail on a folder that cannot be made.
             OutputFolder.CheckFolderPath(parse.GetValue(outDir)!, "--out");
             OutputFolder.CheckFolderPath(parse.GetValue(cacheDir) ?? BuildCache.DefaultRoot(), "--cache-dir");
-            if (parse.GetValue(junit) is { } junitPath && Path.GetDirectoryName(Path.GetFullPath(junitPath)) is { } junitFolder)
+            if (parse.GetValue(junit) is { } junitPath)
             {
-                OutputFolder.CheckFolderPath(junitFolder, "--junit");
+                if (string.IsNullOrWhiteSpace(junitPath))
+                {
+                    return await Usage(io, "--junit \"\" names no file.", "pass a file name, e.g. --junit build/regress/junit.xml, or leave --junit out.");
+                }
+
+                OutputFolder.CheckFolderPath(Path.GetDirectoryName(Path.GetFullPath(junitPath)) ?? junitPath, "--junit");
             }
 
             var verilator = await VerilatorDriver.LocateAsync(ct);

@@ -98,6 +98,11 @@ public static class OutputFolder
     /// </summary>
     public static string CheckFolderPath(string folder, string option)
     {
+        if (string.IsNullOrWhiteSpace(folder) || folder.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new OutputException($"{option} \"{folder}\" is not a folder path. Fix: pass a folder, e.g. {option} build/out.");
+        }
+
         var target = Path.GetFullPath(folder);
         if (File.Exists(target))
         {
