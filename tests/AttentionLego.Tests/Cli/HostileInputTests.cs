@@ -294,6 +294,9 @@ public sealed partial class HostileInputTests
             "was not written by attnlego generate (it lacks manifest.json)", "Remove it yourself or choose another --out", s => ["generate", "--out", s.Out, "--force"],
             setup: s => s.Write("out/notes.txt", "mine"));
 
+        Add("generate", "generate-out-empty", "`generate --out \"\"`", ExitCodes.OutputError, "--out \"\" is not a folder path.", "pass a folder, e.g. --out build/out",
+            _ => ["generate", "--out", ""]);
+
         // lint and cosim: tools missing, failing, hanging; bad options; bad folders.
         Add("lint", "lint-invalid-config", "`lint --set Softmax.Lanes=3`", ExitCodes.InvalidConfig, "Softmax.Lanes: is 3", "use 4, 16 or 32", _ => ["lint", "--set", "Softmax.Lanes=3"]);
         Add("lint", "lint-verilator-missing", "`lint` with `ATTNLEGO_VERILATOR=/nonexistent/verilator`", ExitCodes.ToolMissing,
@@ -317,6 +320,8 @@ public sealed partial class HostileInputTests
             s => ["cosim", "--module", "softmax", "--cache-dir", s.Cache, "--work-dir", s.Path("in", "plain", "w")], setup: s => s.Write("in/plain", "x"));
         Add("cosim", "cosim-cache-dir-under-a-file", "`cosim --cache-dir` below a plain file", ExitCodes.OutputError, "--cache-dir", "choose another --cache-dir",
             s => ["cosim", "--module", "softmax", "--cache-dir", s.Path("in", "plain", "c"), "--work-dir", s.Work], setup: s => s.Write("in/plain", "x"));
+        Add("cosim", "cosim-work-dir-empty", "`cosim --work-dir \"\"`", ExitCodes.OutputError, "--work-dir \"\" is not a folder path.", "pass a folder, e.g. --work-dir build/out",
+            s => ["cosim", "--module", "softmax", "--cache-dir", s.Cache, "--work-dir", ""]);
         Add("cosim", "cosim-invalid-config", "`cosim --set Pim.Rows=100` (with a stand-in Verilator)", ExitCodes.InvalidConfig, "Pim.Rows: is 100", "set Pim.Rows to a power of two",
             s => Cosim(s, "--module", "softmax", "--set", "Pim.Rows=100"),
             env: s => [(VerilatorDriver.OverrideVariable, s.Script("verilator", $"{FakeVersion}\nexit 0\n"))]);
@@ -396,6 +401,9 @@ public sealed partial class HostileInputTests
             s => ["regress", "--matrix", s.Write("in/m.json", """{ "entries": [ { "preset": "tiny", "modules": ["softmax"] } ] }"""), "--out", s.Out,
                 "--cache-dir", s.Path("in", "plain", "c")],
             setup: s => s.Write("in/plain", "x"));
+        Add("regress", "regress-junit-empty", "`regress --junit \"\"`", ExitCodes.Usage, "--junit \"\" names no file.", "pass a file name, e.g. --junit build/regress/junit.xml",
+            s => ["regress", "--matrix", s.Write("in/m.json", """{ "entries": [ { "preset": "tiny", "modules": ["softmax"] } ] }"""), "--out", s.Out,
+                "--cache-dir", s.Cache, "--junit", ""]);
         Add("regress merge", "merge-malformed-xml", "`regress merge` of a cut-off JUnit file", ExitCodes.Usage, "bad.xml is not well-formed XML", "Fix:",
             s => ["regress", "merge", s.Write("in/bad.xml", "<testsuites>"), "-o", s.Path("out", "merged.xml")]);
 
