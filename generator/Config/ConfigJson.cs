@@ -53,7 +53,7 @@ public static class ConfigJson
                     "write a configuration into it; `attnlego config show --preset tiny` prints a valid file to start from.")]);
             }
 
-            if (FindDuplicate(text) is { } duplicate)
+            if (FindRepeatedKey(text) is { } duplicate)
             {
                 throw new ConfigException([new ConfigError(duplicate.Path, $"appears twice in the same object (again at line {duplicate.Line} of {source}).",
                     "keep each key once: delete one of the two.")]);
@@ -84,49 +84,61 @@ public static class ConfigJson
         return obj;
     }
 
-    /// <summary>The key path and line of the first key that an object repeats, or null.</summary>
-    private static (string Path, int Line)? FindDuplicate(string text)
+    /// <summary>
+    /// The key path (e.g. <c>Model.DModel</c>, <c>entries[2].preset</c>) and line of the first key that an object of
+    /// <paramref name="text"/> repeats, or null. JsonNode only says "an item with the same key has already been added".
+    /// </summary>
+    public static (string Path, int Line)? FindRepeatedKey(string text)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
-        var open = new Stack<(HashSet<string>? Keys, string Path)>();
-        var next = "";
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var open = new Stack<JsonFrame>();
+        var member = "";
         try
         {
             while (reader.Read())
             {
                 switch (reader.TokenType)
                 {
-                    case JsonTokenType.StartObject:
-                        open.Push((new HashSet<string>(StringComparer.Ordinal), next));
-                        break;
-                    case JsonTokenType.StartArray:
-                        open.Push((null, next));
-                        break;
-                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                        open.Pop();
-                        break;
                     case JsonTokenType.PropertyName:
-                        var (keys, path) = open.Peek();
+                        var frame = open.Peek();
                         var name = reader.GetString()!;
-                        next = path.Length == 0 ? name : path + "." + name;
-                        if (!keys!.Add(name))
+                        member = frame.Path.Length == 0 ? name : frame.Path + "." + name;
+                        if (!frame.Keys!.Add(name))
                         {
-                            return (next, 1 + bytes.AsSpan(0, (int)reader.TokenStartIndex).Count((byte)'\n'));
+                            return (member, 1 + bytes.AsSpan(0, (int)reader.TokenStartIndex).Count((byte)'\n'));
                         }
 
                         continue;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        open.Pop();
+                        continue;
                 }
 
-                next = open.Count > 0 ? open.Peek().Path : "";
+                // A value: named by its key, or by its index in the array around it.
+                var path = open.Count == 0 ? "" : open.Peek().Keys is null ? $"{open.Peek().Path}[{open.Peek().Index++}]" : member;
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    open.Push(new JsonFrame(reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null, path));
+                }
             }
         }
         catch (JsonException)
         {
-            // Not the duplicate's report: the caller names the syntax error.
+            // Not the repeated key's report: the caller names the syntax error.
         }
 
         return null;
+    }
+
+    /// <summary>An open object (its keys so far) or array (its next index) while <see cref="FindRepeatedKey"/> reads.</summary>
+    private sealed class JsonFrame(HashSet<string>? keys, string path)
+    {
+        public HashSet<string>? Keys { get; } = keys;
+
+        public string Path { get; } = path;
+
+        public int Index { get; set; }
     }
 
     /// <summary>Whether <paramref name="text"/> is valid JSON as far as it goes and only its end is missing.</summary>
