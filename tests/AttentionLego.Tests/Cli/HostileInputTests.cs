@@ -302,6 +302,10 @@ public sealed partial class HostileInputTests
         Add("lint", "lint-verilator-missing", "`lint` with `ATTNLEGO_VERILATOR=/nonexistent/verilator`", ExitCodes.ToolMissing,
             "verilator was not found: ATTNLEGO_VERILATOR=/nonexistent/verilator does not exist.", "run scripts/setup.sh", _ => ["lint"],
             env: _ => [(VerilatorDriver.OverrideVariable, "/nonexistent/verilator")]);
+        Add("lint", "lint-verilator-crashes", "`lint` with a Verilator 5.006 stand-in that dies with no diagnostic", ExitCodes.ToolFailed,
+            "--lint-only exited with 139 on al_pim_macro without a diagnostic:\n  Segmentation fault", "check the Verilator installation (scripts/setup.sh)", _ => ["lint"],
+            env: s => [(VerilatorDriver.OverrideVariable, s.Script("verilator",
+                $"if [ \"$1\" = \"--version\" ]; then {FakeVersion}; exit 0; fi\necho 'Segmentation fault' >&2\nexit 139\n"))]);
         string[] Cosim(Sandbox s, params string[] extra) => ["cosim", "--cache-dir", s.Cache, "--work-dir", s.Work, .. extra];
         Add("cosim", "cosim-unknown-module", "`cosim --module sofmax`", ExitCodes.Usage, "sofmax", "see `attnlego --help`", s => Cosim(s, "--module", "sofmax"));
         Add("cosim", "cosim-seed-zero", "`cosim --seed 0`", ExitCodes.Usage, "--seed must be at least 1.", "see `attnlego --help`", s => Cosim(s, "--module", "softmax", "--seed", "0"));
@@ -388,6 +392,8 @@ public sealed partial class HostileInputTests
             """{ "entries": [ { "preset": "tiny", "modules": ["softmax"], "seeds": ["one"] } ] }""");
         Matrix("matrix-unknown-key", "a matrix with a top-level key `extra`", "extra: is not a matrix key.", "the top level holds only \"entries\"",
             """{ "entries": [ { "preset": "tiny", "modules": ["softmax"] } ], "extra": 1 }""");
+        Matrix("matrix-duplicate-key", "a matrix entry with `preset` twice", "m.json: entries[0].preset: appears twice in the same object (again at line 1).",
+            "keep each key once", """{ "entries": [ { "preset": "tiny", "preset": "paper", "modules": ["softmax"] } ] }""");
         Matrix("matrix-invalid-config", "a matrix entry with `\"set\": [\"Pim.Rows=100\"]`", "Pim.Rows: is 100", "set Pim.Rows to a power of two",
             """{ "entries": [ { "preset": "tiny", "set": ["Pim.Rows=100"], "modules": ["softmax"] } ] }""");
         Add("regress", "matrix-missing", "`regress --matrix` naming no file", ExitCodes.InvalidConfig, "does not exist", "Fix:",
