@@ -6,6 +6,7 @@ using AttentionLego.Cosim.Tools;
 using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Golden;
+using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cli.Commands;
 
@@ -126,10 +127,14 @@ public static class CosimCommand
             }
 
             var stallsOn = ModuleBenches.IsWhole(request.Module) && request.Top!.Stalls;
+            // Before Verilator builds anything: a folder that cannot be made would otherwise fail after the build.
+            var cacheRoot = parse.GetValue(cacheDir) ?? BuildCache.DefaultRoot();
+            OutputFolder.CheckFolderPath(parse.GetValue(workDir)!, "--work-dir");
+            OutputFolder.CheckFolderPath(cacheRoot, "--cache-dir");
             var verilator = await VerilatorDriver.LocateAsync(ct);
             var runner = new CosimRunner(verilator, new CosimSettings
             {
-                CacheRoot = parse.GetValue(cacheDir) ?? BuildCache.DefaultRoot(),
+                CacheRoot = cacheRoot,
                 WorkRoot = parse.GetValue(workDir)!,
                 KeepPassing = parse.GetValue(keep),
                 SimulationTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using AttentionLego.Cosim.Regression;
 using AttentionLego.Cosim.Tools;
+using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cli.Commands;
 
@@ -105,6 +106,19 @@ public static class RegressCommand
                 + (chosen is not null ? " --modules " + string.Join(',', chosen) : "")
                 + (selected.Count > 1 ? $" --shard {selected}" : "");
             var jobCount = parse.GetValue(jobs);
+            // Before anything runs: otherwise every case would fail on a folder that cannot be made.
+            OutputFolder.CheckFolderPath(parse.GetValue(outDir)!, "--out");
+            OutputFolder.CheckFolderPath(parse.GetValue(cacheDir) ?? BuildCache.DefaultRoot(), "--cache-dir");
+            if (parse.GetValue(junit) is { } junitPath)
+            {
+                if (string.IsNullOrWhiteSpace(junitPath))
+                {
+                    return await Usage(io, "--junit \"\" names no file.", "pass a file name, e.g. --junit build/regress/junit.xml, or leave --junit out.");
+                }
+
+                OutputFolder.CheckFolderPath(Path.GetDirectoryName(Path.GetFullPath(junitPath)) ?? junitPath, "--junit");
+            }
+
             var verilator = await VerilatorDriver.LocateAsync(ct);
             // Parallel cases share the cores: each C++ compile gets its share rather than all of them.
             verilator = verilator.WithJobs(Environment.ProcessorCount / Math.Min(jobCount, Environment.ProcessorCount));

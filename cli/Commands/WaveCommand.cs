@@ -159,7 +159,8 @@ public static class WaveCommand
         {
             // An input file that cannot be read is the caller's to fix (there is no output to fail on).
             var fix = ex is VcdFormatException ? " Fix: the file is not a valid VCD (IEEE 1364-2005 §18); regenerate it, or check that the dump finished." : "";
-            await io.Err.WriteLineAsync("error: " + (ex is VcdFormatException ? "malformed wave file " : "") + ex.Message + fix);
+            var message = ex.Message.EndsWith('.') ? ex.Message : ex.Message + ".";
+            await io.Err.WriteLineAsync("error: " + (ex is VcdFormatException ? "malformed wave file " : "") + message + fix);
             return ExitCodes.Usage;
         }
     }

@@ -61,7 +61,9 @@ public static partial class RegressMatrix
         }
         catch (ArgumentException ex)
         {
-            throw new MatrixException([new ConfigError(sourceName, $"has a repeated key ({ex.Message}).", "keep each key once.")]);
+            throw new MatrixException([ConfigJson.FindRepeatedKey(text) is { } repeated
+                ? new ConfigError($"{sourceName}: {repeated.Path}", $"appears twice in the same object (again at line {repeated.Line}).", "keep each key once: delete one of the two.")
+                : new ConfigError(sourceName, $"has a repeated key ({ex.Message}).", "keep each key once.")]);
         }
 
         var errors = new List<ConfigError>();

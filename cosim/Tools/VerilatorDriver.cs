@@ -115,6 +115,15 @@ public sealed partial class VerilatorDriver
         var diagnostics = (result.StandardError + result.StandardOutput).Split('\n')
             .Where(l => l.StartsWith("%Warning", StringComparison.Ordinal) || l.StartsWith("%Error", StringComparison.Ordinal))
             .ToList();
+        if (result.ExitCode != 0 && diagnostics.Count == 0)
+        {
+            // Not a finding about the RTL: Verilator itself failed (crashed, was killed, or is not what it claims).
+            var said = (result.StandardError + result.StandardOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(5);
+            throw new ToolException(ToolFailure.Failed,
+                $"{_executable} --lint-only exited with {result.ExitCode} on {topModule} without a diagnostic{(said.Any() ? ":\n  " + string.Join("\n  ", said) : ".")}\n" +
+                $"Fix: check the Verilator installation (scripts/setup.sh), or point {OverrideVariable} at a working Verilator.");
+        }
+
         return new LintResult(topModule, result.ExitCode == 0 && diagnostics.Count == 0, diagnostics);
     }
 

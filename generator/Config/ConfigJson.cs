@@ -64,11 +64,29 @@ public static class ConfigJson
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
             var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                throw new ConfigException([new ConfigError(source, "malformed JSON: the file is empty.",
+                    "write a configuration into it; `attnlego config show --preset tiny` prints a valid file to start from.")]);
+            }
+
+            if (FindRepeatedKey(text) is { } duplicate)
+            {
+                throw new ConfigException([new ConfigError(duplicate.Path, $"appears twice in the same object (again at line {duplicate.Line} of {source}).",
+                    "keep each key once: delete one of the two.")]);
+            }
+
+            if (EndsEarly(text))
+            {
+                throw new ConfigException([new ConfigError(source, $"malformed JSON{where}: the text ends before the JSON is complete (a truncated file?).",
+                    "complete the file (every { and [ needs its closing } and ]); `attnlego config show --preset tiny` prints a complete one.")]);
+            }
+
             throw new ConfigException([new ConfigError(source, $"malformed JSON{where}: {FirstSentence(ex.Message)}",
                 "fix the JSON syntax; `attnlego config show --preset tiny` prints a valid file to start from.")]);
         }
@@ -86,6 +104,83 @@ public static class ConfigJson
         }
 
         return obj;
+    }
+
+    /// <summary>
+    /// The key path (e.g. <c>Model.DModel</c>, <c>entries[2].preset</c>) and line of the first key that an object of
+    /// <paramref name="text"/> repeats, or null. JsonNode only says "an item with the same key has already been added".
+    /// </summary>
+    public static (string Path, int Line)? FindRepeatedKey(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var open = new Stack<JsonFrame>();
+        var member = "";
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        var frame = open.Peek();
+                        var name = reader.GetString()!;
+                        member = frame.Path.Length == 0 ? name : frame.Path + "." + name;
+                        if (!frame.Keys!.Add(name))
+                        {
+                            return (member, 1 + bytes.AsSpan(0, (int)reader.TokenStartIndex).Count((byte)'\n'));
+                        }
+
+                        continue;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        open.Pop();
+                        continue;
+                }
+
+                // A value: named by its key, or by its index in the array around it.
+                var path = open.Count == 0 ? "" : open.Peek().Keys is null ? $"{open.Peek().Path}[{open.Peek().Index++}]" : member;
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    open.Push(new JsonFrame(reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null, path));
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not the repeated key's report: the caller names the syntax error.
+        }
+
+        return null;
+    }
+
+    /// <summary>An open object (its keys so far) or array (its next index) while <see cref="FindRepeatedKey"/> reads.</summary>
+    private sealed class JsonFrame(HashSet<string>? keys, string path)
+    {
+        public HashSet<string>? Keys { get; } = keys;
+
+        public string Path { get; } = path;
+
+        public int Index { get; set; }
+    }
+
+    /// <summary>Whether <paramref name="text"/> is valid JSON as far as it goes and only its end is missing.</summary>
+    private static bool EndsEarly(string text)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(text), isFinalBlock: false,
+            new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip }));
+        try
+        {
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        // Still inside an object or array when the text ran out.
+        return reader.CurrentDepth > 0;
     }
 
     private static void Materialize(JsonNode? node)

@@ -101,6 +101,12 @@ public static class ConfigLoader
     private static System.Text.Json.Nodes.JsonObject ReadFile(string path)
     {
         string text;
+        if (Directory.Exists(path))
+        {
+            throw new ConfigException([new ConfigError(path, "is a folder, not a JSON file.",
+                "pass the path of the configuration file inside it (`attnlego config show --preset tiny > my.json` writes one).")]);
+        }
+
         try
         {
             text = File.ReadAllText(path);

@@ -66,11 +66,7 @@ public static class OutputFolder
     /// </summary>
     public static string CheckTarget(string folder, bool replace, string command, IReadOnlyList<string> markers)
     {
-        var target = Path.GetFullPath(folder);
-        if (File.Exists(target))
-        {
-            throw new OutputException($"{folder} is a file, not a folder; choose another --out.");
-        }
+        var target = CheckFolderPath(folder, "--out");
 
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
         {
@@ -89,6 +85,41 @@ public static class OutputFolder
             {
                 throw new OutputException($"{folder} was not written by attnlego {command} (it lacks {string.Join(" or ", markers)}); " +
                                           "--force replaces only such folders. Remove it yourself or choose another --out.");
+            }
+        }
+
+        return target;
+    }
+
+    /// <summary>
+    /// Throws an <see cref="OutputException"/> naming <paramref name="option"/> when <paramref name="folder"/> is a file or
+    /// cannot be created because a folder above it is a file (the OS says only "could not find a part of the path"),
+    /// and returns its full path. Commands check their output, work and cache folders this way before they start.
+    /// </summary>
+    public static string CheckFolderPath(string folder, string option)
+    {
+        if (string.IsNullOrWhiteSpace(folder) || folder.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new OutputException($"{option} \"{folder}\" is not a folder path. Fix: pass a folder, e.g. {option} build/out.");
+        }
+
+        var target = Path.GetFullPath(folder);
+        if (File.Exists(target))
+        {
+            throw new OutputException($"{option} {folder} is a file, not a folder. Fix: choose another {option}, or remove the file.");
+        }
+
+        for (var above = Path.GetDirectoryName(target); above is not null; above = Path.GetDirectoryName(above))
+        {
+            if (File.Exists(above))
+            {
+                throw new OutputException($"{option} {folder} cannot be created: {above} is a file, not a folder. " +
+                                          $"Fix: choose another {option} (one whose parents are folders), or remove the file.");
+            }
+
+            if (Directory.Exists(above))
+            {
+                break;
             }
         }
 
