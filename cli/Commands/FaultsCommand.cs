@@ -94,7 +94,7 @@ public static class FaultsCommand
             var config = ConfigLoader.Load(source);
             if (!config.Faults.IsEmpty)
             {
-                await io.Err.WriteLineAsync($"error: {source.DisplayName} already holds a fault map ({config.Faults.Count} faults); the sweep draws its own. " +
+                await io.Err.WriteLineAsync($"error: {source.DisplayName} already holds a fault map (stuck-at bits: {config.Faults.StuckAt.Count}, dead ADC columns: {config.Faults.DeadColumns.Count}); the sweep draws its own. " +
                                             "Fix: sweep the configuration without its Faults section.");
                 return ExitCodes.InvalidConfig;
             }

@@ -59,7 +59,7 @@ public sealed partial class HostileInputTests
         var commands = Catalogue.Select(c => c.Command).ToHashSet();
         Assert.That(commands, Is.SupersetOf(new[]
         {
-            "generate", "config validate", "config show", "lint", "cosim", "regress", "regress merge", "accuracy", "report", "wave diff", "wave show",
+            "generate", "config validate", "config show", "lint", "cosim", "regress", "regress merge", "accuracy", "report", "wave diff", "wave show", "faults draw", "faults sweep",
         }));
         Assert.That(Catalogue.Select(c => c.ExitCode).ToHashSet(), Is.SupersetOf(new[]
         {
@@ -81,6 +81,8 @@ public sealed partial class HostileInputTests
             "it must be a power of two from 8 to 1024", "a bus beat must carry whole activations", "a bus beat must carry whole weights",
             "an output vector", "a token (Model.DModel", "a weight matrix", "it must be a power of two from 2 to 64", "finer than the scores themselves",
             "it must be a power of two from 1 to 64", "which does not divide Model.MaxSeqLen",
+            "it must be from 0 to", "there is no W_O", "rows (numbered from 0)", "columns (numbered from 0)", "bits (numbered from 0)",
+            "a bit is stuck at 0 or at 1", "sticks the bit that", "macro(s) tall (numbered from 0)",
         ];
         Assert.That(rules.Where(r => !Catalogue.Any(c => c.Problem.Contains(r, StringComparison.Ordinal))), Is.Empty);
     }
@@ -260,6 +262,42 @@ public sealed partial class HostileInputTests
             t => t.Replace("\"Heads\": 1,", "", StringComparison.Ordinal));
         ConfigFile("json-duplicate-key", "`DModel` twice in `Model`", "Model.DModel: appears twice in the same object (again at line 4 of", "keep each key once",
             t => t.Replace("\"DModel\": 64,", "\"DModel\": 64,\n    \"DModel\": 128,", StringComparison.Ordinal));
+        // PIM fault maps (the optional Faults section): every fault rule, and the list's structure.
+        void FaultFile(string id, string input, string problem, string fix, string faults) =>
+            ConfigFile(id, input, problem, fix, t => t.TrimEnd().TrimEnd('}').TrimEnd() + ",\n  \"Faults\": " + faults + "\n}\n");
+        static string Stuck(string head = "0", string matrix = "Q", string row = "0", string col = "0", string bit = "0", string value = "1") =>
+            $"{{ \"Head\": {head}, \"Matrix\": \"{matrix}\", \"Row\": {row}, \"Col\": {col}, \"Bit\": {bit}, \"Value\": {value} }}";
+        FaultFile("rule-fault-head", "a stuck cell in head 1 of a one-head design", "Faults.StuckAt[0].Head: is 1; it must be from 0 to 0 (Model.Heads is 1).",
+            "name an existing head", $"{{ \"StuckAt\": [ {Stuck(head: "1")} ] }}");
+        FaultFile("rule-fault-no-wo", "a stuck cell in W_O of a design without it", "Faults.StuckAt[0].Matrix: is O, but Model.OutputProjection is false: there is no W_O.",
+            "set Model.OutputProjection to true", $"{{ \"StuckAt\": [ {Stuck(matrix: "O")} ] }}");
+        FaultFile("rule-fault-row", "a stuck cell below the last row of W_Q", "Faults.StuckAt[0].Row: is 64; the Q matrix (64x16) has 64 rows (numbered from 0).",
+            "set Faults.StuckAt[0].Row to a value in [0, 63]", $"{{ \"StuckAt\": [ {Stuck(row: "64")} ] }}");
+        FaultFile("rule-fault-col", "a stuck cell past the last column of W_Q", "Faults.StuckAt[0].Col: is 16; the Q matrix (64x16) has 16 columns (numbered from 0).",
+            "set Faults.StuckAt[0].Col to a value in [0, 15]", $"{{ \"StuckAt\": [ {Stuck(col: "16")} ] }}");
+        FaultFile("rule-fault-bit", "bit 8 of an 8-bit weight stuck", "Faults.StuckAt[0].Bit: is 8; a cell of Q holds 8 bits (numbered from 0).",
+            "set Faults.StuckAt[0].Bit to a value in [0, 7]", $"{{ \"StuckAt\": [ {Stuck(bit: "8")} ] }}");
+        FaultFile("rule-fault-value", "a bit stuck at 2", "Faults.StuckAt[0].Value: is 2; a bit is stuck at 0 or at 1.", "set Faults.StuckAt[0].Value to 0 or 1",
+            $"{{ \"StuckAt\": [ {Stuck(value: "2")} ] }}");
+        FaultFile("rule-fault-conflict", "one bit stuck at 0 and at 1", "Faults.StuckAt[1]: sticks the bit that Faults.StuckAt[0] sticks at 0 at 1.", "keep one of the two entries",
+            $"{{ \"StuckAt\": [ {Stuck(value: "0")}, {Stuck(value: "1")} ] }}");
+        FaultFile("rule-fault-macro-row", "a dead column in a macro row W_Q does not have", "Faults.DeadColumns[0].MacroRow: is 4; the Q matrix is 4 macro(s) tall (numbered from 0).",
+            "set Faults.DeadColumns[0].MacroRow to a value in [0, 3]", "{ \"DeadColumns\": [ { \"Head\": 0, \"Matrix\": \"Q\", \"MacroRow\": 4, \"Col\": 0 } ] }");
+        FaultFile("json-faults-not-a-list", "`\"StuckAt\": 3`", "Faults.StuckAt: must be an array (a list of { ... } entries), not the number 3.",
+            "or leave Faults.StuckAt out", "{ \"StuckAt\": 3 }");
+        FaultFile("json-fault-unknown-key", "a fault entry with `Rows` for `Row`", "Faults.StuckAt[0].Rows: is not a configuration key.", "known keys here: Head, Matrix, Row, Col, Bit, Value",
+            "{ \"StuckAt\": [ { \"Head\": 0, \"Matrix\": \"Q\", \"Rows\": 0, \"Col\": 0, \"Bit\": 0, \"Value\": 1 } ] }");
+        FaultFile("json-fault-unknown-matrix", "a fault in matrix `W`", "Faults.StuckAt[0].Matrix: must be one of Q, K, V, KCache, VCache, O, not the string \"W\".",
+            "write one of Q, K, V, KCache, VCache, O", $"{{ \"StuckAt\": [ {Stuck(matrix: "W")} ] }}");
+        Add("config show", "set-faults", "`config show --set Faults.StuckAt=1`", ExitCodes.InvalidConfig, "Faults: holds lists of entries, which --set cannot write.",
+            "`attnlego faults draw` prints a configuration with one", _ => ["config", "show", "--set", "Faults.StuckAt=1"]);
+        Add("faults sweep", "faults-bad-rate", "`faults sweep --rates 0,x`", ExitCodes.Usage, "--rates: 'x' is not a fault rate", "write probabilities from 0 to 1",
+            _ => ["faults", "sweep", "--rates", "0,x"]);
+        Add("faults draw", "faults-rate-missing", "`faults draw` without `--rate`", ExitCodes.Usage, "--rate", "see `attnlego --help`", _ => ["faults", "draw"]);
+        Add("faults sweep", "faults-sweep-faulty-config", "`faults sweep` of a configuration that has faults", ExitCodes.InvalidConfig, "already holds a fault map (stuck-at bits: 1, dead ADC columns: 0)",
+            "sweep the configuration without its Faults section",
+            s => ["faults", "sweep", "--rates", "0", "--config", s.TinyConfig("f.json", t => t.TrimEnd().TrimEnd('}').TrimEnd() + ",\n  \"Faults\": { \"StuckAt\": [ " + Stuck() + " ] }\n}\n")]);
+
         Add("config validate", "config-missing", "`--config` naming no file", ExitCodes.InvalidConfig, "nope.json: does not exist.", "pass the path of a readable JSON file",
             s => ["config", "validate", "--config", s.Path("in", "nope.json")]);
         Add("config validate", "config-is-a-folder", "`--config` naming a folder", ExitCodes.InvalidConfig, "in: is a folder, not a JSON file.",
