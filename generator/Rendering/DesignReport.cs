@@ -48,6 +48,12 @@ public static class DesignReport
         Line($"- {c.Format.DataWidth}-bit activations, {c.Format.WeightWidth}-bit weights, {c.Softmax.ProbBits}-bit probabilities");
         Line($"- PIM macros of {c.Pim.Rows} x {c.Pim.Cols} cells, {c.Pim.InputLanes} input lanes, {c.Pim.AdcCount} ADCs of {c.Pim.AdcBits} bits (shift {c.Pim.AdcShift}), {c.Pim.SliceBits}-bit input slices");
         Line($"- a {c.Bus.DataWidth}-bit memory bus, {c.Bus.MaxOutstanding} requests in flight per DMA");
+        if (!c.Faults.IsEmpty)
+        {
+            var faulty = Golden.PimFaults.Of(c).Macros.Count();
+            Line($"- PIM faults (docs/NUMERICS.md, section 15): {c.Faults.StuckAt.Count} stuck-at bits and {c.Faults.DeadColumns.Count} dead ADC columns in {faulty} of {new MacroLayout(c).Total} macros");
+        }
+
         Line($"");
         return text.ToString();
     }
