@@ -109,7 +109,8 @@ public sealed partial class IcarusDriver
     {
         var entry = EntryName(benchTop);
         var all = sources.Where(f => f.Name.EndsWith(".v", StringComparison.Ordinal)).Append(ClockModule(config, benchTop)).ToList();
-        var key = cache.Key(VersionLine, string.Join(' ', BuildFlags("V" + entry)), entry, all);
+        var output = "obj_dir/V" + entry;
+        var key = cache.Key(VersionLine, string.Join(' ', BuildFlags(output)), entry, all);
         var executable = cache.ExecutablePath(key, entry);
         if (cache.IsBuilt(key, entry))
         {
@@ -136,14 +137,14 @@ public sealed partial class IcarusDriver
                 Directory.CreateDirectory(Path.Combine(staging, "obj_dir"));
                 var log = new StringBuilder();
                 var result = await Cli.Wrap(_iverilog)
-                    .WithArguments([.. BuildFlags(Path.Combine("obj_dir", "V" + entry)), .. all.Select(f => f.Name)])
+                    .WithArguments([.. BuildFlags(output), .. all.Select(f => f.Name)])
                     .WithWorkingDirectory(staging)
                     .WithStandardOutputPipe(PipeTarget.ToStringBuilder(log))
                     .WithStandardErrorPipe(PipeTarget.ToStringBuilder(log))
                     .WithValidation(CommandResultValidation.None)
                     .ExecuteAsync(ct);
                 await File.WriteAllTextAsync(Path.Combine(staging, "build.log"), log.ToString(), ct);
-                if (result.ExitCode != 0 || !File.Exists(Path.Combine(staging, "obj_dir", "V" + entry)))
+                if (result.ExitCode != 0 || !File.Exists(Path.Combine(staging, output)))
                 {
                     var first = log.ToString().Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(12).ToList();
                     throw new ToolException(ToolFailure.Failed,

@@ -155,6 +155,50 @@ public sealed class CrossSimulatorTests
             Environment.SetEnvironmentVariable(IcarusDriver.OverrideVariable, saved);
         }
     }
+
+    [TestCase("Icarus Verilog version 10.3 (stable) ()", "", ExitCodes.ToolMissing, "older than the required 11.0")]
+    [TestCase("Icarus Verilog version 11.0 (fake) ()", "al_tb_requant.v:3: syntax error", ExitCodes.ToolFailed, "iverilog could not compile al_tb_requant")]
+    [TestCase("not a simulator", "", ExitCodes.ToolFailed, "not an Icarus Verilog version")]
+    public async Task A_wrong_or_failing_iverilog_is_reported_with_its_exit_code_and_leaves_no_build(string version, string error, int exitCode, string message)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("shell scripts stand in for iverilog and vvp");
+            return;
+        }
+
+        using var temp = new TempFolder();
+        var bin = Directory.CreateDirectory(temp.Combine("bin")).FullName;
+        Script(Path.Combine(bin, "iverilog"), $"if [ \"$1\" = -V ]; then echo '{version}'; exit 0; fi\necho '{error}' >&2\nexit 2\n");
+        Script(Path.Combine(bin, "vvp"), "exit 0\n");
+        var saved = Environment.GetEnvironmentVariable(IcarusDriver.OverrideVariable);
+        Environment.SetEnvironmentVariable(IcarusDriver.OverrideVariable, Path.Combine(bin, "iverilog"));
+        try
+        {
+            var cache = temp.Combine("cache");
+            var run = await Attnlego("cosim", "--module", "requant", "--simulator", "icarus", "--cache-dir", cache, "--work-dir", temp.Combine("work"));
+            Assert.That(run.ExitCode, Is.EqualTo(exitCode));
+            Assert.That(run.Err, Does.Contain(message).And.Contain("Fix:"));
+            Assert.That(Directory.Exists(cache) ? Directory.GetFileSystemEntries(cache) : [], Is.Empty, "a failed build leaves nothing in the cache");
+            if (error.Length > 0)
+            {
+                Assert.That(run.Err, Does.Contain(error), "the compiler's own message is shown");
+            }
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(IcarusDriver.OverrideVariable, saved);
+        }
+    }
+
+    private static void Script(string path, string body)
+    {
+        File.WriteAllText(path, "#!/bin/sh\n" + body);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
 }
 
 /// <summary>Compares two trace files byte for byte and names the first line where they part.</summary>
