@@ -51,6 +51,19 @@ public sealed record CosimSettings
 
     /// <summary>When to dump waves, and how (default: a window around the first mismatch of a failing case, as VCD).</summary>
     public WaveSettings Waves { get; init; } = new();
+
+    /// <summary>
+    /// The simulator the benches run on (default Verilator). Under Icarus no waves are dumped (they come from a traced
+    /// Verilator build) and registers start at x instead of random values.
+    /// </summary>
+    public Simulator Simulator { get; init; } = Simulator.Verilator;
+}
+
+/// <summary>The simulators a bench runs on (<c>cosim --simulator</c>).</summary>
+public enum Simulator
+{
+    Verilator,
+    Icarus,
 }
 
 public sealed record CaseResult(int Seed, ScoreResult Score, long Cycles, TimeSpan SimulationTime, string WorkDir, string Replay)
@@ -80,8 +93,46 @@ public sealed record CosimResult(string Module, AttentionConfig Config, BuildRes
 /// Runs co-simulation: renders the module and its bench, builds them once (or reuses the cached build), then for
 /// each seed writes the stimulus, runs the simulator, and scores its trace against the golden model.
 /// </summary>
-public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings settings)
+public sealed class CosimRunner
 {
+    private readonly VerilatorDriver? _verilator;
+    private readonly IcarusDriver? _icarus;
+    private readonly CosimSettings _settings;
+
+    /// <summary>A runner on Verilator; <paramref name="settings"/> must choose <see cref="Simulator.Verilator"/> (the default).</summary>
+    public CosimRunner(VerilatorDriver verilator, CosimSettings settings)
+    {
+        if (settings.Simulator != Simulator.Verilator)
+        {
+            throw new ArgumentException($"the settings choose {settings.Simulator}, but a Verilator driver was given.", nameof(settings));
+        }
+
+        _verilator = verilator;
+        _settings = settings;
+    }
+
+    /// <summary>A runner on Icarus Verilog; <paramref name="settings"/> must choose <see cref="Simulator.Icarus"/>.</summary>
+    public CosimRunner(IcarusDriver icarus, CosimSettings settings)
+    {
+        if (settings.Simulator != Simulator.Icarus)
+        {
+            throw new ArgumentException($"the settings choose {settings.Simulator}, but an Icarus driver was given.", nameof(settings));
+        }
+
+        _icarus = icarus;
+        _settings = settings;
+    }
+
+    /// <summary>Locates the simulator <paramref name="settings"/> chooses and returns a runner on it (a <see cref="ToolException"/> when it is missing).</summary>
+    public static async Task<CosimRunner> LocateAsync(CosimSettings settings, CancellationToken ct = default) => settings.Simulator switch
+    {
+        Simulator.Icarus => new CosimRunner(await IcarusDriver.LocateAsync(ct), settings),
+        _ => new CosimRunner(await VerilatorDriver.LocateAsync(ct), settings),
+    };
+
+    /// <summary>The simulator's version line, e.g. "Verilator 5.006 2023-01-22 ..." or "Icarus Verilog version 11.0 (stable) ()".</summary>
+    public string SimulatorVersion => _icarus?.VersionLine ?? _verilator!.VersionLine;
+
     public async Task<CosimResult> RunAsync(CosimRequest request, Action<CaseResult>? onCase = null, CancellationToken ct = default)
     {
         var prepared = await PrepareAsync(request, ct);
@@ -103,15 +154,25 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
             $"unknown module '{request.Module}'; known modules: {ModuleBenches.Names}.");
         var config = ConfigLoader.Load(request.Source);
         // Waves always: every run is traced, so only the traced build is needed.
-        var trace = settings.Waves.Mode == WaveMode.Always ? settings.Waves.Format : (WaveFormat?)null;
+        var trace = _settings.Waves.Mode == WaveMode.Always && _icarus is null ? _settings.Waves.Format : (WaveFormat?)null;
         return new PreparedCosim(request, bench, config, await BuildAsync(bench, config, trace, ct));
     }
 
     private Task<BuildResult> BuildAsync(IModuleBench bench, AttentionConfig config, WaveFormat? trace, CancellationToken ct)
     {
+        var cache = new BuildCache(_settings.CacheRoot);
+        if (_icarus is not null)
+        {
+            return _icarus.BuildAsync(cache, config, bench.TopModule, bench.Sources(config), ct);
+        }
+
         var sources = bench.Sources(config).Append(VerilatorMain(config, bench.TopModule, trace)).ToList();
-        return verilator.BuildAsync(new BuildCache(settings.CacheRoot), bench.TopModule, sources, ct, trace);
+        return _verilator!.BuildAsync(cache, bench.TopModule, sources, ct, trace);
     }
+
+    /// <summary>The request's replay command, on the simulator this runner uses.</summary>
+    private string Replay(CosimRequest request, int seed) =>
+        request.ReplayCommand(seed) + (_icarus is null ? "" : " --simulator icarus");
 
     /// <summary>Runs one seed on a prepared bench: stimulus, simulation, scoring; the folder is removed when it passed unless kept.</summary>
     public async Task<CaseResult> RunSeedAsync(PreparedCosim prepared, int seed, CancellationToken ct = default)
@@ -123,12 +184,12 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
             benchCase = fault.Apply(benchCase);
         }
 
-        if (settings.Tamper is { } tamper)
+        if (_settings.Tamper is { } tamper)
         {
             benchCase = tamper(benchCase);
         }
 
-        var dir = Path.Combine(Path.GetFullPath(settings.WorkRoot), request.WorkFolder ?? $"{bench.Module}-{GeneratorInfo.ConfigHash(config)}", $"seed-{seed}");
+        var dir = Path.Combine(Path.GetFullPath(_settings.WorkRoot), request.WorkFolder ?? $"{bench.Module}-{GeneratorInfo.ConfigHash(config)}", $"seed-{seed}");
         if (Directory.Exists(dir))
         {
             Directory.Delete(dir, recursive: true);
@@ -139,8 +200,9 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
         var tracePath = Path.Combine(dir, "trace.txt");
         await File.WriteAllTextAsync(stimulusPath, benchCase.Stimulus, ct);
 
-        var always = settings.Waves.Mode == WaveMode.Always;
-        var rtlWaves = Path.Combine(dir, "rtl" + settings.Waves.Extension);
+        // Waves come from a traced Verilator build: under Icarus there are none (the CLI refuses --waves always there).
+        var always = _settings.Waves.Mode == WaveMode.Always && _icarus is null;
+        var rtlWaves = Path.Combine(dir, "rtl" + _settings.Waves.Extension);
         var stopwatch = Stopwatch.StartNew();
         await SimulateAsync(prepared, build.Executable, seed, dir, stimulusPath, tracePath, benchCase.CycleBudget,
             always ? [$"+waves={rtlWaves}"] : [], "simulation.log", ct);
@@ -156,11 +218,15 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
         {
             if (always)
             {
-                waves = WaveArtifacts.Complete(dir, rtlWaves, settings.Waves, bench, config, benchCase, trace.EndCycle, score.FirstMismatch, fromCycle: null);
+                waves = WaveArtifacts.Complete(dir, rtlWaves, _settings.Waves, bench, config, benchCase, trace.EndCycle, score.FirstMismatch, fromCycle: null);
             }
-            else if (!score.Passed && settings.Waves.Mode == WaveMode.OnFailure)
+            else if (!score.Passed && _settings.Waves.Mode == WaveMode.OnFailure && _icarus is null)
             {
                 waves = await DumpAroundMismatchAsync(prepared, seed, dir, stimulusPath, benchCase, trace, score.FirstMismatch!, ct);
+            }
+            else if (!score.Passed && _settings.Waves.Mode == WaveMode.OnFailure)
+            {
+                waveError = $"no waves under Icarus: they come from a traced Verilator build; replay without --simulator icarus to get them ({request.ReplayCommand(seed)}).";
             }
         }
         catch (Exception ex) when (ex is ToolException or IOException or VcdFormatException or WaveException)
@@ -168,12 +234,12 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
             waveError = $"no waves: {ex.Message}";
         }
 
-        if (score.Passed && !settings.KeepPassing && waves is null && waveError is null)
+        if (score.Passed && !_settings.KeepPassing && waves is null && waveError is null)
         {
             Directory.Delete(dir, recursive: true);
         }
 
-        return new CaseResult(seed, score, trace.EndCycle, elapsed, dir, request.ReplayCommand(seed)) { Waves = waves, WaveError = waveError };
+        return new CaseResult(seed, score, trace.EndCycle, elapsed, dir, Replay(request, seed)) { Waves = waves, WaveError = waveError };
     }
 
     /// <summary>
@@ -184,7 +250,7 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
     private async Task<WaveArtifacts> DumpAroundMismatchAsync(PreparedCosim prepared, int seed, string dir, string stimulusPath,
         BenchCase benchCase, Trace trace, Mismatch mismatch, CancellationToken ct)
     {
-        var waves = settings.Waves;
+        var waves = _settings.Waves;
         var traced = await BuildAsync(prepared.Bench, prepared.Config, waves.Format, ct);
         var from = Math.Max(0, mismatch.Cycle - waves.CyclesBefore);
         var to = mismatch.Cycle + waves.CyclesAfter;
@@ -200,13 +266,14 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
         long cycleBudget, IReadOnlyList<string> extra, string logName, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(settings.SimulationTimeout);
+        timeout.CancelAfter(_settings.SimulationTimeout);
         var log = Path.Combine(dir, logName);
+        IReadOnlyList<string> plusargs = [$"+stim={stimulusPath}", $"+trace={tracePath}", $"+max_cycles={cycleBudget}"];
         try
         {
-            await Cli.Wrap(executable)
-                .WithArguments([$"+stim={stimulusPath}", $"+trace={tracePath}", $"+max_cycles={cycleBudget}",
-                    .. VerilatorDriver.RunFlags(seed), .. extra])
+            await (_icarus is { } icarus
+                    ? Cli.Wrap(icarus.Vvp).WithArguments(IcarusDriver.RunArguments(executable, plusargs))
+                    : Cli.Wrap(executable).WithArguments([.. plusargs, .. VerilatorDriver.RunFlags(seed), .. extra]))
                 .WithWorkingDirectory(dir)
                 .WithStandardOutputPipe(PipeTarget.ToFile(log))
                 .WithStandardErrorPipe(PipeTarget.ToFile(log + ".stderr"))
@@ -216,8 +283,8 @@ public sealed class CosimRunner(VerilatorDriver verilator, CosimSettings setting
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new ToolException(ToolFailure.TimedOut,
-                $"the simulation of {prepared.Bench.Module} seed {seed} did not finish within {settings.SimulationTimeout.TotalSeconds:0} s and was stopped. " +
-                $"Fix: look at {dir}; replay with: {prepared.Request.ReplayCommand(seed)}");
+                $"the simulation of {prepared.Bench.Module} seed {seed} did not finish within {_settings.SimulationTimeout.TotalSeconds:0} s and was stopped. " +
+                $"Fix: look at {dir}; replay with: {Replay(prepared.Request, seed)}");
         }
     }
 

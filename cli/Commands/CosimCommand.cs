@@ -42,6 +42,12 @@ public static class CosimCommand
                 r.AddError(ex.Message);
             }
         });
+        var simulator = new Option<string>("--simulator")
+        {
+            Description = "Simulator: verilator (default) or icarus (Icarus Verilog 11: the same benches, traces and scoring; no waves).",
+            DefaultValueFactory = _ => "verilator",
+        };
+        simulator.AcceptOnlyFromAmong("verilator", "icarus");
         var stalls = new Option<bool>("--stalls") { Description = "top and array only: the memory refuses requests and delays responses at random (seeded); timing is then not compared, values and order are." };
         tokens.Validators.Add(r =>
         {
@@ -80,7 +86,7 @@ public static class CosimCommand
             }
         });
 
-        var command = new Command("cosim", "Co-simulate a module under Verilator against the bit-exact golden model and CycleModel.");
+        var command = new Command("cosim", "Co-simulate a module under Verilator (or Icarus) against the bit-exact golden model and CycleModel.");
         command.Validators.Add(r =>
         {
             long last;
@@ -99,7 +105,7 @@ public static class CosimCommand
             }
         });
         configOptions.AddTo(command);
-        foreach (var option in new Option[] { module, seed, seeds, tokens, memLatency, stalls, cacheDir, workDir, keep, timeout, injectFault })
+        foreach (var option in new Option[] { module, seed, seeds, tokens, memLatency, stalls, simulator, cacheDir, workDir, keep, timeout, injectFault })
         {
             command.Options.Add(option);
         }
@@ -126,21 +132,29 @@ public static class CosimCommand
                 return ExitCodes.Usage;
             }
 
+            var icarus = parse.GetValue(simulator) == "icarus";
+            var waves = waveOptions.Settings(parse);
+            if (icarus && waves.Mode == WaveMode.Always)
+            {
+                await io.Err.WriteLineAsync("error: --waves always needs Verilator: waves come from a traced Verilator build, which Icarus does not use. Fix: drop --simulator icarus, or use --waves never or on-failure.");
+                return ExitCodes.Usage;
+            }
+
             var stallsOn = ModuleBenches.IsWhole(request.Module) && request.Top!.Stalls;
-            // Before Verilator builds anything: a folder that cannot be made would otherwise fail after the build.
+            // Before a simulator builds anything: a folder that cannot be made would otherwise fail after the build.
             var cacheRoot = parse.GetValue(cacheDir) ?? BuildCache.DefaultRoot();
             OutputFolder.CheckFolderPath(parse.GetValue(workDir)!, "--work-dir");
             OutputFolder.CheckFolderPath(cacheRoot, "--cache-dir");
-            var verilator = await VerilatorDriver.LocateAsync(ct);
-            var runner = new CosimRunner(verilator, new CosimSettings
+            var runner = await CosimRunner.LocateAsync(new CosimSettings
             {
                 CacheRoot = cacheRoot,
                 WorkRoot = parse.GetValue(workDir)!,
                 KeepPassing = parse.GetValue(keep),
                 SimulationTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
-                Waves = waveOptions.Settings(parse),
-            });
-            await io.Out.WriteLineAsync($"cosim {request.Module} on {request.Source.DisplayName}, seeds {request.FirstSeed}..{request.FirstSeed + request.SeedCount - 1} ({verilator.VersionLine})");
+                Waves = waves,
+                Simulator = icarus ? Simulator.Icarus : Simulator.Verilator,
+            }, ct);
+            await io.Out.WriteLineAsync($"cosim {request.Module} on {request.Source.DisplayName}, seeds {request.FirstSeed}..{request.FirstSeed + request.SeedCount - 1} ({runner.SimulatorVersion})");
             CosimResult result;
             try
             {

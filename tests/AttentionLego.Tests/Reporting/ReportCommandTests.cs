@@ -16,22 +16,7 @@ public sealed class ReportCommandTests
     private static readonly string[] Files = [ConfigReport.MarkdownName, ConfigReport.CyclesPlotName, ConfigReport.HistogramPlotName];
 
     /// <summary>Yosys: under CI a missing Yosys fails the test (scripts/setup.sh installs it); elsewhere the test is ignored.</summary>
-    private static async Task RequireYosysAsync()
-    {
-        try
-        {
-            await YosysDriver.LocateAsync();
-        }
-        catch (ToolException ex)
-        {
-            if (TestEnvironment.InCi)
-            {
-                Assert.Fail("Yosys is required under CI: " + ex.Message);
-            }
-
-            Assert.Ignore("Yosys is not installed: " + ex.Message);
-        }
-    }
+    private static Task RequireYosysAsync() => TestEnvironment.RequireYosysAsync();
 
     private static string Cycles(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
 

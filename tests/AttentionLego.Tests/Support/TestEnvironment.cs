@@ -48,6 +48,47 @@ public static class TestEnvironment
         throw new InvalidOperationException("unreachable");
     }
 
+    private static readonly Lazy<Task<(IcarusDriver? Driver, string? Problem)>> Icarus = new(() => Locate(IcarusDriver.LocateAsync));
+
+    private static readonly Lazy<Task<(YosysDriver? Driver, string? Problem)>> Yosys = new(() => Locate(YosysDriver.LocateAsync));
+
+    /// <summary>Icarus Verilog (iverilog and vvp): as <see cref="RequireVerilatorAsync"/>, a failure under CI and ignored elsewhere.</summary>
+    public static Task<IcarusDriver> RequireIcarusAsync() => Require(Icarus.Value, "Icarus Verilog");
+
+    /// <summary>Yosys: as <see cref="RequireVerilatorAsync"/>, a failure under CI and ignored elsewhere.</summary>
+    public static Task<YosysDriver> RequireYosysAsync() => Require(Yosys.Value, "Yosys");
+
+    private static async Task<(T? Driver, string? Problem)> Locate<T>(Func<CancellationToken, Task<T>> locate)
+        where T : class
+    {
+        try
+        {
+            return (await locate(CancellationToken.None), null);
+        }
+        catch (ToolException ex)
+        {
+            return (null, ex.Message);
+        }
+    }
+
+    private static async Task<T> Require<T>(Task<(T? Driver, string? Problem)> located, string name)
+        where T : class
+    {
+        var (driver, problem) = await located;
+        if (driver is not null)
+        {
+            return driver;
+        }
+
+        if (InCi)
+        {
+            Assert.Fail($"{name} is required under CI: {problem}");
+        }
+
+        Assert.Ignore($"{name} is not installed: {problem}");
+        throw new InvalidOperationException("unreachable");
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

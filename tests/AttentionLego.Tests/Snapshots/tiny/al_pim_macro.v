@@ -63,7 +63,9 @@ module al_pim_macro #(
       for (l = 0; l < InputLanes; l = l + 1) begin
         lane_val   = {is_signed & slices[l*SliceBits+SliceBits-1], slices[l*SliceBits +: SliceBits]};
         weight     = mem_q[{row + l[RowAddrWidth-1:0], col}];
-        prod       = lane_val * weight;
+        // A zero input gives a zero product whatever the cell holds, also in a 4-state simulator: the context stage
+        // multiplies the rows of tokens not yet stored (never written, x under Icarus) by a masked-off 0.
+        prod       = (lane_val == { (SliceBits+1){1'b0} }) ? $signed({ ProdWidth{1'b0} }) : lane_val * weight;
         column_sum = column_sum + { { (SumWidth-ProdWidth+1){prod[ProdWidth-1]} }, prod[ProdWidth-2:0] };
       end
     end
