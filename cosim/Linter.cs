@@ -10,7 +10,7 @@ namespace AttentionLego.Cosim;
 /// in memory when Verilator elaborates every macro, so it is linted with <c>al_pim_matrix</c> as a black box: its
 /// ports and parameters, no body. The matrix itself is linted in full as its own top and inside every smaller module.
 /// </summary>
-public static class Linter
+public static partial class Linter
 {
     /// <summary>Macros Verilator 5.006 elaborates for lint within this machine's memory (1,024 take a few GB).</summary>
     public const int MaxElaboratedMacros = 2048;
@@ -77,7 +77,10 @@ public static class Linter
         };
     }
 
-    /// <summary>A module's header (parameters and ports) with an empty body; lint waivers for what an empty body must leave unused or undriven.</summary>
+    /// <summary>
+    /// A module's header (parameters and ports) with a body that does nothing but touch every parameter and input (in
+    /// <c>unused_*</c> signals, Verilator's convention) and tie every output to 0: it lints clean under <c>-Wall</c> with no waiver.
+    /// </summary>
     public static string BlackBox(string module)
     {
         var start = module.IndexOf("\nmodule ", StringComparison.Ordinal) + 1;
@@ -87,8 +90,34 @@ public static class Linter
             throw new InvalidOperationException("the module header (from `module` to `);`) was not found");
         }
 
-        return "// lint-only black box: the ports and parameters of the module, no body\n" +
-               "/* verilator lint_off UNUSEDSIGNAL */\n/* verilator lint_off UNUSEDPARAM */\n/* verilator lint_off UNDRIVEN */\n" +
-               module[start..(end + 3)] + "\nendmodule\n";
+        var header = module[start..(end + 3)];
+        var parameters = ParameterPattern().Matches(header).Select(m => m.Groups[1].Value).ToList();
+        var ports = PortPattern().Matches(header).Select(m => (Dir: m.Groups[1].Value, Width: m.Groups[2].Value, Name: m.Groups[3].Value)).ToList();
+        var body = new System.Text.StringBuilder();
+        if (parameters.Count > 0)
+        {
+            body.Append("  wire [31:0] unused_parameters = ").Append(string.Join(" + ", parameters)).Append(";\n");
+        }
+
+        var inputs = ports.Where(p => p.Dir == "input").Select(p => p.Name).ToList();
+        if (inputs.Count > 0)
+        {
+            body.Append("  wire unused_inputs = ^{").Append(string.Join(", ", inputs)).Append("};\n");
+        }
+
+        foreach (var (_, width, name) in ports.Where(p => p.Dir == "output"))
+        {
+            body.Append("  assign ").Append(name).Append(" = ").Append(width.Length == 0 ? "1'b0" : $"{{ ({width}){{1'b0}} }}").Append(";\n");
+        }
+
+        return "// lint-only black box: the ports and parameters of the module, and a body that only ties its outputs to 0\n" +
+               header + "\n" + body + "endmodule\n";
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*parameter\s+(\w+)\s*=", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex ParameterPattern();
+
+    /// <summary>A port declaration: direction, the width expression W of [W-1:0] (empty for one bit), name.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(input|output)\s+wire\s+(?:\[(.+)-1:0\]\s+)?(\w+)", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex PortPattern();
 }
