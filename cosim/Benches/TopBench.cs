@@ -80,7 +80,7 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
         model.Reset();
         steps.Add(model.Step(inputs.Tokens[0]));
 
-        var stimulus = new StringBuilder();
+        var stimulus = new StringBuilder(1 << 15);
         var (reqStall, rspStall) = Options.Stalls ? (TopOptions.StallPercent, TopOptions.StallPercent) : (0, 0);
         stimulus.Append(CultureInfo.InvariantCulture, $"{Options.MemoryLatency} {reqStall} {rspStall} {seed}\n");
         foreach (var (word, value) in layout.Image(config, inputs))

@@ -11,8 +11,12 @@ public static class GeneratorInfo
     public static string Version { get; } = (typeof(GeneratorInfo).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
 
+    // A configuration is immutable, so its hash is computed once per object (every file's banner and every controller
+    // model asks for it; serializing the configuration each time was a visible share of a small co-simulation's golden model).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AttentionConfig, string> Hashes = [];
+
     /// <summary>First 16 hex digits of the SHA-256 of the canonical config JSON.</summary>
-    public static string ConfigHash(AttentionConfig config) => Sha256(ConfigJson.Serialize(config))[..16];
+    public static string ConfigHash(AttentionConfig config) => Hashes.GetValue(config, c => Sha256(ConfigJson.Serialize(c))[..16]);
 
     /// <summary>The first 8 hex digits of <see cref="ConfigHash"/>: the head's CONFIG_HASH register.</summary>
     public static uint ConfigHash32(AttentionConfig config) => Convert.ToUInt32(ConfigHash(config)[..8], 16);
