@@ -49,6 +49,42 @@ public sealed class BuildCache(string root)
     public bool IsBuilt(string key, string topModule) =>
         File.Exists(Path.Combine(EntryPath(key, topModule), Stamp)) && File.Exists(ExecutablePath(key, topModule));
 
+    /// <summary>One gate per cache entry in this process: parallel requests for the same build wait for one build.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The entry's build: taken from the cache when it is there, else made by <paramref name="build"/> in a staging folder
+    /// (<see cref="BuildIntoAsync"/>), once per process however many callers ask at the same time. Parallel cases of a
+    /// regression often need the same build: the first builds it, the others then find it cached. (Separate processes may
+    /// still both build; the staging folder keeps that safe, only slower.)
+    /// </summary>
+    public async Task<BuildResult> GetOrBuildAsync(string key, string topModule, Func<string, Task> build, CancellationToken ct)
+    {
+        var executable = ExecutablePath(key, topModule);
+        if (IsBuilt(key, topModule))
+        {
+            return new BuildResult(executable, key, Cached: true, TimeSpan.Zero);
+        }
+
+        var gate = Gates.GetOrAdd(EntryPath(key, topModule), _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (IsBuilt(key, topModule))
+            {
+                return new BuildResult(executable, key, Cached: true, TimeSpan.Zero);
+            }
+
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            await BuildIntoAsync(key, topModule, build, ct);
+            return new BuildResult(executable, key, Cached: false, stopwatch.Elapsed);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     public async Task BuildIntoAsync(string key, string topModule, Func<string, Task> build, CancellationToken ct)
     {
         Directory.CreateDirectory(Root);

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using AttentionLego.Gen.Config;
@@ -23,8 +21,6 @@ public sealed partial class IcarusDriver
 
     /// <summary>The top module of every Icarus build: the clock wrapper around the bench.</summary>
     public const string ClockTop = "al_tb_clock";
-
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> BuildGates = new(StringComparer.Ordinal);
 
     private readonly string _iverilog;
 
@@ -104,60 +100,38 @@ public sealed partial class IcarusDriver
     /// Compiles <paramref name="sources"/> (RTL and bench) with the clock wrapper for <paramref name="benchTop"/>, or reuses
     /// the cached program: the key is a content hash of the sources, the flags, the Icarus version and the generator version.
     /// </summary>
-    public async Task<BuildResult> BuildAsync(BuildCache cache, AttentionConfig config, string benchTop, IReadOnlyList<RenderedFile> sources,
+    public Task<BuildResult> BuildAsync(BuildCache cache, AttentionConfig config, string benchTop, IReadOnlyList<RenderedFile> sources,
         CancellationToken ct = default)
     {
         var entry = EntryName(benchTop);
         var all = sources.Where(f => f.Name.EndsWith(".v", StringComparison.Ordinal)).Append(ClockModule(config, benchTop)).ToList();
         var output = "obj_dir/V" + entry;
         var key = cache.Key(VersionLine, string.Join(' ', BuildFlags(output)), entry, all);
-        var executable = cache.ExecutablePath(key, entry);
-        if (cache.IsBuilt(key, entry))
+        return cache.GetOrBuildAsync(key, entry, async staging =>
         {
-            return new BuildResult(executable, key, Cached: true, TimeSpan.Zero);
-        }
-
-        var gate = BuildGates.GetOrAdd(cache.EntryPath(key, entry), _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
-        try
-        {
-            if (cache.IsBuilt(key, entry))
+            foreach (var file in all)
             {
-                return new BuildResult(executable, key, Cached: true, TimeSpan.Zero);
+                await File.WriteAllTextAsync(Path.Combine(staging, file.Name), file.Content, ct);
             }
 
-            var stopwatch = Stopwatch.StartNew();
-            await cache.BuildIntoAsync(key, entry, async staging =>
+            Directory.CreateDirectory(Path.Combine(staging, "obj_dir"));
+            var log = new StringBuilder();
+            var result = await Cli.Wrap(_iverilog)
+                .WithArguments([.. BuildFlags(output), .. all.Select(f => f.Name)])
+                .WithWorkingDirectory(staging)
+                .WithStandardOutputPipe(PipeTarget.ToStringBuilder(log))
+                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(log))
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteAsync(ct);
+            await File.WriteAllTextAsync(Path.Combine(staging, "build.log"), log.ToString(), ct);
+            if (result.ExitCode != 0 || !File.Exists(Path.Combine(staging, output)))
             {
-                foreach (var file in all)
-                {
-                    await File.WriteAllTextAsync(Path.Combine(staging, file.Name), file.Content, ct);
-                }
-
-                Directory.CreateDirectory(Path.Combine(staging, "obj_dir"));
-                var log = new StringBuilder();
-                var result = await Cli.Wrap(_iverilog)
-                    .WithArguments([.. BuildFlags(output), .. all.Select(f => f.Name)])
-                    .WithWorkingDirectory(staging)
-                    .WithStandardOutputPipe(PipeTarget.ToStringBuilder(log))
-                    .WithStandardErrorPipe(PipeTarget.ToStringBuilder(log))
-                    .WithValidation(CommandResultValidation.None)
-                    .ExecuteAsync(ct);
-                await File.WriteAllTextAsync(Path.Combine(staging, "build.log"), log.ToString(), ct);
-                if (result.ExitCode != 0 || !File.Exists(Path.Combine(staging, output)))
-                {
-                    var first = log.ToString().Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(12).ToList();
-                    throw new ToolException(ToolFailure.Failed,
-                        $"iverilog could not compile {benchTop} (exit {result.ExitCode}):\n  {string.Join("\n  ", first.Count > 0 ? first : log.ToString().Split('\n').Take(12))}\n" +
-                        "Fix: the generated RTL or bench is not Verilog-2005 that Icarus 11 accepts; run the same case under Verilator (--simulator verilator) and report this with the configuration (`attnlego config show`).");
-                }
-            }, ct);
-            return new BuildResult(executable, key, Cached: false, stopwatch.Elapsed);
-        }
-        finally
-        {
-            gate.Release();
-        }
+                var first = log.ToString().Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(12).ToList();
+                throw new ToolException(ToolFailure.Failed,
+                    $"iverilog could not compile {benchTop} (exit {result.ExitCode}):\n  {string.Join("\n  ", first.Count > 0 ? first : log.ToString().Split('\n').Take(12))}\n" +
+                    "Fix: the generated RTL or bench is not Verilog-2005 that Icarus 11 accepts; run the same case under Verilator (--simulator verilator) and report this with the configuration (`attnlego config show`).");
+            }
+        }, ct);
     }
 
     [GeneratedRegex(@"^Icarus Verilog version (\d+)\.(\d+)")]

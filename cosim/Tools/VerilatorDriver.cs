@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using AttentionLego.Cosim.WaveDumps;
@@ -17,9 +15,6 @@ public sealed partial class VerilatorDriver
 {
     public const string OverrideVariable = "ATTNLEGO_VERILATOR";
     public static readonly Version MinimumVersion = new(5, 0);
-
-    /// <summary>One gate per cache entry in this process: parallel requests for the same build wait for one build.</summary>
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> BuildGates = new(StringComparer.Ordinal);
 
     private readonly string _executable;
 
@@ -131,42 +126,12 @@ public sealed partial class VerilatorDriver
     /// Builds a bench executable, or reuses the cached one when nothing that goes into it changed: the sources,
     /// the flags, the Verilator version and the generator version form the cache key.
     /// </summary>
-    public async Task<BuildResult> BuildAsync(BuildCache cache, string topModule, IReadOnlyList<RenderedFile> sources,
+    public Task<BuildResult> BuildAsync(BuildCache cache, string topModule, IReadOnlyList<RenderedFile> sources,
         CancellationToken ct = default, WaveFormat? trace = null)
     {
         var key = cache.Key(VersionLine, KeyFlags(topModule, trace), topModule, sources);
-        var executable = cache.ExecutablePath(key, topModule);
-        if (cache.IsBuilt(key, topModule))
-        {
-            return new BuildResult(executable, key, Cached: true, TimeSpan.Zero);
-        }
-
-        // Parallel cases of a regression often need the same build: the first builds it, the others then find it cached.
-        // (Separate processes may still both build; BuildCache keeps that safe, only slower.)
-        var gate = BuildGates.GetOrAdd(cache.EntryPath(key, topModule), _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
-        try
-        {
-            if (cache.IsBuilt(key, topModule))
-            {
-                return new BuildResult(executable, key, Cached: true, TimeSpan.Zero);
-            }
-
-            return await BuildUncachedAsync(cache, key, topModule, sources, trace, ct);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    private async Task<BuildResult> BuildUncachedAsync(BuildCache cache, string key, string topModule, IReadOnlyList<RenderedFile> sources,
-        WaveFormat? trace, CancellationToken ct)
-    {
-        var executable = cache.ExecutablePath(key, topModule);
-        var stopwatch = Stopwatch.StartNew();
         var runtime = RuntimeFolder(cache, trace);
-        await cache.BuildIntoAsync(key, topModule, async staging =>
+        return cache.GetOrBuildAsync(key, topModule, async staging =>
         {
             foreach (var file in sources)
             {
@@ -200,7 +165,6 @@ public sealed partial class VerilatorDriver
 
             SaveRuntime(objDir, runtime);
         }, ct);
-        return new BuildResult(executable, key, Cached: false, stopwatch.Elapsed);
     }
 
     /// <summary>
