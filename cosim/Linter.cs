@@ -105,9 +105,25 @@ public static partial class Linter
             body.Append("  wire unused_inputs = ^{").Append(string.Join(", ", inputs)).Append("};\n");
         }
 
+        // Zeros in slices of at most 4096 bits: Verilator warns of a replication wider than 8192 (W_O's y_data_o has 102,400).
+        var wide = false;
         foreach (var (_, width, name) in ports.Where(p => p.Dir == "output"))
         {
-            body.Append("  assign ").Append(name).Append(" = ").Append(width.Length == 0 ? "1'b0" : $"{{ ({width}){{1'b0}} }}").Append(";\n");
+            if (width.Length == 0)
+            {
+                body.Append("  assign ").Append(name).Append(" = 1'b0;\n");
+                continue;
+            }
+
+            wide = true;
+            body.Append($"  for (zero_bit = 0; zero_bit < ({width}); zero_bit = zero_bit + 4096) begin : g_zero_{name}\n")
+                .Append($"    assign {name}[zero_bit +: ((({width}) - zero_bit) < 4096 ? (({width}) - zero_bit) : 4096)] = ")
+                .Append($"{{ ((({width}) - zero_bit) < 4096 ? (({width}) - zero_bit) : 4096){{1'b0}} }};\n  end\n");
+        }
+
+        if (wide)
+        {
+            body.Insert(0, "  genvar zero_bit;\n");
         }
 
         return "// lint-only black box: the ports and parameters of the module, and a body that only ties its outputs to 0\n" +

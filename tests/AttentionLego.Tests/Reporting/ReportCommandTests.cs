@@ -148,7 +148,8 @@ public sealed class ReportCommandTests
         File.WriteAllText(file, "x");
         var run = await Attnlego("report", "--preset", "tiny", "--no-yosys", "--tokens", "2", "--out", Path.Combine(file, "sub"));
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.OutputError));
-        Assert.That(run.Err, Does.Contain("cannot write").And.Contain("Fix:"));
+        Assert.That(run.Err, Does.Contain("is a file, not a folder").And.Contain("Fix:"));
+        Assert.That(File.ReadAllText(file), Is.EqualTo("x"), "the file in the way is left alone");
     }
 
     [Test]

@@ -127,7 +127,9 @@ public sealed class CosimWaveTests
     [Test]
     public void Every_bench_holds_reset_for_BenchClock_ResetCycles()
     {
-        var benches = Directory.GetFiles(Path.Combine(TestEnvironment.RepositoryRoot, "templates", "tb"), "al_tb_*.v.sbn");
+        // al_tb_clock is not a bench: it only clocks one under Icarus (the bench holds the reset).
+        var benches = Directory.GetFiles(Path.Combine(TestEnvironment.RepositoryRoot, "templates", "tb"), "al_tb_*.v.sbn")
+            .Where(f => Path.GetFileName(f) != "al_tb_clock.v.sbn").ToArray();
         Assert.That(benches, Has.Length.GreaterThanOrEqualTo(8));
         foreach (var bench in benches)
         {
