@@ -3,7 +3,8 @@
 # co-simulate every module (3 to 5 seeds each) against the golden model, then the complete head end to end:
 # weights loaded through its DMA, 8 tokens decoded through its registers, every stage bit-exact and on time;
 # and a small multi-head layer (tiny-mha4: four tiny heads sharing the memory port, and W_O) the same way; then a
-# report of the tiny preset (report.md with its plots and Yosys statistics), and a deliberate failure that must
+# report of the tiny preset (report.md with its plots and Yosys statistics), the head with a random PIM fault map,
+# the head under Icarus Verilog, and a deliberate failure that must
 # leave RTL waves, golden waves and a GTKWave save file, and wave diff naming it.
 # Prints a short summary at the end; exits non-zero if any step failed. Works from any current directory.
 set -euo pipefail
@@ -94,6 +95,30 @@ if [ "$rc" -eq 0 ]; then
   summary+=("              $(last_match report '^tiny \(config' | sed 's/^tiny (config [0-9a-f]*): //')")
 else
   summary+=("report        FAIL  exit $rc: $(first_match report '^error' | sed 's/^ *//')")
+fi
+
+# PIM faults (docs/NUMERICS.md, section 15): a random fault map (stuck bits and dead ADC columns at rate 1e-3) drawn
+# into a configuration file, and the faulty head co-simulated against the faulty golden model: still bit-exact.
+faults_config="$logs/faults-tiny.json"
+rc=0
+scripts/attnlego faults draw --preset tiny --kind both --rate 1e-3 --seed 1 >"$faults_config" 2>"$logs/faults-draw.log" || rc=$?
+if [ "$rc" -eq 0 ]; then
+  step faults scripts/attnlego cosim --config "$faults_config" --module top --tokens 8
+fi
+if [ "$rc" -eq 0 ]; then
+  summary+=("faults        ok    $(sed 's/^faults: //; s/ drawn at.*//' "$logs/faults-draw.log") (rate 1e-3): the faulty head is bit-exact against the faulty golden model")
+  summary+=("              $(last_match faults '^  accuracy:' | sed 's/^ *//')")
+else
+  status=1
+  summary+=("faults        FAIL  exit $rc: $(cat "$logs/faults-draw.log" "$logs/faults.log" 2>/dev/null | grep -E 'FAIL|^error' | head -n 1)")
+fi
+
+# The second simulator: the same head bench under Icarus Verilog (docs/CLI.md, "Icarus").
+step icarus scripts/attnlego cosim --preset tiny --module top --tokens 2 --simulator icarus
+if [ "$rc" -eq 0 ]; then
+  summary+=("icarus        ok    the head under Icarus Verilog: $(last_match icarus '^[0-9]+ passed, [0-9]+ failed' | sed 's/;.*//')")
+else
+  summary+=("icarus        FAIL  exit $rc: $(first_match icarus 'FAIL|^error' | sed 's/^ *//')")
 fi
 
 # A deliberate failure (docs/CLI.md, "Waves"): the golden model's expected output of one token is corrupted by a bit,
