@@ -64,8 +64,9 @@ public sealed class PimMatrixModel
         ArgumentOutOfRangeException.ThrowIfGreaterThan(columnGroups, Pim.ColGroups);
         var config = Shape.Config;
         var dataWidth = config.Format.DataWidth;
-        bool Fits(long v) => Shape.InputSigned ? FixedPoint.FitsSigned(v, dataWidth) : v >= 0 && v >> dataWidth == 0;
-        if (x.Count != Shape.InDim || x.Any(v => !Fits(v)))
+        // An array is read in place; any other list is copied once, so the loops below index a span, not an interface.
+        ReadOnlySpan<long> input = x as long[] ?? [.. x];
+        if (input.Length != Shape.InDim || !AllFit(input, Shape.InputSigned, dataWidth))
         {
             var kind = Shape.InputSigned ? "signed" : "unsigned";
             throw new ArgumentException($"x must hold {Shape.InDim} {kind} {dataWidth}-bit values", nameof(x));
@@ -92,7 +93,7 @@ public sealed class PimMatrixModel
                     {
                         for (var l = 0; l < lanesCount; l++)
                         {
-                            lanes[mi * lanesCount + l] = FixedPoint.SliceValue(FixedPoint.SliceBits(x[mi * rows + rowBase + l], s, sliceBits), sliceBits, signedSlice);
+                            lanes[mi * lanesCount + l] = FixedPoint.SliceValue(FixedPoint.SliceBits(input[mi * rows + rowBase + l], s, sliceBits), sliceBits, signedSlice);
                         }
                     }
 
@@ -118,6 +119,19 @@ public sealed class PimMatrixModel
         }
 
         return y;
+    }
+
+    private static bool AllFit(ReadOnlySpan<long> values, bool signed, int width)
+    {
+        foreach (var v in values)
+        {
+            if (signed ? !FixedPoint.FitsSigned(v, width) : v < 0 || v >> width != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Where output element <paramref name="index"/> lives in the macro grid (for mismatch reports).</summary>

@@ -39,8 +39,17 @@ public sealed class QkvModel
     public QkvResult Project(IReadOnlyList<long> x)
     {
         var width = Config.Format.DataWidth;
-        long[] Requantized(Projection p, int shift) =>
-            [.. _matrices[(int)p].Multiply(x).Select(v => FixedPoint.Requantize(v, shift, width))];
+        long[] Requantized(Projection p, int shift)
+        {
+            var y = _matrices[(int)p].Multiply(x);
+            for (var i = 0; i < y.Length; i++)
+            {
+                y[i] = FixedPoint.Requantize(y[i], shift, width);
+            }
+
+            return y;
+        }
+
         return new QkvResult(Requantized(Projection.Query, Config.Quant.QShift), Requantized(Projection.Key, Config.Quant.KShift),
             Requantized(Projection.Value, Config.Quant.VShift));
     }
