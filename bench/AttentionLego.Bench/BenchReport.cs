@@ -133,7 +133,9 @@ public static class Number
         >= 1000 => value.ToString("#,0", CultureInfo.InvariantCulture),
         >= 100 => value.ToString("0.0", CultureInfo.InvariantCulture),
         >= 10 => value.ToString("0.00", CultureInfo.InvariantCulture),
-        _ => value.ToString("0.000", CultureInfo.InvariantCulture),
+        >= 1 or 0 => value.ToString("0.000", CultureInfo.InvariantCulture),
+        // Below 1, as many decimals as four significant digits need (a 2 ms golden model is 0.002386 s, not 0.002).
+        var small => value.ToString("F" + Math.Min(12, 3 - (int)Math.Floor(Math.Log10(small))), CultureInfo.InvariantCulture),
     };
 
     /// <summary>A target's threshold as the issue states it: 20, 1.25.</summary>

@@ -91,7 +91,12 @@ public sealed class BenchReportTests
     [TestCase(1234567.8, "1,234,568")]
     [TestCase(123.45, "123.5")]
     [TestCase(12.345, "12.35")]
-    [TestCase(0.01234, "0.012")]
+    [TestCase(1.5, "1.500")]
+    [TestCase(0.5, "0.5000")]
+    [TestCase(0.01234, "0.01234")]
+    [TestCase(0.0023861, "0.002386")]
+    [TestCase(-0.0023861, "-0.002386")]
+    [TestCase(0.0, "0.000")]
     public void Numbers_keep_about_four_significant_digits(double value, string expected) =>
         Assert.That(Number.Format(value), Is.EqualTo(expected));
 
