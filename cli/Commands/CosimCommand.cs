@@ -125,8 +125,9 @@ public static class CosimCommand
                 return ExitCodes.Usage;
             }
 
-            if (ModuleBenches.IsWhole(request.Module) && request.Top!.Tokens is { } wanted
-                && ConfigLoader.Load(request.Source).Model.MaxSeqLen is var max && wanted > max)
+            // The configuration is checked before any simulator is looked for: a bad config is exit 3 on any machine.
+            var max = ConfigLoader.Load(request.Source).Model.MaxSeqLen;
+            if (ModuleBenches.IsWhole(request.Module) && request.Top!.Tokens is { } wanted && wanted > max)
             {
                 await io.Err.WriteLineAsync($"error: --tokens {wanted} is more than the caches hold (Model.MaxSeqLen = {max} for {request.Source.DisplayName}). Fix: use --tokens 1..{max}.");
                 return ExitCodes.Usage;

@@ -367,6 +367,9 @@ public sealed partial class HostileInputTests
         Add("cosim", "cosim-invalid-config", "`cosim --set Pim.Rows=100` (with a stand-in Verilator)", ExitCodes.InvalidConfig, "Pim.Rows: is 100", "set Pim.Rows to a power of two",
             s => Cosim(s, "--module", "softmax", "--set", "Pim.Rows=100"),
             env: s => [(VerilatorDriver.OverrideVariable, s.Script("verilator", $"{FakeVersion}\nexit 0\n"))]);
+        Add("cosim", "cosim-invalid-config-no-verilator", "`cosim --set Pim.Rows=100` with `ATTNLEGO_VERILATOR=/nonexistent/verilator`", ExitCodes.InvalidConfig,
+            "Pim.Rows: is 100", "set Pim.Rows to a power of two", s => Cosim(s, "--module", "softmax", "--set", "Pim.Rows=100"),
+            env: _ => [(VerilatorDriver.OverrideVariable, "/nonexistent/verilator")]);
         Add("cosim", "cosim-verilator-missing", "`cosim` with `ATTNLEGO_VERILATOR=/nonexistent/verilator`", ExitCodes.ToolMissing,
             "verilator was not found: ATTNLEGO_VERILATOR=/nonexistent/verilator does not exist.", "run scripts/setup.sh", s => Cosim(s, "--module", "softmax"),
             env: _ => [(VerilatorDriver.OverrideVariable, "/nonexistent/verilator")]);
