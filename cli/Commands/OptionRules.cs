@@ -11,7 +11,13 @@ public static class OptionRules
     /// "&lt;option&gt; must be at least N." (or "must not be negative." for 0). A value that is not a number is left
     /// to the parser, which reports it already.
     /// </summary>
-    public static Option<T> AtLeast<T>(this Option<T> option, long least, string? message = null)
+    public static Option<T> AtLeast<T>(this Option<T> option, long least, string? message = null) =>
+        option.Check(v => v >= least, message ?? (least == 0 ? $"{option.Name} must not be negative." : $"{option.Name} must be at least {least}."));
+
+    /// <summary>The option's value, when given, must be at most <paramref name="most"/>; <paramref name="message"/> says why.</summary>
+    public static Option<T> AtMost<T>(this Option<T> option, long most, string message) => option.Check(v => v <= most, message);
+
+    private static Option<T> Check<T>(this Option<T> option, Func<long, bool> holds, string message)
     {
         option.Validators.Add(r =>
         {
@@ -25,9 +31,9 @@ public static class OptionRules
                 return;
             }
 
-            if (value is not null && Convert.ToInt64(value, CultureInfo.InvariantCulture) < least)
+            if (value is not null && !holds(Convert.ToInt64(value, CultureInfo.InvariantCulture)))
             {
-                r.AddError(message ?? (least == 0 ? $"{option.Name} must not be negative." : $"{option.Name} must be at least {least}."));
+                r.AddError(message);
             }
         });
         return option;

@@ -32,7 +32,8 @@ public static class RegressCommand
         var keep = new Option<bool>("--keep") { Description = "Keep the folders of passing cases too." };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Build cache folder (default $ATTNLEGO_CACHE, else $XDG_CACHE_HOME/attnlego, else ~/.cache/attnlego)." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds one simulation may run before it is stopped (the case then fails).", DefaultValueFactory = _ => 600 };
-        randomConfigs.AtLeast(1, "--random-configs must be at least 1.");
+        randomConfigs.AtLeast(1, "--random-configs must be at least 1.")
+            .AtMost(RegressMatrix.MaxRandomConfigs, $"--random-configs must be at most {RegressMatrix.MaxRandomConfigs} (each configuration is built and simulated for every module); split a larger campaign by --seed.");
         seed.AtLeast(0, "--seed must not be negative.");
         seeds.AtLeast(1, "--seeds must be at least 1.");
         jobs.AtLeast(1, "-j must be at least 1.");

@@ -111,12 +111,19 @@ public static partial class RegressMatrix
     }
 
     /// <summary>
+    /// The most random configurations one regression draws (about 90,000 cases with every module): each is built and
+    /// simulated, so more is a campaign to split by master seed, and 2^31 would only spin in drawing them.
+    /// </summary>
+    public const int MaxRandomConfigs = 10_000;
+
+    /// <summary>
     /// <paramref name="count"/> random configurations of master seed <paramref name="seed"/>, each with
     /// <paramref name="modules"/> and seeds 1..<paramref name="seeds"/>. The <c>top</c> bench's options are drawn too
     /// (tokens 1..MaxSeqLen, memory latency 1..16, stalls or not), from a stream of their own.
     /// </summary>
     public static IReadOnlyList<RegressCase> Random(int seed, int count, IReadOnlyList<string> modules, int seeds)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxRandomConfigs);
         var cases = new List<RegressCase>();
         for (var i = 0; i < count; i++)
         {

@@ -440,6 +440,8 @@ public sealed partial class HostileInputTests
         Add("regress", "matrix-missing", "`regress --matrix` naming no file", ExitCodes.InvalidConfig, "does not exist", "Fix:",
             s => ["regress", "--matrix", s.Path("in", "none.json"), "--out", s.Out]);
         Add("regress", "regress-jobs-zero", "`regress -j 0`", ExitCodes.Usage, "-j must be at least 1", "Fix:", s => ["regress", "--random-configs", "2", "-j", "0", "--out", s.Out]);
+        Add("regress", "regress-random-configs-too-many", "`regress --random-configs 2147483647 --list`", ExitCodes.Usage,
+            "--random-configs must be at most 10000", "split a larger campaign by --seed", s => ["regress", "--random-configs", "2147483647", "--list", "--out", s.Out]);
         Add("regress", "regress-out-under-a-file", "`regress --out` below a plain file", ExitCodes.OutputError, "--out", "choose another --out",
             s => ["regress", "--matrix", s.Write("in/m.json", """{ "entries": [ { "preset": "tiny", "modules": ["softmax"] } ] }"""), "--out", s.Path("in", "plain", "r"),
                 "--cache-dir", s.Cache],
