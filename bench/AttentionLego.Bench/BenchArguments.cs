@@ -7,8 +7,8 @@ public sealed record BenchArguments(BenchOptions Options, string Out, string Com
 {
     public string RunsNote => Options.Quick
         ? $"Quick smoke mode (--quick): 1 run of each measurement, no paper-head simulation; figures are not medians."
-        : $"Medians of {Options.Runs} runs for rendering, the warm build and the tiny head's simulations (its golden model: {Benchmarks.GoldenCallsPerRun} calls per run, so {Options.Runs * Benchmarks.GoldenCallsPerRun}); {Options.BuildRuns} cold builds " +
-          $"(a minute or more each here); {Options.PaperRuns} runs of the paper head's simulation (about a minute each); {Options.IcarusRuns} runs under Icarus. The cycles per token come from the exact timing model (computed once).";
+        : $"Medians of {Options.Runs} runs for rendering, the warm build and the tiny head's simulations (its golden model: {Benchmarks.GoldenCallsPerRun} calls per run, so {Options.Runs * Benchmarks.GoldenCallsPerRun}); {Options.BuildRuns} cold builds; " +
+          $"{Options.PaperRuns} runs of the paper head's simulation (each a minute or so); {Options.IcarusRuns} runs under Icarus. The cycles per token come from the exact timing model (computed once).";
 
     public static BenchArguments Parse(string[] args, string cwd)
     {
