@@ -1,5 +1,6 @@
 using System.Text;
 using AttentionLego.Gen.Rendering;
+using CliWrap;
 
 namespace AttentionLego.Cosim.Tools;
 
@@ -112,5 +113,25 @@ public sealed class BuildCache(string root)
                 Directory.Delete(staging, recursive: true);
             }
         }
+    }
+
+    /// <summary>
+    /// Runs a build tool in <paramref name="staging"/> with its standard output and error merged into one log, which is
+    /// also kept there as build.log; a failing exit code is the caller's to explain.
+    /// </summary>
+    public static async Task<(int ExitCode, string Log)> RunLoggedAsync(string executable, IEnumerable<string> arguments, string staging,
+        CancellationToken ct)
+    {
+        var log = new StringBuilder();
+        var result = await Cli.Wrap(executable)
+            .WithArguments(arguments)
+            .WithWorkingDirectory(staging)
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(log))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(log))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteAsync(ct);
+        var text = log.ToString();
+        await File.WriteAllTextAsync(Path.Combine(staging, "build.log"), text, ct);
+        return (result.ExitCode, text);
     }
 }

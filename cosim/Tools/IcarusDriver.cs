@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Rendering;
@@ -115,20 +114,12 @@ public sealed partial class IcarusDriver
             }
 
             Directory.CreateDirectory(Path.Combine(staging, "obj_dir"));
-            var log = new StringBuilder();
-            var result = await Cli.Wrap(_iverilog)
-                .WithArguments([.. BuildFlags(output), .. all.Select(f => f.Name)])
-                .WithWorkingDirectory(staging)
-                .WithStandardOutputPipe(PipeTarget.ToStringBuilder(log))
-                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(log))
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteAsync(ct);
-            await File.WriteAllTextAsync(Path.Combine(staging, "build.log"), log.ToString(), ct);
-            if (result.ExitCode != 0 || !File.Exists(Path.Combine(staging, output)))
+            var (exitCode, log) = await BuildCache.RunLoggedAsync(_iverilog, [.. BuildFlags(output), .. all.Select(f => f.Name)], staging, ct);
+            if (exitCode != 0 || !File.Exists(Path.Combine(staging, output)))
             {
-                var first = log.ToString().Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(12).ToList();
+                var first = log.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(12).ToList();
                 throw new ToolException(ToolFailure.Failed,
-                    $"iverilog could not compile {benchTop} (exit {result.ExitCode}):\n  {string.Join("\n  ", first.Count > 0 ? first : log.ToString().Split('\n').Take(12))}\n" +
+                    $"iverilog could not compile {benchTop} (exit {exitCode}):\n  {string.Join("\n  ", first.Count > 0 ? first : log.Split('\n').Take(12))}\n" +
                     "Fix: the generated RTL or bench is not Verilog-2005 that Icarus 11 accepts; run the same case under Verilator (--simulator verilator) and report this with the configuration (`attnlego config show`).");
             }
         }, ct);

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Rendering;
@@ -146,20 +145,12 @@ public sealed partial class VerilatorDriver
                 : [];
 
             var inputs = sources.Select(f => f.Name).Where(n => n.EndsWith(".v", StringComparison.Ordinal) || n.EndsWith(".cpp", StringComparison.Ordinal));
-            var log = new StringBuilder();
-            var result = await Cli.Wrap(_executable)
-                .WithArguments([.. BuildFlags(topModule, "obj_dir", trace), .. reuse, .. inputs])
-                .WithWorkingDirectory(staging)
-                .WithStandardOutputPipe(PipeTarget.ToStringBuilder(log))
-                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(log))
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteAsync(ct);
-            await File.WriteAllTextAsync(Path.Combine(staging, "build.log"), log.ToString(), ct);
-            if (result.ExitCode != 0)
+            var (exitCode, log) = await BuildCache.RunLoggedAsync(_executable, [.. BuildFlags(topModule, "obj_dir", trace), .. reuse, .. inputs], staging, ct);
+            if (exitCode != 0)
             {
-                var first = log.ToString().Split('\n').Where(l => l.StartsWith('%') || l.Contains("error", StringComparison.Ordinal)).Take(12);
+                var first = log.Split('\n').Where(l => l.StartsWith('%') || l.Contains("error", StringComparison.Ordinal)).Take(12);
                 throw new ToolException(ToolFailure.Failed,
-                    $"verilator could not build {topModule} (exit {result.ExitCode}):\n  {string.Join("\n  ", first)}\n" +
+                    $"verilator could not build {topModule} (exit {exitCode}):\n  {string.Join("\n  ", first)}\n" +
                     "Fix: the generated RTL or bench does not compile; run `attnlego lint` on the same config for the full report.");
             }
 
