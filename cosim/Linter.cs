@@ -117,8 +117,8 @@ public static partial class Linter
 
             wide = true;
             body.Append($"  for (zero_bit = 0; zero_bit < ({width}); zero_bit = zero_bit + 4096) begin : g_zero_{name}\n")
-                .Append($"    assign {name}[zero_bit +: ((({width}) - zero_bit) < 4096 ? (({width}) - zero_bit) : 4096)] = ")
-                .Append($"{{ ((({width}) - zero_bit) < 4096 ? (({width}) - zero_bit) : 4096){{1'b0}} }};\n  end\n");
+                .Append($"    localparam integer Bits = (({width}) - zero_bit) < 4096 ? (({width}) - zero_bit) : 4096;\n")
+                .Append($"    assign {name}[zero_bit +: Bits] = {{ Bits{{1'b0}} }};\n  end\n");
         }
 
         if (wide)
