@@ -37,15 +37,55 @@ public static class CliApp
             return ExitCodes.Usage;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = io.Out, Error = io.Err, EnableDefaultExceptionHandler = false }, ct);
+        // Signals are ours to handle (Interruption), not System.CommandLine's: it would end the process after its own timeout.
+        return await parse.InvokeAsync(new InvocationConfiguration
+        {
+            Output = io.Out,
+            Error = io.Err,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        }, ct);
     }
 
-    /// <summary>Runs a command body, turning the known failures into a message and their exit code.</summary>
-    public static async Task<int> Guard(CliIo io, Func<Task<int>> body)
+    /// <summary>
+    /// Runs the command line in a process that listens to SIGINT and SIGTERM: once one came, whatever the command did
+    /// (returned, or threw because it was cancelled), the result is the one line <see cref="Interruption.Report"/> prints
+    /// and exit 130 or 143.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CliIo io, Interruption interruption)
+    {
+        interruption.Command = "attnlego " + string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')).Take(2));
+        try
+        {
+            var code = await RunAsync(args, io, interruption.Token);
+            if (!interruption.Requested)
+            {
+                return code;
+            }
+        }
+        catch (Exception) when (interruption.Requested)
+        {
+            // Cancelled by the signal: an OperationCanceledException, or a tool that died because it was killed.
+        }
+
+        interruption.Report();
+        return interruption.ExitCode;
+    }
+
+    /// <summary>
+    /// Runs a command body, turning the known failures into a message and their exit code. Once <paramref name="ct"/> is
+    /// cancelled (SIGINT, SIGTERM) a failure is the cancellation's doing (a killed tool, a removed file) and is passed on
+    /// unreported: the command ends with the one interruption line, not an error about its aftermath.
+    /// </summary>
+    public static async Task<int> Guard(CliIo io, CancellationToken ct, Func<Task<int>> body)
     {
         try
         {
             return await body();
+        }
+        catch (Exception) when (ct.IsCancellationRequested)
+        {
+            throw;
         }
         catch (ConfigException ex)
         {

@@ -26,6 +26,18 @@ public static class ExitCodes
     /// <summary>A simulation did not finish within its time limit.</summary>
     public const int Timeout = 7;
 
+    /// <summary>The simulator crashed: it died on a signal or exited non-zero without writing its trace's end marker (a tool failure, never an RTL mismatch).</summary>
+    public const int SimulatorCrashed = 8;
+
+    /// <summary>The run is far beyond what this machine can do (memory, disk or time); the message gives the estimate and the limit.</summary>
+    public const int BeyondMachine = 9;
+
+    /// <summary>Stopped by SIGINT (Ctrl+C): 128 + 2, as shells report it.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM: 128 + 15.</summary>
+    public const int Terminated = 143;
+
     /// <summary>A bug in attnlego itself.</summary>
     public const int Internal = 70;
 }

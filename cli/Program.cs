@@ -1,3 +1,4 @@
 using AttentionLego.Cli;
 
-return await CliApp.RunAsync(args, new CliIo(Console.Out, Console.Error));
+using var interruption = Interruption.Listen(Console.Error);
+return await CliApp.RunAsync(args, new CliIo(Console.Out, Console.Error), interruption);

@@ -21,7 +21,7 @@ public static class AccuracyCommand
         configOptions.AddTo(command);
         command.Options.Add(tokens);
         command.Options.Add(seed);
-        command.SetAction(parse => CliApp.Guard(io, async () =>
+        command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var source = configOptions.Source(parse);
             var config = ConfigLoader.Load(source);

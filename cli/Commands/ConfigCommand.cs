@@ -12,7 +12,7 @@ public static class ConfigCommand
         var validateOptions = new ConfigOptions();
         var validate = new Command("validate", "Check a configuration and report every violated rule.");
         validateOptions.AddTo(validate);
-        validate.SetAction(parse => CliApp.Guard(io, async () =>
+        validate.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var config = ConfigLoader.Load(validateOptions.Source(parse));
             await io.Out.WriteLineAsync($"valid: {validateOptions.Source(parse).DisplayName} (config {GeneratorInfo.ConfigHash(config)})");
@@ -22,7 +22,7 @@ public static class ConfigCommand
         var showOptions = new ConfigOptions();
         var show = new Command("show", "Print the configuration as JSON (a valid starting point for --config).");
         showOptions.AddTo(show);
-        show.SetAction(parse => CliApp.Guard(io, async () =>
+        show.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             await io.Out.WriteAsync(ConfigJson.Serialize(ConfigLoader.Load(showOptions.Source(parse))));
             return ExitCodes.Ok;

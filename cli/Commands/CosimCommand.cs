@@ -111,7 +111,7 @@ public static class CosimCommand
         }
 
         waveOptions.AddTo(command);
-        command.SetAction((parse, ct) => CliApp.Guard(io, async () =>
+        command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var request = new CosimRequest(configOptions.Source(parse), parse.GetValue(module)!, parse.GetValue(seed), parse.GetValue(seeds),
                 new TopOptions(parse.GetValue(tokens), parse.GetValue(memLatency), parse.GetValue(stalls)))

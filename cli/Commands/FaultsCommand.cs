@@ -46,7 +46,7 @@ public static class FaultsCommand
         command.Options.Add(kind);
         command.Options.Add(rate);
         command.Options.Add(seed);
-        command.SetAction(parse => CliApp.Guard(io, async () =>
+        command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var source = configOptions.Source(parse);
             var config = ConfigLoader.Load(source);
@@ -88,7 +88,7 @@ public static class FaultsCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parse => CliApp.Guard(io, async () =>
+        command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var source = configOptions.Source(parse);
             var config = ConfigLoader.Load(source);

@@ -16,7 +16,7 @@ public static class GenerateCommand
         configOptions.AddTo(command);
         command.Options.Add(outOption);
         command.Options.Add(forceOption);
-        command.SetAction(parse => CliApp.Guard(io, async () =>
+        command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var source = configOptions.Source(parse);
             var config = ConfigLoader.Load(source);

@@ -14,7 +14,7 @@ public static class LintCommand
         var configOptions = new ConfigOptions();
         var command = new Command("lint", "Render a configuration and lint every module with verilator -Wall (no waivers).");
         configOptions.AddTo(command);
-        command.SetAction((parse, ct) => CliApp.Guard(io, async () =>
+        command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var config = ConfigLoader.Load(configOptions.Source(parse));
             var verilator = await VerilatorDriver.LocateAsync(ct);

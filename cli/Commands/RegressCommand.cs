@@ -48,7 +48,7 @@ public static class RegressCommand
 
         waveOptions.AddTo(command);
         command.Subcommands.Add(MergeCommand(io));
-        command.SetAction((parse, ct) => CliApp.Guard(io, async () =>
+        command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var matrixFile = parse.GetValue(matrix);
             var k = parse.GetValue(randomConfigs);
@@ -185,7 +185,7 @@ public static class RegressCommand
         var command = new Command("merge", "Merge JUnit XML files (e.g. of the shards of one regression) into one, with the counts summed.");
         command.Arguments.Add(files);
         command.Options.Add(output);
-        command.SetAction((parse, ct) => CliApp.Guard(io, async () =>
+        command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var inputs = new List<(string, string)>();
             foreach (var file in parse.GetValue(files)!)

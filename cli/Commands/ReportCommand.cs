@@ -48,7 +48,7 @@ public static class ReportCommand
         command.Options.Add(seed);
         command.Options.Add(noYosys);
         command.Options.Add(yosysTimeout);
-        command.SetAction((parse, ct) => CliApp.Guard(io, async () =>
+        command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var total = Stopwatch.StartNew();
             var source = configOptions.Source(parse);

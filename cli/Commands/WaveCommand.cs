@@ -34,7 +34,7 @@ public static class WaveCommand
         command.Options.Add(xWildcard);
         command.Options.Add(maxReport);
         command.Options.Add(listUnmatched);
-        command.SetAction((parse, ct) => CliApp.Guard(io, () => Refusing(io, async () =>
+        command.SetAction((parse, ct) => CliApp.Guard(io, ct, () => Refusing(io, async () =>
         {
             var a = await WaveFiles.LoadAsync(parse.GetValue(expected)!, ct);
             var b = await WaveFiles.LoadAsync(parse.GetValue(actual)!, ct);
@@ -107,7 +107,7 @@ public static class WaveCommand
         common.Signals.Required = true;
         var command = new Command("show", "Print signals of a wave once per clock cycle, sampled just before each rising edge.") { file };
         common.AddTo(command);
-        command.SetAction((parse, ct) => CliApp.Guard(io, () => Refusing(io, async () =>
+        command.SetAction((parse, ct) => CliApp.Guard(io, ct, () => Refusing(io, async () =>
         {
             var wave = await WaveFiles.LoadAsync(parse.GetValue(file)!, ct);
             var clock = WaveCycles.ResolveClock(wave, parse.GetValue(common.Clock));

@@ -29,9 +29,21 @@ public sealed partial class HostileInputTests
         var before = Snapshot.Of(sandbox.Root);
         var cwdBefore = Directory.GetFileSystemEntries(Directory.GetCurrentDirectory()).Order().ToList();
         CliRun run;
-        using (new EnvironmentScope(environment))
+        if (c.Process is { } process)
         {
-            run = await Attnlego(args);
+            // A real process: signals, exit codes as the shell sees them, default paths below the sandbox's cwd/.
+            run = await CliProcess.RunAsync(args, process with
+            {
+                WorkingDirectory = sandbox.Cwd,
+                Environment = [.. process.Environment, .. environment],
+            });
+        }
+        else
+        {
+            using (new EnvironmentScope(environment))
+            {
+                run = await Attnlego(args);
+            }
         }
 
         var text = run.Out + run.Err;
@@ -40,7 +52,13 @@ public sealed partial class HostileInputTests
             Assert.That(run.ExitCode, Is.EqualTo(c.ExitCode), "exit code");
             Assert.That(run.Err, Does.Contain(c.Problem), "the message names the problem");
             Assert.That(run.Err, Does.Contain(c.Fix), "the message names the fix");
-            Assert.That(run.Err, Does.StartWith("error:"), "messages start with error:");
+            Assert.That(run.Err, Does.StartWith(c.Process?.Signal is null ? "error:" : "interrupted:").Or.StartWith("error:"), "messages start with error: (interrupted: after a signal)");
+            Assert.That(run.Descendants.Where(p => !Processes.WaitGone(p, TimeSpan.FromSeconds(2))), Is.Empty, "no process outlives the command");
+            if (run.Signalled)
+            {
+                Assert.That(run.StopTime, Is.LessThan(TimeSpan.FromSeconds(2)), "stopped within 2 s of the signal");
+                Assert.That(run.Err.Trim().Split('\n'), Has.Length.EqualTo(1), "one line on stderr after a signal");
+            }
             Assert.That(StackTrace.Find(text), Is.Null, "no stack trace");
             Assert.That(Snapshot.Differences(before, Snapshot.Of(sandbox.Root), c.MayLeave), Is.Empty, "no partial output");
             Assert.That(Directory.GetFileSystemEntries(Directory.GetCurrentDirectory()).Order(), Is.EqualTo(cwdBefore), "nothing in the current folder");
@@ -156,6 +174,22 @@ public sealed partial class HostileInputTests
     }
 
     private static List<HostileCase> BuildCatalogue()
+    {
+        var list = BuildFirstCatalogue();
+        // Issue 16's classes, one file each (HostileCases.*.cs), so that their authors never edit the same lines.
+        var more = new HostileCatalogueBuilder();
+        HostileCases.Ownership(more);
+        HostileCases.Cache(more);
+        HostileCases.ComparedNothing(more);
+        HostileCases.Bounds(more);
+        HostileCases.Signals(more);
+        HostileCases.Shapes(more);
+        list.AddRange(more.Cases);
+        return list;
+    }
+
+    /// <summary>The catalogue of issue 7 (in-process runs).</summary>
+    private static List<HostileCase> BuildFirstCatalogue()
     {
         const string Vcd = "$timescale 1ns $end\n$scope module tb $end\n$var wire 1 ! clk $end\n$var wire 8 \" count [7:0] $end\n$upscope $end\n$enddefinitions $end\n" +
                            "#0\n0!\nb0 \"\n#5\n1!\n#10\n0!\nb1 \"\n#15\n1!\n#20\n0!\n";
@@ -541,6 +575,12 @@ public sealed record HostileCase(string Id, string Input, int ExitCode, string P
     /// <summary>The command the case feeds: the words before the first option or argument of its command line.</summary>
     public string Command { get; init; } = "";
 
+    /// <summary>
+    /// Run as a real process (<see cref="CliProcess"/>) in the sandbox's <c>cwd/</c> folder, with these options (a signal
+    /// and when to send it, extra environment); null runs the command in-process.
+    /// </summary>
+    public ProcessOptions? Process { get; init; }
+
     public override string ToString() => Id;
 }
 
@@ -555,6 +595,7 @@ public sealed class Sandbox : IDisposable
         Directory.CreateDirectory(Cache);
         Directory.CreateDirectory(Path("tools"));
         Directory.CreateDirectory(Path("in"));
+        Directory.CreateDirectory(Path("cwd"));
     }
 
     public string Root => _temp.Path;
@@ -564,6 +605,9 @@ public sealed class Sandbox : IDisposable
     public string Cache => Path("cache");
 
     public string Out => Path("out");
+
+    /// <summary>The working folder of a process case: the default paths (build/, rtl-out/) land below it.</summary>
+    public string Cwd => Path("cwd");
 
     public string Path(params string[] parts) => _temp.Combine(parts);
 

@@ -5,7 +5,16 @@ namespace AttentionLego.Tests.Support;
 /// <summary>Runs the attnlego command line in-process with captured output.</summary>
 public static class CliRunner
 {
-    public sealed record CliRun(int ExitCode, string Out, string Err);
+    public sealed record CliRun(int ExitCode, string Out, string Err)
+    {
+        /// <summary>A process run (<see cref="CliProcess"/>): every process seen below the command while it ran.</summary>
+        public IReadOnlyList<int> Descendants { get; init; } = [];
+
+        /// <summary>A process run that was sent a signal: whether it was, and how long the command took to end after it.</summary>
+        public bool Signalled { get; init; }
+
+        public TimeSpan? StopTime { get; init; }
+    }
 
     public static async Task<CliRun> Attnlego(params string[] args)
     {

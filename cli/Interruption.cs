@@ -1,0 +1,104 @@
+using System.Runtime.InteropServices;
+using AttentionLego.Gen.IO;
+
+namespace AttentionLego.Cli;
+
+/// <summary>
+/// SIGINT (Ctrl+C) and SIGTERM for a whole <c>attnlego</c> process: the first one cancels <see cref="Token"/>, which every
+/// command passes down (CliWrap kills a running tool and the processes it started the moment it is cancelled, and each
+/// command's <c>finally</c> blocks remove what it was making); the command then ends with one line on stderr and exit
+/// 130 (SIGINT) or 143 (SIGTERM). A command that has not stopped within <see cref="Grace"/>, or a second signal, ends the
+/// process at once: what <see cref="Scratch"/> holds is removed, the line is printed, and the process exits with that
+/// code. Either way no stack trace, no partial output, no orphan process.
+/// </summary>
+public sealed class Interruption : IDisposable
+{
+    /// <summary>How long a command may take to stop after the signal before the process is ended for it (the contract is 2 s).</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(1500);
+
+    private readonly CancellationTokenSource _cts = new();
+    private readonly List<PosixSignalRegistration> _registrations = [];
+    private readonly TextWriter _err;
+    private int _requested;
+    private int _reported;
+
+    private Interruption(TextWriter err) => _err = err;
+
+    /// <summary>Cancelled by the first SIGINT or SIGTERM.</summary>
+    public CancellationToken Token => _cts.Token;
+
+    /// <summary>The signal that stopped the process, or null while none came.</summary>
+    public PosixSignal? Signal { get; private set; }
+
+    /// <summary>The command being run, for the line printed at the end ("attnlego cosim").</summary>
+    public string Command { get; set; } = "attnlego";
+
+    public bool Requested => Volatile.Read(ref _requested) != 0;
+
+    /// <summary>130 after SIGINT, 143 after SIGTERM (128 + the signal's number, as shells report it).</summary>
+    public int ExitCode => Signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
+
+    /// <summary>Starts listening to SIGINT and SIGTERM for this process.</summary>
+    public static Interruption Listen(TextWriter err)
+    {
+        var interruption = new Interruption(err);
+        foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
+        {
+            interruption._registrations.Add(PosixSignalRegistration.Create(signal, context =>
+            {
+                context.Cancel = true; // the command stops itself; the runtime must not end the process first
+                interruption.Request(context.Signal);
+            }));
+        }
+
+        return interruption;
+    }
+
+    /// <summary>Stops the command as a signal would (the signal handler calls this; tests may too).</summary>
+    public void Request(PosixSignal signal)
+    {
+        if (Interlocked.Exchange(ref _requested, 1) != 0)
+        {
+            Exit(); // a second signal: the user does not want to wait
+            return;
+        }
+
+        Signal = signal;
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(Grace);
+            Exit();
+        });
+        _cts.Cancel();
+    }
+
+    /// <summary>The one line a stopped command prints (once, whichever path gets there first).</summary>
+    public void Report()
+    {
+        if (Interlocked.Exchange(ref _reported, 1) != 0)
+        {
+            return;
+        }
+
+        var name = Signal == PosixSignal.SIGTERM ? "SIGTERM" : "SIGINT";
+        _err.WriteLine($"interrupted: {Command} stopped on {name} (exit {ExitCode}); nothing it was writing was left behind.");
+        _err.Flush();
+    }
+
+    private void Exit()
+    {
+        Scratch.DeleteAll();
+        Report();
+        Environment.Exit(ExitCode);
+    }
+
+    public void Dispose()
+    {
+        foreach (var registration in _registrations)
+        {
+            registration.Dispose();
+        }
+
+        _cts.Dispose();
+    }
+}
