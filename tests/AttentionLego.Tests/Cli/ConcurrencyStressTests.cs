@@ -35,8 +35,8 @@ public sealed partial class ConcurrencyStressTests
     private static readonly string[][] Runs =
     [
         ["cosim", "--module", "softmax", "--seed", "1", "--seeds", "3"],
-        ["cosim", "--module", "top", "--tokens", "2", "--seeds", "2"],
-        ["cosim", "--module", "top", "--tokens", "4", "--seeds", "2"],
+        ["cosim", "--module", "top", "--tokens", "2", "--seeds", "3"],
+        ["cosim", "--module", "top", "--tokens", "4", "--seeds", "3"],
         ["cosim", "--module", "qkv", "--inject-fault", "q_data_o", "--waves", "never"],
         ["regress", "--matrix", "m.json", "-j", "1"],
         ["regress", "--matrix", "m.json", "-j", "1"],
