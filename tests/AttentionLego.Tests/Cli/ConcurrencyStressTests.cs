@@ -101,7 +101,6 @@ public sealed partial class ConcurrencyStressTests
             var all = Directory.GetFileSystemEntries(Path.Combine(cwd, "build"), "*", SearchOption.AllDirectories);
             Assert.That(all.Where(p => Path.GetFileName(p).Contains(".tmp-", StringComparison.Ordinal) || p.Contains("/cases", StringComparison.Ordinal)), Is.Empty,
                 $"round {round}: no temporary file, no case folder of a passing regress case");
-            Assert.That(Scratch.Registered, Is.Empty);
         }
 
         TestContext.Out.WriteLine($"rounds in which the second regress found build/regress held and moved: {movedRounds} of {Rounds}");
