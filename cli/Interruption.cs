@@ -35,6 +35,9 @@ public sealed class Interruption : IDisposable
 
     public bool Requested => Volatile.Read(ref _requested) != 0;
 
+    /// <summary>"SIGINT" or "SIGTERM" once a signal stopped this process, for a command that records it (regress's JUnit); null before.</summary>
+    public static string? Received { get; private set; }
+
     /// <summary>130 after SIGINT, 143 after SIGTERM (128 + the signal's number, as shells report it).</summary>
     public int ExitCode => Signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
 
@@ -64,6 +67,7 @@ public sealed class Interruption : IDisposable
         }
 
         Signal = signal;
+        Received = signal == PosixSignal.SIGTERM ? "SIGTERM" : "SIGINT";
         _ = Task.Run(async () =>
         {
             await Task.Delay(Grace);

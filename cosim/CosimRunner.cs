@@ -137,11 +137,20 @@ public sealed class CosimRunner
     {
         var prepared = await PrepareAsync(request, ct);
         var cases = new List<CaseResult>();
-        foreach (var seed in request.Seeds)
+        // The folders of failing seeds stay held until the whole run ends: their artifacts lines stay true meanwhile.
+        var kept = new List<IDisposable>();
+        try
         {
-            var result = await RunSeedAsync(prepared, seed, ct);
-            cases.Add(result);
-            onCase?.Invoke(result);
+            foreach (var seed in request.Seeds)
+            {
+                var result = await RunSeedAsync(prepared, seed, kept, ct);
+                cases.Add(result);
+                onCase?.Invoke(result);
+            }
+        }
+        finally
+        {
+            kept.ForEach(k => k.Dispose());
         }
 
         return new CosimResult(request.Module, prepared.Config, prepared.Build, cases);
@@ -174,10 +183,16 @@ public sealed class CosimRunner
     private string Replay(CosimRequest request, int seed) =>
         request.ReplayCommand(seed) + (_icarus is null ? "" : " --simulator icarus");
 
-    /// <summary>Runs one seed on a prepared bench: stimulus, simulation, scoring; the folder is removed when it passed unless kept.</summary>
-    public async Task<CaseResult> RunSeedAsync(PreparedCosim prepared, int seed, CancellationToken ct = default)
+    /// <summary>
+    /// Runs one seed on a prepared bench: stimulus, simulation, scoring, in a case folder this run owns
+    /// (<see cref="CaseFolder"/>); the folder is removed when the case passed unless kept.
+    /// </summary>
+    public Task<CaseResult> RunSeedAsync(PreparedCosim prepared, int seed, CancellationToken ct = default) => RunSeedAsync(prepared, seed, null, ct);
+
+    /// <param name="kept">Takes the hold on a folder that stays (a failing case's), to let go of later; null lets go at once.</param>
+    private async Task<CaseResult> RunSeedAsync(PreparedCosim prepared, int seed, List<IDisposable>? kept, CancellationToken ct)
     {
-        var (request, bench, config, build) = prepared;
+        var (request, bench, config, _) = prepared;
         var benchCase = bench.Generate(config, seed);
         if (request.Fault is { } fault)
         {
@@ -189,13 +204,41 @@ public sealed class CosimRunner
             benchCase = tamper(benchCase);
         }
 
-        var dir = Path.Combine(Path.GetFullPath(_settings.WorkRoot), request.WorkFolder ?? $"{bench.Module}-{GeneratorInfo.ConfigHash(config)}", $"seed-{seed}");
-        if (Directory.Exists(dir))
+        // Owned by this run: another live run on the same work folder gets seed-N.2, ... (never this folder, nor we its).
+        CaseFolder? folder = CaseFolder.Claim(Path.Combine(Path.GetFullPath(_settings.WorkRoot), request.WorkFolder ?? $"{bench.Module}-{GeneratorInfo.ConfigHash(config)}"), $"seed-{seed}");
+        try
         {
-            Directory.Delete(dir, recursive: true);
-        }
+            var result = await RunCaseAsync(prepared, benchCase, seed, folder.Path, ct);
+            if (result.Passed && !_settings.KeepPassing && result.Waves is null && result.WaveError is null)
+            {
+                folder.Remove();
+                return result;
+            }
 
-        Directory.CreateDirectory(dir);
+            folder.Keep();
+            if (kept is not null)
+            {
+                kept.Add(folder);
+                folder = null;
+            }
+
+            return result;
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            folder!.Keep(); // a tool failure names the folder: its stimulus and logs are what the replay needs
+            throw;
+        }
+        finally
+        {
+            folder?.Dispose(); // lets go; first removes the folder of a case interrupted before its verdict
+        }
+    }
+
+    /// <summary>Stimulus, simulation and scoring of one case in <paramref name="dir"/>.</summary>
+    private async Task<CaseResult> RunCaseAsync(PreparedCosim prepared, BenchCase benchCase, int seed, string dir, CancellationToken ct)
+    {
+        var (request, bench, config, build) = prepared;
         var stimulusPath = Path.Combine(dir, "stimulus.txt");
         var tracePath = Path.Combine(dir, "trace.txt");
         await File.WriteAllTextAsync(stimulusPath, benchCase.Stimulus, ct);
@@ -232,11 +275,6 @@ public sealed class CosimRunner
         catch (Exception ex) when (ex is ToolException or IOException or VcdFormatException or WaveException)
         {
             waveError = $"no waves: {ex.Message}";
-        }
-
-        if (score.Passed && !_settings.KeepPassing && waves is null && waveError is null)
-        {
-            Directory.Delete(dir, recursive: true);
         }
 
         return new CaseResult(seed, score, trace.EndCycle, elapsed, dir, Replay(request, seed)) { Waves = waves, WaveError = waveError };

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using AttentionLego.Cosim.Regression;
 using AttentionLego.Cosim.Tools;
+using AttentionLego.Gen.IO;
 using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cli.Commands;
@@ -110,70 +111,114 @@ public static class RegressCommand
             // Before anything runs: otherwise every case would fail on a folder that cannot be made.
             OutputFolder.CheckFolderPath(parse.GetValue(outDir)!, "--out");
             OutputFolder.CheckFolderPath(parse.GetValue(cacheDir) ?? BuildCache.DefaultRoot(), "--cache-dir");
-            if (parse.GetValue(junit) is { } junitPath)
+            if (parse.GetValue(junit) is { } junitPath && JUnitPathProblem(junitPath) is { } junitProblem)
             {
-                if (string.IsNullOrWhiteSpace(junitPath))
+                await io.Err.WriteLineAsync($"error: {junitProblem.Problem} Fix: {junitProblem.Fix}");
+                return junitProblem.Exit;
+            }
+
+            // The run owns its --out for its whole length: two runs never mix their case folders or JUnit files.
+            var explicitOut = parse.GetResult(outDir) is { Implicit: false };
+            var (owned, root, holder, moved) = ClaimOut(parse.GetValue(outDir)!, explicitOut);
+            if (owned is null)
+            {
+                await io.Err.WriteLineAsync($"error: --out {root} is in use by {OwnedFolder.DescribeHolder(holder)}; two runs must not share one. " +
+                                            "Fix: wait for it or choose another --out.");
+                return ExitCodes.OutputError;
+            }
+
+            using var _ = owned;
+            var written = false;
+            try
+            {
+                var junitFile = parse.GetValue(junit) ?? Path.Combine(root, selected.Count > 1 ? $"junit-{selected.Index}-of-{selected.Count}.xml" : "junit.xml");
+                var fullJunit = Path.GetFullPath(junitFile);
+                var casesRoot = Path.Combine(owned.Path, "cases");
+                if (Directory.Exists(fullJunit))
                 {
-                    return await Usage(io, "--junit \"\" names no file.", "pass a file name, e.g. --junit build/regress/junit.xml, or leave --junit out.");
+                    await io.Err.WriteLineAsync($"error: --junit {junitFile} is a folder, not a file. Fix: name a file, e.g. --junit {Path.Combine(junitFile, "junit.xml")}, or leave --junit out.");
+                    return ExitCodes.OutputError;
                 }
 
-                OutputFolder.CheckFolderPath(Path.GetDirectoryName(Path.GetFullPath(junitPath)) ?? junitPath, "--junit");
-            }
-
-            var verilator = await VerilatorDriver.LocateAsync(ct);
-            // Parallel cases share the cores: each C++ compile gets its share rather than all of them.
-            verilator = verilator.WithJobs(Environment.ProcessorCount / Math.Min(jobCount, Environment.ProcessorCount));
-            var root = parse.GetValue(outDir)!;
-            var junitFile = parse.GetValue(junit) ?? Path.Combine(root, selected.Count > 1 ? $"junit-{selected.Index}-of-{selected.Count}.xml" : "junit.xml");
-            var groups = cases.Select(c => c.BuildGroup).Distinct().Count();
-            await io.Out.WriteLineAsync($"regress: {cases.Count} cases in {groups} build groups (shard {selected} of {all.Count} cases), -j {jobCount} ({verilator.VersionLine})");
-            if (k is not null)
-            {
-                await io.Out.WriteLineAsync($"random configurations: master seed {parse.GetValue(seed) ?? 1}, draws 0..{k - 1}; draw i is --random-config {parse.GetValue(seed) ?? 1}:i");
-            }
-
-            await io.Out.WriteLineAsync("replay this run: " + replay);
-            var done = 0;
-            var runner = new RegressRunner(verilator, new RegressSettings
-            {
-                CacheRoot = parse.GetValue(cacheDir) ?? BuildCache.DefaultRoot(),
-                CasesRoot = Path.Combine(root, "cases"),
-                Jobs = jobCount,
-                KeepPassing = parse.GetValue(keep),
-                SimulationTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
-                Tamper = tamper,
-                Waves = waveOptions.Settings(parse),
-            });
-            var result = await runner.RunAsync(cases, o => io.Out.WriteLine(Describe(o, ++done, cases.Count)), ct);
-
-            var properties = new Dictionary<string, string>
-            {
-                ["shard"] = selected.ToString(),
-                ["replay"] = replay,
-                ["verilator"] = verilator.VersionLine,
-            };
-            if (k is not null)
-            {
-                properties["master-seed"] = (parse.GetValue(seed) ?? 1).ToString(CultureInfo.InvariantCulture);
-            }
-
-            var fullJunit = Path.GetFullPath(junitFile);
-            Directory.CreateDirectory(Path.GetDirectoryName(fullJunit)!);
-            await File.WriteAllTextAsync(fullJunit, JUnitReport.ToText(JUnitReport.Build(result, properties)), ct);
-            var failed = result.Outcomes.Where(o => !o.Passed).ToList();
-            if (failed.Count > 0)
-            {
-                await io.Out.WriteLineAsync($"failing cases ({failed.Count}), each with its replay command:");
-                foreach (var o in failed)
+                if ((fullJunit + "/").StartsWith(casesRoot + "/", StringComparison.Ordinal))
                 {
-                    await io.Out.WriteLineAsync($"  {o.Case.Id}: {o.Case.Replay}");
+                    await io.Err.WriteLineAsync($"error: --junit {junitFile} is inside {Path.Combine(root, "cases")}, where this run makes its case folders. " +
+                                                $"Fix: name a file outside it, e.g. --junit {Path.Combine(root, "junit.xml")}, or leave --junit out.");
+                    return ExitCodes.OutputError;
+                }
+
+                if (moved)
+                {
+                    await io.Out.WriteLineAsync($"regress: {parse.GetValue(outDir)} is in use by {OwnedFolder.DescribeHolder(holder)}; this run writes to {root} instead");
+                }
+
+                var verilator = await VerilatorDriver.LocateAsync(ct);
+                // Parallel cases share the cores: each C++ compile gets its share rather than all of them.
+                verilator = verilator.WithJobs(Environment.ProcessorCount / Math.Min(jobCount, Environment.ProcessorCount));
+                var groups = cases.Select(c => c.BuildGroup).Distinct().Count();
+                await io.Out.WriteLineAsync($"regress: {cases.Count} cases in {groups} build groups (shard {selected} of {all.Count} cases), -j {jobCount} ({verilator.VersionLine})");
+                if (k is not null)
+                {
+                    await io.Out.WriteLineAsync($"random configurations: master seed {parse.GetValue(seed) ?? 1}, draws 0..{k - 1}; draw i is --random-config {parse.GetValue(seed) ?? 1}:i");
+                }
+
+                await io.Out.WriteLineAsync("replay this run: " + replay);
+                var properties = new Dictionary<string, string>
+                {
+                    ["shard"] = selected.ToString(),
+                    ["replay"] = replay,
+                    ["verilator"] = verilator.VersionLine,
+                };
+                if (k is not null)
+                {
+                    properties["master-seed"] = (parse.GetValue(seed) ?? 1).ToString(CultureInfo.InvariantCulture);
+                }
+
+                var done = 0;
+                var runner = new RegressRunner(verilator, new RegressSettings
+                {
+                    CacheRoot = parse.GetValue(cacheDir) ?? BuildCache.DefaultRoot(),
+                    CasesRoot = casesRoot,
+                    Jobs = jobCount,
+                    KeepPassing = parse.GetValue(keep),
+                    SimulationTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                    Tamper = tamper,
+                    Waves = waveOptions.Settings(parse),
+                });
+                // Stopped by a signal: the verdicts so far go to the JUnit file at once (skipped: the cases without one),
+                // then the stop propagates and the process ends with the one interruption line.
+                var result = await runner.RunAsync(cases, o => io.Out.WriteLine(Describe(o, ++done, cases.Count)), ct, partial =>
+                {
+                    JUnitReport.WriteAtomically(fullJunit, JUnitReport.Build(partial, properties));
+                    written = true;
+                    io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"junit: {junitFile} (stopped by {partial.InterruptedBy}: {partial.PassedCount} passed, {partial.FailedCount} failed, {partial.InterruptedCount} without a verdict, listed as skipped)"));
+                }, () => Interruption.Received ?? "a cancellation");
+
+                JUnitReport.WriteAtomically(fullJunit, JUnitReport.Build(result, properties));
+                written = true;
+                var failed = result.Outcomes.Where(o => !o.Passed).ToList();
+                if (failed.Count > 0)
+                {
+                    await io.Out.WriteLineAsync($"failing cases ({failed.Count}), each with its replay command:");
+                    foreach (var o in failed)
+                    {
+                        await io.Out.WriteLineAsync($"  {o.Case.Id}: {o.Case.Replay}");
+                    }
+                }
+
+                await io.Out.WriteLineAsync($"junit: {junitFile}");
+                await io.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{result.PassedCount} passed, {result.FailedCount} failed; {result.Built} simulators built, {result.Cached} from the cache; wall {result.Wall.TotalSeconds:0.0} s"));
+                return result.Passed ? ExitCodes.Ok : ExitCodes.CheckFailed;
+            }
+            finally
+            {
+                if (!written)
+                {
+                    owned.RemoveMadeIfEmpty(); // a run refused or failed before any case: it leaves no empty --out behind
                 }
             }
-
-            await io.Out.WriteLineAsync($"junit: {junitFile}");
-            await io.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{result.PassedCount} passed, {result.FailedCount} failed; {result.Built} simulators built, {result.Cached} from the cache; wall {result.Wall.TotalSeconds:0.0} s"));
-            return result.Passed ? ExitCodes.Ok : ExitCodes.CheckFailed;
         }));
         return command;
     }
@@ -209,15 +254,66 @@ public static class RegressCommand
                 return ExitCodes.Usage;
             }
 
-            var target = Path.GetFullPath(parse.GetValue(output)!);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            await File.WriteAllTextAsync(target, JUnitReport.ToText(merged), ct);
+            JUnitReport.WriteAtomically(parse.GetValue(output)!, merged);
             var root = merged.Root!;
             await io.Out.WriteLineAsync($"merged {inputs.Count} files into {parse.GetValue(output)}: {root.Attribute("tests")!.Value} tests, " +
                 $"{root.Attribute("failures")!.Value} failures, {root.Attribute("errors")!.Value} errors");
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>The default --out, where two runs at once each get their own folder: build/regress, build/regress-2, ...</summary>
+    public const int MaxDefaultOutFolders = 64;
+
+    /// <summary>
+    /// Takes --out for this run. An explicit one another live run holds is refused (no folder; its holder). The default
+    /// one is then replaced by the first free of <c>&lt;out&gt;-2</c>, <c>&lt;out&gt;-3</c>, ... (<c>Moved</c>, with the
+    /// holder of the default, to be named). <c>Root</c> is the folder as it is printed.
+    /// </summary>
+    private static (OwnedFolder? Owned, string Root, int? Holder, bool Moved) ClaimOut(string folder, bool explicitOut)
+    {
+        var owned = OwnedFolder.TryClaim(folder, out var holder);
+        if (owned is not null || explicitOut)
+        {
+            return (owned, folder, holder, false);
+        }
+
+        var trimmed = folder.TrimEnd('/');
+        for (var i = 2; i <= MaxDefaultOutFolders; i++)
+        {
+            var candidate = string.Create(CultureInfo.InvariantCulture, $"{trimmed}-{i}");
+            if (OwnedFolder.TryClaim(candidate, out _) is { } alternative)
+            {
+                return (alternative, candidate, holder, true);
+            }
+        }
+
+        throw new OutputException($"--out {folder} and {trimmed}-2 .. {trimmed}-{MaxDefaultOutFolders} are all in use by other runs. Fix: wait for them, or pass --out.");
+    }
+
+    /// <summary>Why <paramref name="path"/> cannot name the JUnit file, and the exit code, checked before any case runs; null when it can.</summary>
+    private static (string Problem, string Fix, int Exit)? JUnitPathProblem(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return ("--junit \"\" names no file.", "pass a file name, e.g. --junit build/regress/junit.xml, or leave --junit out.", ExitCodes.Usage);
+        }
+
+        var name = Path.GetFileName(path);
+        if (path.EndsWith('/') || name is "" or "." or "..")
+        {
+            return ($"--junit {path} names a folder, not a file.", $"name a file, e.g. --junit {Path.Combine(path, "junit.xml")}, or leave --junit out.", ExitCodes.OutputError);
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(name) > 255 || path.Contains('\0', StringComparison.Ordinal))
+        {
+            return ("--junit names a file that cannot exist (a name longer than 255 bytes, or a NUL character).",
+                "pass a shorter file name, e.g. --junit build/regress/junit.xml.", ExitCodes.OutputError);
+        }
+
+        OutputFolder.CheckFolderPath(Path.GetDirectoryName(Path.GetFullPath(path)) ?? path, "--junit");
+        return null;
     }
 
     private static string Describe(RegressOutcome o, int done, int total)

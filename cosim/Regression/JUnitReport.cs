@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
+using AttentionLego.Gen.IO;
 
 namespace AttentionLego.Cosim.Regression;
 
@@ -12,6 +13,8 @@ public sealed class JUnitException(string message) : Exception(message);
 /// <c>testsuites</c> with one <c>testsuite</c> per configuration, one <c>testcase</c> per case (class name = the
 /// configuration's label, name = <c>variant/seed-N</c>), <c>failure</c> for a mismatch and <c>error</c> for a case that
 /// could not be checked, each with the replay command; suite properties say the master seed, the shard and the command.
+/// A run that was stopped still lists every case: those without a verdict as <c>skipped</c> (what Jenkins and GitLab show
+/// as not run), and every suite has the property <c>interrupted</c> with the signal.
 /// </summary>
 public static class JUnitReport
 {
@@ -19,16 +22,21 @@ public static class JUnitReport
     {
         var suites = result.Outcomes.GroupBy(o => o.Case.ConfigLabel, StringComparer.Ordinal).Select(g =>
         {
+            var suiteProperties = properties.Append(new("config", g.First().Case.Source.ToArguments()));
+            if (result.InterruptedBy is { } signal)
+            {
+                suiteProperties = suiteProperties.Append(new("interrupted", signal));
+            }
+
             var suite = new XElement("testsuite",
                 new XAttribute("name", g.Key),
                 new XAttribute("tests", g.Count()),
                 new XAttribute("failures", g.Count(o => o.Status == CaseStatus.Failed)),
                 new XAttribute("errors", g.Count(o => o.Status == CaseStatus.Error)),
-                new XAttribute("skipped", 0),
+                new XAttribute("skipped", g.Count(o => o.Status == CaseStatus.Interrupted)),
                 new XAttribute("time", Seconds(g.Sum(o => o.Duration.TotalSeconds))),
                 new XElement("properties",
-                    properties.Append(new("config", g.First().Case.Source.ToArguments()))
-                        .Select(p => new XElement("property", new XAttribute("name", p.Key), new XAttribute("value", p.Value)))));
+                    suiteProperties.Select(p => new XElement("property", new XAttribute("name", p.Key), new XAttribute("value", p.Value)))));
             suite.Add(g.Select(TestCase));
             return suite;
         });
@@ -92,6 +100,29 @@ public static class JUnitReport
         return new XDocument(new XDeclaration("1.0", "utf-8", null), root);
     }
 
+    /// <summary>
+    /// Writes <paramref name="doc"/> to <paramref name="path"/> as a whole or not at all: into a hidden temporary file
+    /// next to it (registered in <see cref="Scratch"/>), then renamed over it, so a reader (or a run stopped half-way)
+    /// never sees half a file. Not cancellable: it is what an interrupted run still writes.
+    /// </summary>
+    public static void WriteAtomically(string path, XDocument doc)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(folder);
+        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
+        using var scratch = Scratch.Register(temp);
+        try
+        {
+            File.WriteAllText(temp, ToText(doc), new System.Text.UTF8Encoding(false));
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp); // nothing when it was moved
+        }
+    }
+
     public static string ToText(XDocument doc)
     {
         using var writer = new Utf8StringWriter();
@@ -131,7 +162,11 @@ public static class JUnitReport
             new XAttribute("name", o.Case.TestName),
             new XAttribute("time", Seconds(o.Duration.TotalSeconds)));
         var replay = "replay: " + o.Case.Replay;
-        if (!o.Passed)
+        if (o.Status == CaseStatus.Interrupted)
+        {
+            element.Add(new XElement("skipped", new XAttribute("message", o.Message ?? "")));
+        }
+        else if (!o.Passed)
         {
             var detail = o.Message + "\n" + (o.Artifacts is null ? "" : "artifacts: " + o.Artifacts + "\n") + replay;
             element.Add(new XElement(o.Status == CaseStatus.Failed ? "failure" : "error",

@@ -14,6 +14,9 @@ public enum CaseStatus
 
     /// <summary>The case could not be checked: the build failed, the simulation hung, or the bench threw.</summary>
     Error,
+
+    /// <summary>The run was stopped (SIGINT, SIGTERM) before this case had its verdict: it has none, and no folder.</summary>
+    Interrupted,
 }
 
 /// <summary>The result of one case; <see cref="Message"/> is the first mismatch or the error, null when it passed.</summary>
@@ -22,14 +25,24 @@ public sealed record RegressOutcome(RegressCase Case, CaseStatus Status, TimeSpa
     public bool Passed => Status == CaseStatus.Passed;
 }
 
-/// <summary>A whole run: outcomes in case order, how many simulators were built or taken from the cache, and the wall time.</summary>
+/// <summary>
+/// A whole run: outcomes in case order, how many simulators were built or taken from the cache, and the wall time. A run
+/// that was stopped lists every case too: those without a verdict as <see cref="CaseStatus.Interrupted"/>.
+/// </summary>
 public sealed record RegressResult(IReadOnlyList<RegressOutcome> Outcomes, int Built, int Cached, TimeSpan Wall)
 {
     public int PassedCount => Outcomes.Count(o => o.Passed);
 
-    public int FailedCount => Outcomes.Count - PassedCount;
+    /// <summary>Cases that failed or could not be checked.</summary>
+    public int FailedCount => Outcomes.Count(o => o.Status is CaseStatus.Failed or CaseStatus.Error);
 
-    public bool Passed => FailedCount == 0;
+    /// <summary>Cases without a verdict because the run was stopped.</summary>
+    public int InterruptedCount => Outcomes.Count(o => o.Status == CaseStatus.Interrupted);
+
+    /// <summary>The signal that stopped the run ("SIGINT", "SIGTERM"), or null for a run that ran to its end.</summary>
+    public string? InterruptedBy { get; init; }
+
+    public bool Passed => FailedCount == 0 && InterruptedBy is null;
 }
 
 public sealed record RegressSettings
@@ -62,7 +75,15 @@ public sealed record RegressSettings
 /// </summary>
 public sealed class RegressRunner(VerilatorDriver verilator, RegressSettings settings)
 {
-    public async Task<RegressResult> RunAsync(IReadOnlyList<RegressCase> cases, Action<RegressOutcome>? onCase = null, CancellationToken ct = default)
+    /// <summary>
+    /// Runs <paramref name="cases"/>, calling <paramref name="onCase"/> as each has its verdict. When <paramref name="ct"/>
+    /// is cancelled (SIGINT, SIGTERM) the run stops: <paramref name="onInterrupted"/> gets the verdicts so far at once
+    /// (the cases still running and those not started as <see cref="CaseStatus.Interrupted"/>; <paramref name="signal"/>
+    /// names the cause), before the running simulators are waited for, so that it can write them even if the process
+    /// must end before they are; then the folders of the unfinished cases are removed and the cancellation propagates.
+    /// </summary>
+    public async Task<RegressResult> RunAsync(IReadOnlyList<RegressCase> cases, Action<RegressOutcome>? onCase = null, CancellationToken ct = default,
+        Action<RegressResult>? onInterrupted = null, Func<string>? signal = null)
     {
         var wall = Stopwatch.StartNew();
         var runner = new CosimRunner(verilator, new CosimSettings
@@ -75,7 +96,7 @@ public sealed class RegressRunner(VerilatorDriver verilator, RegressSettings set
             Waves = settings.Waves,
         });
         var prepared = new ConcurrentDictionary<string, Lazy<Task<PreparedCosim>>>(StringComparer.Ordinal);
-        var outcomes = new RegressOutcome[cases.Count];
+        var outcomes = new RegressOutcome?[cases.Count];
         var report = new Lock();
         var schedule = cases.Select((c, i) => (Case: c, Index: i))
             .GroupBy(x => x.Case.BuildGroup, StringComparer.Ordinal)
@@ -83,20 +104,61 @@ public sealed class RegressRunner(VerilatorDriver verilator, RegressSettings set
             .OrderBy(x => x.Rank).ThenBy(x => x.Index)
             .ToList();
 
-        await Parallel.ForEachAsync(schedule, new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs, CancellationToken = ct }, async (item, token) =>
+        RegressResult Result(string? stoppedBy) => new(
+            [.. outcomes.Select((o, i) => o ?? new RegressOutcome(cases[i], CaseStatus.Interrupted, TimeSpan.Zero,
+                $"not run to its end: the regression was stopped by {stoppedBy} before this case had its verdict", "interrupted", null, 0))],
+            0, 0, wall.Elapsed)
+        {
+            InterruptedBy = stoppedBy,
+        };
+
+        var run = Parallel.ForEachAsync(schedule, new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs, CancellationToken = ct }, async (item, token) =>
         {
             var outcome = await RunCaseAsync(runner, prepared, item.Case, token);
-            outcomes[item.Index] = outcome;
             lock (report)
             {
-                onCase?.Invoke(outcome);
+                // A verdict that comes after the stop is not one: the interrupted run's report is already written.
+                if (!ct.IsCancellationRequested)
+                {
+                    outcomes[item.Index] = outcome;
+                    onCase?.Invoke(outcome);
+                }
             }
         });
 
-        RemoveEmptyFolders(Path.GetFullPath(settings.CasesRoot));
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (ct.Register(() => stopped.TrySetResult()))
+        {
+            await Task.WhenAny(run, stopped.Task);
+        }
+
+        if (ct.IsCancellationRequested)
+        {
+            RegressResult partial;
+            lock (report)
+            {
+                partial = Result(signal?.Invoke() ?? "a cancellation");
+            }
+
+            onInterrupted?.Invoke(partial);
+            try
+            {
+                await run; // the simulators are being killed; each unfinished case removes its folder
+            }
+            catch (Exception)
+            {
+                // Cancelled: a killed simulator's failure is the stop's doing, not a verdict.
+            }
+
+            RemoveEmptyFolders(Path.GetFullPath(settings.CasesRoot), cases);
+            ct.ThrowIfCancellationRequested();
+        }
+
+        await run;
+        RemoveEmptyFolders(Path.GetFullPath(settings.CasesRoot), cases);
         var builds = prepared.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully).Select(l => l.Value.Result.Build)
             .DistinctBy(b => b.Key).ToList();
-        return new RegressResult(outcomes, builds.Count(b => !b.Cached), builds.Count(b => b.Cached), wall.Elapsed);
+        return Result(null) with { Built = builds.Count(b => !b.Cached), Cached = builds.Count(b => b.Cached) };
     }
 
     private static async Task<RegressOutcome> RunCaseAsync(CosimRunner runner, ConcurrentDictionary<string, Lazy<Task<PreparedCosim>>> prepared,
@@ -112,7 +174,7 @@ public sealed class RegressRunner(VerilatorDriver verilator, RegressSettings set
             return new RegressOutcome(c, result.Passed ? CaseStatus.Passed : CaseStatus.Failed, stopwatch.Elapsed, mismatch?.Describe(),
                 mismatch is null ? null : "mismatch", result.Passed ? null : result.WorkDir, result.Cycles);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             var kind = ex switch
             {
@@ -126,25 +188,36 @@ public sealed class RegressRunner(VerilatorDriver verilator, RegressSettings set
         }
     }
 
-    /// <summary>Folders of passing cases are removed by the runner; their now empty parents go too.</summary>
-    private static void RemoveEmptyFolders(string root)
+    /// <summary>
+    /// Folders of passing cases are removed by the runner; their now empty parents go too, up to the cases folder. Only
+    /// this run's case folders and their parents are looked at: the run owns its --out, but a folder it did not make is
+    /// not its to remove.
+    /// </summary>
+    private static void RemoveEmptyFolders(string root, IReadOnlyList<RegressCase> cases)
     {
-        if (!Directory.Exists(root))
+        var folders = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in cases)
         {
-            return;
-        }
-
-        foreach (var dir in Directory.GetDirectories(root, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
-        {
-            if (!Directory.EnumerateFileSystemEntries(dir).Any())
+            for (var folder = Path.GetDirectoryName(Path.Combine(root, c.Request.WorkFolder!, "seed")); folder is not null && folder.Length > root.Length;
+                 folder = Path.GetDirectoryName(folder))
             {
-                Directory.Delete(dir);
+                folders.Add(folder);
             }
         }
 
-        if (!Directory.EnumerateFileSystemEntries(root).Any())
+        foreach (var folder in folders.OrderByDescending(f => f.Length).Append(root))
         {
-            Directory.Delete(root);
+            try
+            {
+                if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+                {
+                    Directory.Delete(folder);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Not empty after all, or not ours: it stays.
+            }
         }
     }
 }

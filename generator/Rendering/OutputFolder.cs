@@ -1,4 +1,5 @@
 using System.Text;
+using AttentionLego.Gen.IO;
 
 namespace AttentionLego.Gen.Rendering;
 
@@ -6,7 +7,9 @@ namespace AttentionLego.Gen.Rendering;
 /// Writes a set of files as a whole or not at all: everything goes into a hidden sibling folder first and is
 /// moved into place only when complete, so a failure never leaves partial output behind. <c>--force</c> replaces
 /// only a folder the same command wrote (one holding its marker files), never the current folder or a parent of it;
-/// the old folder is moved aside first and put back if the new one cannot take its place.
+/// the old folder is moved aside first and put back if the new one cannot take its place. Two runs into one folder at
+/// once never both win: the final check and move happen under a lock on the parent folder (<see cref="FileLock"/>), so
+/// the second sees the first's folder and is refused as it would be after it ("already exists and is not empty").
 /// </summary>
 public static class OutputFolder
 {
@@ -21,6 +24,7 @@ public static class OutputFolder
         var parent = Path.GetDirectoryName(target) ?? throw new OutputException($"{folder} has no parent folder.");
         var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
         var old = Path.Combine(parent, $".{Path.GetFileName(target)}.old-{Guid.NewGuid():N}");
+        using var scratch = Scratch.Register(staging);
         try
         {
             Directory.CreateDirectory(staging);
@@ -31,19 +35,25 @@ public static class OutputFolder
                 File.WriteAllBytes(path, content);
             }
 
-            if (Directory.Exists(target))
+            // The check at the start was only a courtesy (to fail before the work): another run may have filled the
+            // folder since. Under the parent's lock the check and the move are one step for every attnlego run.
+            using (LockParent(parent, folder))
             {
-                Directory.Move(target, old);
-            }
+                CheckTarget(folder, replace, command, markers);
+                if (Directory.Exists(target))
+                {
+                    Directory.Move(target, old);
+                }
 
-            try
-            {
-                Directory.Move(staging, target);
-            }
-            catch (Exception) when (Directory.Exists(old) && !Directory.Exists(target))
-            {
-                Directory.Move(old, target);
-                throw;
+                try
+                {
+                    Directory.Move(staging, target);
+                }
+                catch (Exception) when (Directory.Exists(old) && !Directory.Exists(target))
+                {
+                    Directory.Move(old, target);
+                    throw;
+                }
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -56,6 +66,31 @@ public static class OutputFolder
             {
                 Directory.Delete(leftover, recursive: true);
             }
+        }
+    }
+
+    /// <summary>How long a run waits for another one's check-and-move in the same parent folder (milliseconds, normally).</summary>
+    public static readonly TimeSpan ParentLockWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>Takes the lock on <paramref name="parent"/>, waiting for a run that holds it (it moves a folder into place).</summary>
+    private static FileLock LockParent(string parent, string folder)
+    {
+        var until = DateTime.UtcNow + ParentLockWait;
+        while (true)
+        {
+            if (FileLock.TryAcquire(parent, folder: true) is { } held)
+            {
+                return held;
+            }
+
+            if (DateTime.UtcNow > until)
+            {
+                throw new OutputException($"{folder} cannot be moved into place: its parent folder {parent} is in use by " +
+                                          $"{OwnedFolder.DescribeHolder(FileLock.HolderPid(parent))} for more than {ParentLockWait.TotalSeconds:0} s. " +
+                                          "Fix: wait for that run to end, or choose another --out.");
+            }
+
+            Thread.Sleep(20);
         }
     }
 

@@ -41,6 +41,41 @@ public sealed class JUnitReportTests
     }
 
     [Test]
+    public void An_interrupted_run_lists_every_case_with_the_unfinished_ones_skipped_and_says_which_signal_stopped_it()
+    {
+        var outcomes = new[]
+        {
+            Outcome("tiny", "softmax", 1, CaseStatus.Passed), Outcome("tiny", "softmax", 2, CaseStatus.Failed),
+            Outcome("tiny", "softmax", 3, CaseStatus.Interrupted) with { Message = "not run to its end", Duration = TimeSpan.Zero },
+            Outcome("other", "qkv", 1, CaseStatus.Interrupted) with { Message = "not run to its end", Duration = TimeSpan.Zero },
+        };
+        var result = new RegressResult(outcomes, 0, 1, TimeSpan.FromSeconds(2)) { InterruptedBy = "SIGINT" };
+        Assert.That((result.PassedCount, result.FailedCount, result.InterruptedCount, result.Passed), Is.EqualTo((1, 1, 2, false)));
+        var root = XDocument.Parse(JUnitReport.ToText(JUnitReport.Build(result, new Dictionary<string, string>()))).Root!;
+        Assert.That(((string?)root.Attribute("tests"), (string?)root.Attribute("failures"), (string?)root.Attribute("skipped")), Is.EqualTo(("4", "1", "2")));
+        Assert.That(root.Elements("testsuite").Select(s => s.Descendants("property").Single(p => (string?)p.Attribute("name") == "interrupted").Attribute("value")!.Value),
+            Is.EqualTo(new[] { "SIGINT", "SIGINT" }), "every suite says the run was stopped, and by what");
+        var skipped = root.Descendants("testcase").Where(t => t.Element("skipped") is not null).Select(t => (string?)t.Attribute("name"));
+        Assert.That(skipped, Is.EquivalentTo(new[] { "softmax/seed-3", "qkv/seed-1" }));
+        Assert.That(root.Descendants("failure").Count() + root.Descendants("error").Count(), Is.EqualTo(1), "an unfinished case is neither a failure nor an error");
+
+        var whole = XDocument.Parse(Report(outcomes[0], outcomes[1])).Root!;
+        Assert.That(whole.Descendants("property").Where(p => (string?)p.Attribute("name") == "interrupted"), Is.Empty, "a run that ended is not marked");
+    }
+
+    [Test]
+    public void The_file_is_written_whole_over_the_old_one_with_no_temporary_file_left()
+    {
+        using var temp = new Support.TempFolder();
+        var path = temp.Combine("out", "junit.xml");
+        JUnitReport.WriteAtomically(path, XDocument.Parse(First));
+        JUnitReport.WriteAtomically(path, XDocument.Parse(Second));
+        Assert.That(File.ReadAllText(path), Is.EqualTo(Second));
+        Assert.That(Directory.GetFileSystemEntries(temp.Combine("out")).Select(Path.GetFileName), Is.EqualTo(new[] { "junit.xml" }));
+        Assert.That(Gen.IO.Scratch.Registered, Has.None.Contains(temp.Path), "the temporary file is no longer registered");
+    }
+
+    [Test]
     public void Merging_sums_the_counts()
     {
         var merged = JUnitReport.Merge([("a.xml", First), ("b.xml", Second)]).Root!;
