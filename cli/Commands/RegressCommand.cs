@@ -101,7 +101,7 @@ public static class RegressCommand
                 return ExitCodes.Ok;
             }
 
-            var replay = "scripts/attnlego regress " + (matrixFile is not null ? "--matrix " + matrixFile
+            var replay = "scripts/attnlego regress " + (matrixFile is not null ? "--matrix " + Gen.Config.ConfigSource.Quote(matrixFile)
                 : string.Create(CultureInfo.InvariantCulture, $"--random-configs {k} --seed {parse.GetValue(seed) ?? 1}")
                   + (parse.GetResult(seeds) is { Implicit: false } ? $" --seeds {parse.GetValue(seeds)}" : ""))
                 + (chosen is not null ? " --modules " + string.Join(',', chosen) : "")
@@ -143,8 +143,22 @@ public static class RegressCommand
                 SimulationTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 Tamper = tamper,
                 Waves = waveOptions.Settings(parse),
+                // From parallel workers, as the case lines below: one writer at a time.
+                Notes = line =>
+                {
+                    lock (io.Out)
+                    {
+                        io.Out.WriteLine(line);
+                    }
+                },
             });
-            var result = await runner.RunAsync(cases, o => io.Out.WriteLine(Describe(o, ++done, cases.Count)), ct);
+            var result = await runner.RunAsync(cases, o =>
+            {
+                lock (io.Out)
+                {
+                    io.Out.WriteLine(Describe(o, ++done, cases.Count));
+                }
+            }, ct);
 
             var properties = new Dictionary<string, string>
             {
