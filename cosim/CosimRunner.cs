@@ -238,6 +238,11 @@ public sealed class CosimRunner
         var elapsed = stopwatch.Elapsed;
         if (IsCrash(exit, read, malformed))
         {
+            if (FreeBytes(dir) is < 64 * 1024)
+            {
+                throw BuildCache.NoSpace(dir, $"the simulation of {bench.Module} seed {seed}: its simulator {DescribeExit(exit)} on a full disk");
+            }
+
             throw Crashed(prepared, build.Executable, seed, dir, exit, "simulation.log", rebuiltBecause);
         }
 
@@ -248,6 +253,12 @@ public sealed class CosimRunner
         }
 
         var trace = read!;
+        if (trace.End == TraceEnd.Truncated && FreeBytes(dir) is < 64 * 1024)
+        {
+            // A simulator whose trace write failed on a full disk ends as if the RTL stopped early: the disk's fault, not the RTL's.
+            throw BuildCache.NoSpace(dir, $"the simulation of {bench.Module} seed {seed} ended without its trace's end marker and the disk is full");
+        }
+
         var score = benchCase.PerPort ? Scoreboard.ComparePerPort(benchCase.Expected, trace) : Scoreboard.Compare(benchCase.Expected, trace);
         WaveArtifacts? waves = null;
         string? waveError = null;
@@ -356,6 +367,11 @@ public sealed class CosimRunner
                 .ExecuteAsync(timeout.Token);
             return result.ExitCode;
         }
+        catch (IOException ex) when (BuildCache.IsNoSpace(ex))
+        {
+            // Its output could not be written: the simulation is no verdict on anything.
+            throw BuildCache.NoSpace(dir, $"the simulation of {prepared.Bench.Module} seed {seed} could not write its output");
+        }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new ToolException(ToolFailure.TimedOut,
@@ -377,6 +393,19 @@ public sealed class CosimRunner
             (said.Count > 0 ? "\n  " + string.Join("\n  ", said) : " It printed nothing.") +
             $"\nFix: look at {dir} ({logName}, {logName}.stderr); replay with: {Replay(prepared.Request, seed)}. " +
             "The cache entry checked intact against its build checksum; if the crash repeats, report it with the configuration (`attnlego config show`).");
+    }
+
+    /// <summary>The bytes free to this user on the file system of <paramref name="folder"/>, or null when it cannot be told.</summary>
+    private static long? FreeBytes(string folder)
+    {
+        try
+        {
+            return new DriveInfo(folder).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>"died on SIGSEGV (exit status 139)" or "exited with status 3".</summary>

@@ -419,6 +419,8 @@ public sealed partial class BuildCache(string root, Action<string>? notes = null
                 doomed = folder;
             }
 
+            // Held while it goes, so that another run's sweep does not take it for a leftover and delete it too.
+            using var held = TryLock(doomed);
             Directory.Delete(doomed, recursive: true);
             return true;
         }
@@ -429,6 +431,18 @@ public sealed partial class BuildCache(string root, Action<string>? notes = null
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return !Directory.Exists(folder);
+        }
+    }
+
+    private static FileLock? TryLock(string folder)
+    {
+        try
+        {
+            return FileLock.TryAcquire(folder, folder: true);
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 

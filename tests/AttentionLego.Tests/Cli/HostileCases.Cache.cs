@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using AttentionLego.Cli;
 using AttentionLego.Cosim.Tools;
 using AttentionLego.Tests.Support;
@@ -142,7 +143,38 @@ public static partial class HostileCases
 
                 return Task.CompletedTask;
             });
+
+        // A full disk under the simulation: the trace is cut short with exit status 0, which would read as an RTL that stopped early.
+        b.Add("cosim", "work-disk-full-during-simulation", "`cosim --work-dir` on a 256 KiB tmpfs, the simulator (stand-in) filling it with its trace",
+            ExitCodes.OutputError, "no space left on device in ", "free space there, or choose another --cache-dir or --work-dir",
+            s => ["cosim", "--module", "softmax", "--cache-dir", s.Cache, "--work-dir", s.Path("disk", "work")],
+            setup: s => SmallDisk.Mount(s.Path("disk"), "256k"),
+            env: s => With(s, FillsTheDisk),
+            mayLeave: p => p.StartsWith("disk/", StringComparison.Ordinal) || p.StartsWith("cache/", StringComparison.Ordinal) || p.StartsWith("tools/", StringComparison.Ordinal),
+            check: (s, run) =>
+            {
+                try
+                {
+                    Assert.That(run.Err, Does.Match($@"no space left on device in {Regex.Escape(s.Path("disk", "work"))}/softmax-\w+/seed-1 \(the simulation of softmax seed 1 "),
+                        "names the folder and what could not be written");
+                    Assert.That(run.Out + run.Err, Does.Not.Contain("FAIL").And.Not.Contain("missing response"), "never an RTL mismatch");
+                }
+                finally
+                {
+                    SmallDisk.Unmount(s.Path("disk"));
+                }
+
+                return Task.CompletedTask;
+            });
     }
+
+    /// <summary>A simulator that writes one response and then fills the disk with a line that never ends, and exits 0.</summary>
+    private const string FillsTheDisk = """
+        for a in "$@"; do case "$a" in +trace=*) trace="${a#+trace=}";; esac; done
+        printf '5 y_data_o 0001\n' > "$trace"
+        head -c 1000000 /dev/zero | tr '\0' 'a' >> "$trace"
+        exit 0
+        """;
 
     /// <summary>
     /// A Verilator stand-in in the sandbox's tools/: it answers --version as 5.006, logs each build's arguments to

@@ -18,6 +18,12 @@ public sealed class BuildCacheCosimTests
 {
     private TempFolder _temp = null!;
 
+    /// <summary>The entry the first run built (a failing seed adds a traced entry next to it).</summary>
+    private string _entry = null!;
+
+    /// <summary>Its runtime objects (a traced build keeps others next to them).</summary>
+    private string _runtime = null!;
+
     private string Cache => _temp.Combine("a b", "cache dir");
 
     private string Config => _temp.Combine("my config.json");
@@ -34,6 +40,8 @@ public sealed class BuildCacheCosimTests
         var run = await Attnlego(Cosim("w 1"));
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.Out + run.Err);
         Assert.That(run.Out, Does.Contain("1 passed, 0 failed; built in"));
+        _entry = Directory.GetDirectories(Cache, "al_tb_requant-*").Single();
+        _runtime = Directory.GetDirectories(Cache, "verilated-runtime-*").Single();
     }
 
     [OneTimeTearDown]
@@ -45,8 +53,7 @@ public sealed class BuildCacheCosimTests
         var again = await Attnlego(Cosim("w 2"));
         Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Ok), again.Out + again.Err);
         Assert.That(again.Out, Does.Contain("1 passed, 0 failed; build cached"));
-        var entry = Directory.GetDirectories(Cache, "al_tb_requant-*").Single();
-        Assert.That(BuildCache.Verify(entry, full: true).Damage, Is.Null);
+        Assert.That(BuildCache.Verify(_entry, full: true).Damage, Is.Null);
         Assert.That(Directory.GetFileSystemEntries(Cache).Select(Path.GetFileName), Has.None.StartsWith("."), "no staging folder, no lock file");
     }
 
@@ -68,10 +75,10 @@ public sealed class BuildCacheCosimTests
         // A copy of the cache, damaged: the simulator cut to half, verilated.o cut to 100 bytes.
         var cache = _temp.Combine("damaged cache");
         Copy(Cache, cache);
-        var entry = Directory.GetDirectories(cache, "al_tb_requant-*").Single();
+        var entry = Path.Combine(cache, Path.GetFileName(_entry));
         var simulator = Path.Combine(entry, "obj_dir", "Val_tb_requant");
         File.WriteAllBytes(simulator, File.ReadAllBytes(simulator)[..(int)(new FileInfo(simulator).Length / 2)]);
-        var runtime = Directory.GetDirectories(cache, "verilated-runtime-*").Single();
+        var runtime = Path.Combine(cache, Path.GetFileName(_runtime));
         File.WriteAllBytes(Path.Combine(runtime, "verilated.o"), File.ReadAllBytes(Path.Combine(runtime, "verilated.o"))[..100]);
 
         var run = await Attnlego(["cosim", "--module", "requant", "--config", Config, "--cache-dir", cache, "--work-dir", _temp.Combine("w 4")]);
