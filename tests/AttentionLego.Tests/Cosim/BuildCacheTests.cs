@@ -261,6 +261,42 @@ public sealed class BuildCacheTests
         }
     }
 
+    [Test]
+    public async Task In_a_regression_a_crashed_simulator_is_an_error_of_its_own_kind_never_a_failure()
+    {
+        using var temp = new TempFolder();
+        var verilator = temp.Combine("verilator");
+        File.WriteAllText(verilator, """
+            #!/bin/sh
+            if [ "$1" = "--version" ]; then echo "Verilator 5.006 2023-01-22 rev (stand-in)"; exit 0; fi
+            top=""; prev=""
+            for a in "$@"; do [ "$prev" = "--top-module" ] && top="$a"; prev="$a"; done
+            mkdir -p obj_dir
+            printf '#!/bin/sh\necho "stand-in: segfault" >&2\nkill -SEGV $$\n' > "obj_dir/V$top"
+            chmod +x "obj_dir/V$top"
+
+            """);
+        MakeExecutable(verilator);
+        var matrix = temp.Combine("m.json");
+        File.WriteAllText(matrix, """{ "entries": [ { "preset": "tiny", "modules": ["requant"], "seeds": [1, 2] } ] }""");
+        var old = Environment.GetEnvironmentVariable(VerilatorDriver.OverrideVariable);
+        Environment.SetEnvironmentVariable(VerilatorDriver.OverrideVariable, verilator);
+        try
+        {
+            var run = await CliRunner.Attnlego("regress", "--matrix", matrix, "--out", temp.Combine("out"), "--cache-dir", temp.Combine("cache"), "-j", "2");
+            Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.CheckFailed));
+            Assert.That(run.Out, Does.Match(@"ERROR \S+/requant/seed-1 .*: the simulation of requant seed 1 crashed: .* died on SIGSEGV \(exit status 139\)"));
+            Assert.That(run.Out, Does.Contain("stderr: stand-in: segfault"));
+            Assert.That(run.Out, Does.Not.Contain("FAIL ").And.Not.Contain("missing response"));
+            var junit = File.ReadAllText(temp.Combine("out", "junit.xml"));
+            Assert.That(junit, Does.Contain("type=\"simulator crashed\"").And.Contain("errors=\"2\"").And.Contain("failures=\"0\""));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(VerilatorDriver.OverrideVariable, old);
+        }
+    }
+
     /// <summary>
     /// Two real processes want one cache key at once: the first builds (a stand-in that takes 3 s), the second waits for
     /// it, says whom it waits for, and reuses the build: one build in all.
