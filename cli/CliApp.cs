@@ -104,6 +104,7 @@ public static class CliApp
             {
                 ToolFailure.Missing or ToolFailure.TooOld => ExitCodes.ToolMissing,
                 ToolFailure.TimedOut => ExitCodes.Timeout,
+                ToolFailure.Crashed => ExitCodes.SimulatorCrashed,
                 _ => ExitCodes.ToolFailed,
             };
         }
@@ -111,6 +112,12 @@ public static class CliApp
         {
             await io.Err.WriteLineAsync("internal error (a template is broken): " + ex.Message);
             return ExitCodes.Internal;
+        }
+        catch (IOException ex) when (BuildCache.IsNoSpace(ex))
+        {
+            // A full disk that no command named more precisely: still the machine's problem, never the RTL's.
+            await io.Err.WriteLineAsync($"error: no space left on device ({ex.Message}). Fix: free space there, or choose another --out, --work-dir or --cache-dir.");
+            return ExitCodes.OutputError;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -57,6 +57,13 @@ public sealed record CosimSettings
     /// Verilator build) and registers start at x instead of random values.
     /// </summary>
     public Simulator Simulator { get; init; } = Simulator.Verilator;
+
+    /// <summary>
+    /// Lines for the user that are not a verdict: a cache entry found damaged and rebuilt, a wait for another process
+    /// building the same entry, a leftover staging folder removed (<see cref="BuildCache.Notes"/>). May be called from
+    /// several threads.
+    /// </summary>
+    public Action<string>? Notes { get; init; }
 }
 
 /// <summary>The simulators a bench runs on (<c>cosim --simulator</c>).</summary>
@@ -162,14 +169,15 @@ public sealed class CosimRunner
         var bench = ModuleBenches.Find(request.Module, request.Top) ?? throw new ArgumentException(
             $"unknown module '{request.Module}'; known modules: {ModuleBenches.Names}.");
         var config = ConfigLoader.Load(request.Source);
-        // Waves always: every run is traced, so only the traced build is needed.
-        var trace = _settings.Waves.Mode == WaveMode.Always && _icarus is null ? _settings.Waves.Format : (WaveFormat?)null;
-        return new PreparedCosim(request, bench, config, await BuildAsync(bench, config, trace, ct));
+        return new PreparedCosim(request, bench, config, await BuildAsync(bench, config, MainTrace, ct));
     }
+
+    /// <summary>The tracing of the build every seed runs on. Waves always: every run is traced, so only the traced build is needed.</summary>
+    private WaveFormat? MainTrace => _settings.Waves.Mode == WaveMode.Always && _icarus is null ? _settings.Waves.Format : null;
 
     private Task<BuildResult> BuildAsync(IModuleBench bench, AttentionConfig config, WaveFormat? trace, CancellationToken ct)
     {
-        var cache = new BuildCache(_settings.CacheRoot);
+        var cache = new BuildCache(_settings.CacheRoot, _settings.Notes);
         if (_icarus is not null)
         {
             return _icarus.BuildAsync(cache, config, bench.TopModule, bench.Sources(config), ct);
@@ -241,17 +249,59 @@ public sealed class CosimRunner
         var (request, bench, config, build) = prepared;
         var stimulusPath = Path.Combine(dir, "stimulus.txt");
         var tracePath = Path.Combine(dir, "trace.txt");
-        await File.WriteAllTextAsync(stimulusPath, benchCase.Stimulus, ct);
+        try
+        {
+            await File.WriteAllTextAsync(stimulusPath, benchCase.Stimulus, ct);
+        }
+        catch (IOException ex) when (BuildCache.IsNoSpace(ex))
+        {
+            throw BuildCache.NoSpace(dir, $"writing the stimulus of seed {seed}");
+        }
 
         // Waves come from a traced Verilator build: under Icarus there are none (the CLI refuses --waves always there).
         var always = _settings.Waves.Mode == WaveMode.Always && _icarus is null;
         var rtlWaves = Path.Combine(dir, "rtl" + _settings.Waves.Extension);
         var stopwatch = Stopwatch.StartNew();
-        await SimulateAsync(prepared, build.Executable, seed, dir, stimulusPath, tracePath, benchCase.CycleBudget,
-            always ? [$"+waves={rtlWaves}"] : [], "simulation.log", ct);
-        var elapsed = stopwatch.Elapsed;
+        // More than the bench expects is kept, so a surplus shows as an unexpected response; a runaway trace is not held whole.
+        var keep = benchCase.Expected.Count * 2 + 1024;
+        Task<(int Exit, Trace? Trace, string? Malformed)> Run(BuildResult on) => SimulateAndReadAsync(prepared, on.Executable, seed, dir, stimulusPath, tracePath,
+            benchCase.CycleBudget, always ? [$"+waves={rtlWaves}"] : [], "simulation.log", keep, ct);
+        var (exit, read, malformed) = await Run(build);
+        string? rebuiltBecause = null;
+        if (IsCrash(exit, read, malformed) && new BuildCache(_settings.CacheRoot, _settings.Notes).Suspect(build) is { } suspect)
+        {
+            // The simulator may have crashed because its cache entry is damaged (or was replaced meanwhile): ask for the
+            // build again, which verifies it and rebuilds a damaged one, and run once more.
+            rebuiltBecause = suspect;
+            var again = await BuildAsync(bench, config, MainTrace, ct);
+            _settings.Notes?.Invoke($"seed {seed}: the simulator {DescribeExit(exit)}, and its cache entry {suspect}; ran it again on the {(again.Cached ? "current" : "rebuilt")} build");
+            (exit, read, malformed) = await Run(again);
+        }
 
-        var trace = File.Exists(tracePath) ? Trace.Parse(await File.ReadAllTextAsync(tracePath, ct)) : new Trace([], TraceEnd.Truncated, 0);
+        var elapsed = stopwatch.Elapsed;
+        if (IsCrash(exit, read, malformed))
+        {
+            if (FreeBytes(dir) is < 64 * 1024)
+            {
+                throw BuildCache.NoSpace(dir, $"the simulation of {bench.Module} seed {seed}: its simulator {DescribeExit(exit)} on a full disk");
+            }
+
+            throw Crashed(prepared, build.Executable, seed, dir, exit, "simulation.log", rebuiltBecause);
+        }
+
+        if (malformed is not null)
+        {
+            throw new ToolException(ToolFailure.Failed,
+                $"the simulation of {bench.Module} seed {seed} wrote a trace that is not one: {malformed}. Fix: look at {tracePath}; replay with: {Replay(request, seed)}");
+        }
+
+        var trace = read!;
+        if (trace.End == TraceEnd.Truncated && FreeBytes(dir) is < 64 * 1024)
+        {
+            // A simulator whose trace write failed on a full disk ends as if the RTL stopped early: the disk's fault, not the RTL's.
+            throw BuildCache.NoSpace(dir, $"the simulation of {bench.Module} seed {seed} ended without its trace's end marker and the disk is full");
+        }
+
         var score = benchCase.PerPort ? Scoreboard.ComparePerPort(benchCase.Expected, trace) : Scoreboard.Compare(benchCase.Expected, trace);
         WaveArtifacts? waves = null;
         string? waveError = null;
@@ -294,13 +344,49 @@ public sealed class CosimRunner
         var to = mismatch.Cycle + waves.CyclesAfter;
         var rtlWaves = Path.Combine(dir, "rtl" + waves.Extension);
         // Start at the falling edge before the window's first rising edge: the dump's first values are what that edge samples.
-        await SimulateAsync(prepared, traced.Executable, seed, dir, stimulusPath, Path.Combine(dir, "waves-trace.txt"), benchCase.CycleBudget,
-            [$"+waves={rtlWaves}", $"+wave_from={BenchClock.EdgeTime(from) - 1}", $"+wave_to={BenchClock.EdgeTime(to) + 1}"],
-            "waves.log", ct);
+        var (exit, read, malformed) = await SimulateAndReadAsync(prepared, traced.Executable, seed, dir, stimulusPath, Path.Combine(dir, "waves-trace.txt"),
+            benchCase.CycleBudget, [$"+waves={rtlWaves}", $"+wave_from={BenchClock.EdgeTime(from) - 1}", $"+wave_to={BenchClock.EdgeTime(to) + 1}"],
+            "waves.log", benchCase.Expected.Count * 2 + 1024, ct);
+        if (IsCrash(exit, read, malformed))
+        {
+            throw Crashed(prepared, traced.Executable, seed, dir, exit, "waves.log", null);
+        }
+
         return WaveArtifacts.Complete(dir, rtlWaves, waves, prepared.Bench, prepared.Config, benchCase, Math.Min(to, trace.EndCycle), mismatch, from);
     }
 
-    private async Task SimulateAsync(PreparedCosim prepared, string executable, int seed, string dir, string stimulusPath, string tracePath,
+    /// <summary>
+    /// Runs the simulator and reads its trace as a stream: the exit status (a signal shows as 128 + its number, as .NET
+    /// reports it), the trace (null when it is malformed) and why it is malformed.
+    /// </summary>
+    private async Task<(int Exit, Trace? Trace, string? Malformed)> SimulateAndReadAsync(PreparedCosim prepared, string executable, int seed, string dir,
+        string stimulusPath, string tracePath, long cycleBudget, IReadOnlyList<string> extra, string logName, int keep, CancellationToken ct)
+    {
+        File.Delete(tracePath);
+        var exit = await SimulateAsync(prepared, executable, seed, dir, stimulusPath, tracePath, cycleBudget, extra, logName, ct);
+        if (!File.Exists(tracePath))
+        {
+            return (exit, new Trace([], TraceEnd.Truncated, 0), null);
+        }
+
+        try
+        {
+            return (exit, Trace.ReadFile(tracePath, ct, keep), null);
+        }
+        catch (FormatException ex)
+        {
+            return (exit, null, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// A crash is a tool failure, not a verdict on the RTL: the simulator exited non-zero (or died on a signal) and its
+    /// trace has no end marker. A trace that ended with its marker is the RTL's, whatever the exit status.
+    /// </summary>
+    private static bool IsCrash(int exit, Trace? trace, string? malformed) =>
+        exit != 0 && (malformed is not null || trace is { End: TraceEnd.Truncated });
+
+    private async Task<int> SimulateAsync(PreparedCosim prepared, string executable, int seed, string dir, string stimulusPath, string tracePath,
         long cycleBudget, IReadOnlyList<string> extra, string logName, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -309,7 +395,7 @@ public sealed class CosimRunner
         IReadOnlyList<string> plusargs = [$"+stim={stimulusPath}", $"+trace={tracePath}", $"+max_cycles={cycleBudget}"];
         try
         {
-            await (_icarus is { } icarus
+            var result = await (_icarus is { } icarus
                     ? Cli.Wrap(icarus.Vvp).WithArguments(IcarusDriver.RunArguments(executable, plusargs))
                     : Cli.Wrap(executable).WithArguments([.. plusargs, .. VerilatorDriver.RunFlags(seed), .. extra]))
                 .WithWorkingDirectory(dir)
@@ -317,6 +403,12 @@ public sealed class CosimRunner
                 .WithStandardErrorPipe(PipeTarget.ToFile(log + ".stderr"))
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteAsync(timeout.Token);
+            return result.ExitCode;
+        }
+        catch (IOException ex) when (BuildCache.IsNoSpace(ex))
+        {
+            // Its output could not be written: the simulation is no verdict on anything.
+            throw BuildCache.NoSpace(dir, $"the simulation of {prepared.Bench.Module} seed {seed} could not write its output");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -324,6 +416,78 @@ public sealed class CosimRunner
                 $"the simulation of {prepared.Bench.Module} seed {seed} did not finish within {_settings.SimulationTimeout.TotalSeconds:0} s and was stopped. " +
                 $"Fix: look at {dir}; replay with: {Replay(prepared.Request, seed)}");
         }
+    }
+
+    /// <summary>The crash as a tool failure: the signal or exit status, the simulator's last words, the case folder and the replay command.</summary>
+    private ToolException Crashed(PreparedCosim prepared, string executable, int seed, string dir, int exit, string logName, string? rebuiltBecause)
+    {
+        var log = Path.Combine(dir, logName);
+        var said = Tail(log + ".stderr").Select(l => "stderr: " + l).Concat(Tail(log).Select(l => "output: " + l)).ToList();
+        var simulator = _icarus is null ? $"the simulator {executable}" : $"vvp on {executable}";
+        return new ToolException(ToolFailure.Crashed,
+            $"the simulation of {prepared.Bench.Module} seed {seed} crashed: {simulator} {DescribeExit(exit)} before writing its trace's end marker" +
+            (rebuiltBecause is null ? "" : $", also after a rerun (its cache entry {rebuiltBecause})") +
+            "; this is a tool failure, not a verdict on the RTL." +
+            (said.Count > 0 ? "\n  " + string.Join("\n  ", said) : " It printed nothing.") +
+            $"\nFix: look at {dir} ({logName}, {logName}.stderr); replay with: {Replay(prepared.Request, seed)}. " +
+            "The cache entry checked intact against its build checksum; if the crash repeats, report it with the configuration (`attnlego config show`).");
+    }
+
+    /// <summary>The bytes free to this user on the file system of <paramref name="folder"/>, or null when it cannot be told.</summary>
+    private static long? FreeBytes(string folder)
+    {
+        try
+        {
+            return new DriveInfo(folder).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>"died on SIGSEGV (exit status 139)" or "exited with status 3".</summary>
+    public static string DescribeExit(int exit) => exit is > 128 and < 160 && SignalName(exit - 128) is { } signal
+        ? $"died on {signal} (exit status {exit})"
+        : $"exited with status {exit}";
+
+    private static string? SignalName(int number) => number switch
+    {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        3 => "SIGQUIT",
+        4 => "SIGILL",
+        5 => "SIGTRAP",
+        6 => "SIGABRT",
+        7 => "SIGBUS",
+        8 => "SIGFPE",
+        9 => "SIGKILL",
+        10 => "SIGUSR1",
+        11 => "SIGSEGV",
+        12 => "SIGUSR2",
+        13 => "SIGPIPE",
+        14 => "SIGALRM",
+        15 => "SIGTERM",
+        24 => "SIGXCPU",
+        25 => "SIGXFSZ",
+        31 => "SIGSYS",
+        _ => null,
+    };
+
+    /// <summary>The last non-empty lines of a log (its last 4 KiB at most), each cut to 200 characters, control characters dropped.</summary>
+    private static List<string> Tail(string path, int lines = 8)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(Math.Max(0, stream.Length - 4096), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        var text = reader.ReadToEnd();
+        return [.. text.Split('\n').Select(l => new string([.. l.Where(c => !char.IsControl(c))]).Trim()).Where(l => l.Length > 0)
+            .TakeLast(lines).Select(l => l.Length > 200 ? l[..200] + "..." : l)];
     }
 
     /// <summary>The C++ main that clocks a bench under Verilator.</summary>

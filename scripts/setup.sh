@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, linting and co-simulating need, and nothing that is already there:
-#   - Verilator 5, Icarus Verilog and Yosys from Debian's packages (verilator, iverilog, yosys);
+#   - Verilator 5, Icarus Verilog and Yosys from Debian's packages (verilator, iverilog, yosys), and the g++ and make
+#     that Verilator builds its simulators with;
 #   - the NuGet packages of the solution (dotnet restore).
 # Safe to run again and again; works from any current directory.
 set -euo pipefail
@@ -10,7 +11,7 @@ cd "$root"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 # Debian package names; each installs an executable of the same name.
-packages=(verilator iverilog yosys)
+packages=(verilator iverilog yosys g++ make)
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -61,3 +62,5 @@ echo "  dotnet    $(dotnet --version)"
 echo "  verilator $verilator_line"
 echo "  iverilog  $(iverilog -V 2>&1 | head -n 1 || true)"
 echo "  yosys     $(yosys -V 2>&1 | head -n 1 || true)"
+echo "  g++       $(g++ --version 2>&1 | head -n 1 || true)"
+echo "  make      $(make --version 2>&1 | head -n 1 || true)"

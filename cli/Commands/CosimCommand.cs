@@ -154,6 +154,7 @@ public static class CosimCommand
                 SimulationTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 Waves = waves,
                 Simulator = icarus ? Simulator.Icarus : Simulator.Verilator,
+                Notes = line => io.Out.WriteLine(line),
             }, ct);
             await io.Out.WriteLineAsync($"cosim {request.Module} on {request.Source.DisplayName}, seeds {request.FirstSeed}..{request.FirstSeed + request.SeedCount - 1} ({runner.SimulatorVersion})");
             CosimResult result;

@@ -102,7 +102,7 @@ public static class RegressCommand
                 return ExitCodes.Ok;
             }
 
-            var replay = "scripts/attnlego regress " + (matrixFile is not null ? "--matrix " + matrixFile
+            var replay = "scripts/attnlego regress " + (matrixFile is not null ? "--matrix " + Gen.Config.ConfigSource.Quote(matrixFile)
                 : string.Create(CultureInfo.InvariantCulture, $"--random-configs {k} --seed {parse.GetValue(seed) ?? 1}")
                   + (parse.GetResult(seeds) is { Implicit: false } ? $" --seeds {parse.GetValue(seeds)}" : ""))
                 + (chosen is not null ? " --modules " + string.Join(',', chosen) : "")
@@ -184,10 +184,24 @@ public static class RegressCommand
                     SimulationTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                     Tamper = tamper,
                     Waves = waveOptions.Settings(parse),
+                    // From parallel workers, as the case lines below: one writer at a time.
+                    Notes = line =>
+                    {
+                        lock (io.Out)
+                        {
+                            io.Out.WriteLine(line);
+                        }
+                    },
                 });
                 // Stopped by a signal: the verdicts so far go to the JUnit file at once (skipped: the cases without one),
                 // then the stop propagates and the process ends with the one interruption line.
-                var result = await runner.RunAsync(cases, o => io.Out.WriteLine(Describe(o, ++done, cases.Count)), ct, partial =>
+                var result = await runner.RunAsync(cases, o =>
+                {
+                    lock (io.Out)
+                    {
+                        io.Out.WriteLine(Describe(o, ++done, cases.Count));
+                    }
+                }, ct, partial =>
                 {
                     JUnitReport.WriteAtomically(fullJunit, JUnitReport.Build(partial, properties));
                     written = true;

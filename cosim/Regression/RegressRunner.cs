@@ -64,6 +64,9 @@ public sealed record RegressSettings
 
     /// <summary>Test hook passed to <see cref="CosimSettings.Tamper"/>: alters the golden expectations.</summary>
     public Func<BenchCase, BenchCase>? Tamper { get; init; }
+
+    /// <summary>Lines that are not a case's verdict (a damaged cache entry rebuilt, a wait for another build): <see cref="CosimSettings.Notes"/>.</summary>
+    public Action<string>? Notes { get; init; }
 }
 
 /// <summary>
@@ -94,6 +97,7 @@ public sealed class RegressRunner(VerilatorDriver verilator, RegressSettings set
             SimulationTimeout = settings.SimulationTimeout,
             Tamper = settings.Tamper,
             Waves = settings.Waves,
+            Notes = settings.Notes,
         });
         var prepared = new ConcurrentDictionary<string, Lazy<Task<PreparedCosim>>>(StringComparer.Ordinal);
         var outcomes = new RegressOutcome?[cases.Count];
@@ -179,6 +183,7 @@ public sealed class RegressRunner(VerilatorDriver verilator, RegressSettings set
             var kind = ex switch
             {
                 ToolException { Failure: ToolFailure.TimedOut } => "timeout",
+                ToolException { Failure: ToolFailure.Crashed } => "simulator crashed",
                 ToolException => "tool failed",
                 Gen.Config.ConfigException => "invalid configuration",
                 _ => "internal error",

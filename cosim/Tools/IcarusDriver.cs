@@ -117,6 +117,12 @@ public sealed partial class IcarusDriver
             var (exitCode, log) = await BuildCache.RunLoggedAsync(_iverilog, [.. BuildFlags(output), .. all.Select(f => f.Name)], staging, ct);
             if (exitCode != 0 || !File.Exists(Path.Combine(staging, output)))
             {
+                // A full disk is the machine's, not the RTL's.
+                if (cache.EnvironmentFailure(log, staging, benchTop) is OutputException full)
+                {
+                    throw full;
+                }
+
                 var first = log.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(12).ToList();
                 throw new ToolException(ToolFailure.Failed,
                     $"iverilog could not compile {benchTop} (exit {exitCode}):\n  {string.Join("\n  ", first.Count > 0 ? first : log.Split('\n').Take(12))}\n" +

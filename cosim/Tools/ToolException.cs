@@ -1,6 +1,6 @@
 namespace AttentionLego.Cosim.Tools;
 
-/// <summary>An external tool is missing, too old, failed, or hung. The message names the problem and the fix.</summary>
+/// <summary>An external tool is missing, too old, failed, crashed, or hung. The message names the problem and the fix.</summary>
 public sealed class ToolException(ToolFailure failure, string message) : Exception(message)
 {
     public ToolFailure Failure { get; } = failure;
@@ -12,4 +12,7 @@ public enum ToolFailure
     TooOld,
     Failed,
     TimedOut,
+
+    /// <summary>The simulator died on a signal or exited non-zero without writing its trace's end marker: not an RTL verdict.</summary>
+    Crashed,
 }

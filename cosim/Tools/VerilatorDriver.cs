@@ -123,7 +123,8 @@ public sealed partial class VerilatorDriver
 
     /// <summary>
     /// Builds a bench executable, or reuses the cached one when nothing that goes into it changed: the sources,
-    /// the flags, the Verilator version and the generator version form the cache key.
+    /// the flags, the Verilator version and the generator version form the cache key. <paramref name="cache"/> verifies
+    /// the entry it reuses and rebuilds a damaged one.
     /// </summary>
     public Task<BuildResult> BuildAsync(BuildCache cache, string topModule, IReadOnlyList<RenderedFile> sources,
         CancellationToken ct = default, WaveFormat? trace = null)
@@ -132,6 +133,7 @@ public sealed partial class VerilatorDriver
         var runtime = RuntimeFolder(cache, trace);
         return cache.GetOrBuildAsync(key, topModule, async staging =>
         {
+            RequireBuildTools();
             foreach (var file in sources)
             {
                 await File.WriteAllTextAsync(Path.Combine(staging, file.Name), file.Content, ct);
@@ -140,7 +142,7 @@ public sealed partial class VerilatorDriver
             var objDir = Path.Combine(staging, "obj_dir");
             Directory.CreateDirectory(objDir);
             // make must not rebuild them because Verilator's .mk (written after the copy) is newer: --old-file.
-            string[] reuse = CopyRuntime(runtime, objDir)
+            string[] reuse = CopyRuntime(cache, runtime, objDir)
                 ? ["-MAKEFLAGS", string.Join(' ', RuntimeObjects.Where(f => f.EndsWith(".o", StringComparison.Ordinal)).Select(f => "--old-file=" + f))]
                 : [];
 
@@ -148,22 +150,47 @@ public sealed partial class VerilatorDriver
             var (exitCode, log) = await BuildCache.RunLoggedAsync(_executable, [.. BuildFlags(topModule, "obj_dir", trace), .. reuse, .. inputs], staging, ct);
             if (exitCode != 0)
             {
+                // The machine before the RTL: a full disk or a missing compiler is not a compile error of the design.
+                if (cache.EnvironmentFailure(log, staging, topModule) is { } environment)
+                {
+                    throw environment;
+                }
+
                 var first = log.Split('\n').Where(l => l.StartsWith('%') || l.Contains("error", StringComparison.Ordinal)).Take(12);
                 throw new ToolException(ToolFailure.Failed,
                     $"verilator could not build {topModule} (exit {exitCode}):\n  {string.Join("\n  ", first)}\n" +
                     "Fix: the generated RTL or bench does not compile; run `attnlego lint` on the same config for the full report.");
             }
 
-            SaveRuntime(objDir, runtime);
+            SaveRuntime(cache, objDir, runtime);
         }, ct);
+    }
+
+    /// <summary>
+    /// Verilator's <c>--build</c> runs make (<c>$MAKE</c>, else <c>make</c>), whose makefile compiles and links with g++:
+    /// both must be on PATH, which is checked before any build so that their absence is exit 5 with the fix, not a
+    /// compile error blamed on the RTL.
+    /// </summary>
+    private static void RequireBuildTools()
+    {
+        var make = Environment.GetEnvironmentVariable("MAKE") is { Length: > 0 } m ? m : "make";
+        foreach (var program in new[] { make, "g++" })
+        {
+            var found = Path.IsPathRooted(program) ? File.Exists(program) : ToolLocator.Find(program) is not null;
+            if (!found)
+            {
+                throw BuildCache.BuildToolMissing(program, "was not found on PATH");
+            }
+        }
     }
 
     /// <summary>
     /// Verilator's runtime library (verilated.cpp, verilated_threads.cpp) is the same object code in every bench built
     /// with one Verilator and one set of flags, and compiling it is most of a small bench's build time. The first build
-    /// keeps its objects in the cache (<c>verilated-runtime-&lt;key&gt;</c>); later builds copy them into their
-    /// <c>obj_dir</c> and tell make (<c>-MAKEFLAGS --old-file=...</c>) not to remake them: they depend only on
-    /// Verilator's own headers and on the flags, which are part of the runtime key.
+    /// keeps its objects in the cache (<c>verilated-runtime-&lt;key&gt;</c>, with a <c>build.ok</c> stamp that records their
+    /// checksums); later builds verify them, copy them into their <c>obj_dir</c> and tell make
+    /// (<c>-MAKEFLAGS --old-file=...</c>) not to remake them: they depend only on Verilator's own headers and on the flags,
+    /// which are part of the runtime key. A damaged folder is removed and the build compiles the objects afresh.
     /// </summary>
     private static readonly string[] RuntimeObjects = ["verilated.o", "verilated.d", "verilated_threads.o", "verilated_threads.d"];
 
@@ -173,57 +200,78 @@ public sealed partial class VerilatorDriver
         return Path.Combine(cache.Root, $"verilated-runtime-{key}");
     }
 
-    private static bool CopyRuntime(string runtime, string objDir)
+    private static bool CopyRuntime(BuildCache cache, string runtime, string objDir)
     {
-        if (!RuntimeObjects.All(f => File.Exists(Path.Combine(runtime, f))))
+        var state = BuildCache.Verify(runtime, full: false);
+        if (!state.Exists)
         {
             return false;
         }
 
-        foreach (var file in RuntimeObjects)
+        if (state.Damage is { } damage)
         {
-            File.Copy(Path.Combine(runtime, file), Path.Combine(objDir, file), overwrite: true);
+            if (BuildCache.RemoveFolder(runtime))
+            {
+                cache.Notes?.Invoke($"cache entry {runtime} was damaged ({damage}); removed, this build compiles Verilator's runtime afresh");
+            }
+
+            return false;
         }
 
-        return true;
+        try
+        {
+            foreach (var file in RuntimeObjects)
+            {
+                File.Copy(Path.Combine(runtime, file), Path.Combine(objDir, file), overwrite: true);
+            }
+
+            return true;
+        }
+        catch (IOException ex) when (!BuildCache.IsNoSpace(ex))
+        {
+            // Removed by another run meanwhile (it found it damaged): compile the objects here instead.
+            foreach (var file in RuntimeObjects)
+            {
+                File.Delete(Path.Combine(objDir, file));
+            }
+
+            return false;
+        }
     }
 
-    private static void SaveRuntime(string objDir, string runtime)
+    private static void SaveRuntime(BuildCache cache, string objDir, string runtime)
     {
         if (Directory.Exists(runtime) || !RuntimeObjects.All(f => File.Exists(Path.Combine(objDir, f))))
         {
             return;
         }
 
-        var staging = $"{runtime}.staging-{Guid.NewGuid():N}";
-        Directory.CreateDirectory(staging);
+        using var staging = cache.NewStaging(cache.Root, Path.GetFileName(runtime));
+        using var scratch = AttentionLego.Gen.IO.Scratch.Register(staging.Path);
         try
         {
             foreach (var file in RuntimeObjects)
             {
-                File.Copy(Path.Combine(objDir, file), Path.Combine(staging, file));
+                File.Copy(Path.Combine(objDir, file), Path.Combine(staging.Path, file));
             }
 
-            Directory.Move(staging, runtime);
+            File.WriteAllText(Path.Combine(staging.Path, BuildCache.StampName),
+                BuildCache.StampText(Path.GetFileName(runtime), Guid.NewGuid().ToString("N"), staging.Path, RuntimeObjects));
+            Directory.Move(staging.Path, runtime);
         }
-        catch (IOException)
+        catch (IOException ex) when (!BuildCache.IsNoSpace(ex))
         {
             // Another build saved the same objects first; either copy is as good.
         }
         finally
         {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
+            BuildCache.RemoveFolder(staging.Path);
         }
     }
 
     [GeneratedRegex(@"^Verilator (\d+)\.(\d+)")]
     private static partial Regex VersionPattern();
 }
-
-public sealed record BuildResult(string Executable, string Key, bool Cached, TimeSpan Duration);
 
 /// <summary>One module's lint; <paramref name="Note"/> says how it was linted when not in full (a black box).</summary>
 public sealed record LintResult(string TopModule, bool Clean, IReadOnlyList<string> Diagnostics, string? Note = null);

@@ -26,7 +26,7 @@ public sealed record WaveArtifacts(string Rtl, string Golden, string? Overlay, s
         {
             $"waves (cycles {FromCycle}..{ToCycle}): {Rtl}",
             $"golden waves: {Golden}",
-            $"view: gtkwave {SaveFile}" + (Overlay is null ? "" : $" (RTL and golden in {Path.GetFileName(Overlay)})"),
+            $"view: gtkwave {ConfigSource.Quote(SaveFile)}" + (Overlay is null ? "" : $" (RTL and golden in {Path.GetFileName(Overlay)})"),
             $"diff: {DiffCommand}",
         };
         if (FirstDivergence is not null)
@@ -69,7 +69,7 @@ public sealed record WaveArtifacts(string Rtl, string Golden, string? Overlay, s
         var compared = content.Written.SelectMany(p => p.Strobes.Prepend(p.Data)).Distinct().Select(p => $"{tb}.{p}").ToList();
         var from = fromCycle ?? 0;
         var window = fromCycle is null ? "" : $" --from-cycle {from.ToString(CultureInfo.InvariantCulture)}";
-        var diffCommand = $"scripts/attnlego wave diff {golden} {rtl} --x-wildcard{window}";
+        var diffCommand = $"scripts/attnlego wave diff {ConfigSource.Quote(golden)} {ConfigSource.Quote(rtl)} --x-wildcard{window}";
         string? divergence = null;
         string? overlay = null;
         var saveFile = Path.Combine(dir, "waves.gtkw");

@@ -34,9 +34,14 @@ public sealed record ConfigSource(string? Preset, string? ConfigFile, IReadOnlyL
         : RandomDraw is not null ? "random " + RandomDraw
         : Preset ?? ConfigLoader.DefaultPreset) + (Overrides.Count > 0 && ConfigFile is null ? "+overrides" : "");
 
-    private static string Quote(string s) => s.Any(ch => char.IsWhiteSpace(ch) || ch is '\'' or '"' or '$' or '*')
-        ? "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'"
-        : s;
+    /// <summary>
+    /// <paramref name="s"/> as one POSIX shell word: unchanged when it holds only characters no shell treats specially,
+    /// else in single quotes (a path with a space, a <c>--set</c> value with <c>$</c> or <c>;</c>), so a printed replay
+    /// command pastes back as it ran.
+    /// </summary>
+    public static string Quote(string s) => s.Length > 0 && s.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '.' or '/' or ':' or '=' or '@' or '%' or '+' or ',' or '-')
+        ? s
+        : "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
 
 /// <summary>Loads, overrides, binds and validates a configuration; every problem is reported at once.</summary>
