@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Rendering;
 
@@ -33,6 +34,7 @@ public static class AccuracyCommand
                 return ExitCodes.Usage;
             }
 
+            RunCost.Check(RunCost.Golden(config, count, 1, "accuracy"), Machine.Current, io.Err.WriteLine);
             var report = Accuracy.Run(config, parse.GetValue(seed), count);
             var replay = $"scripts/attnlego accuracy {source.ToArguments()} --tokens {count} --seed {report.Seed}";
             await io.Out.WriteAsync(Format(source.DisplayName, GeneratorInfo.ConfigHash(config), config, report, replay));
