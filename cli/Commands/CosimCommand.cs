@@ -124,9 +124,6 @@ public static class CosimCommand
             }
 
             var icarus = parse.GetValue(simulator) == "icarus";
-            // Before anything is rendered or built: a run far beyond this machine is refused with its estimate (exit 9).
-            var tokenCount = ModuleBenches.IsWhole(request.Module) ? request.Top!.TokensFor(config) : 0;
-            RunCost.Check(RunCost.Cosim(config, request.Module, tokenCount, request.SeedCount, icarus), Machine.Current, io.Err.WriteLine);
             var waves = waveOptions.Settings(parse);
             if (icarus && waves.Mode == WaveMode.Always)
             {
@@ -134,6 +131,9 @@ public static class CosimCommand
                 return ExitCodes.Usage;
             }
 
+            // Before anything is rendered or built: a run far beyond this machine is refused with its estimate (exit 9).
+            var tokenCount = ModuleBenches.IsWhole(request.Module) ? request.Top!.TokensFor(config) : 0;
+            RunCost.Check(RunCost.Cosim(config, request.Module, tokenCount, request.SeedCount, icarus), Machine.Current, io.Err.WriteLine);
             var stallsOn = ModuleBenches.IsWhole(request.Module) && request.Top!.Stalls;
             // Before a simulator builds anything: a folder that cannot be made would otherwise fail after the build.
             var cacheRoot = parse.GetValue(cacheDir) ?? BuildCache.DefaultRoot();

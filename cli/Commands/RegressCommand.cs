@@ -84,6 +84,13 @@ public static class RegressCommand
                 return await Usage(io, shardProblem!, "write --shard i/n with 1 <= i <= n, e.g. --shard 2/4.");
             }
 
+            if (selected.Count > Limits.MaxCases)
+            {
+                // Shards split cases: more shards than a regression has cases are empty, and 2^31 of them only exhaust memory.
+                return await Usage(io, $"--shard {selected}: {selected.Count:N0} shards are more than the {Limits.MaxCases:N0} cases one regression runs.",
+                    "split into at most as many shards as there are cases, e.g. --shard 2/4.");
+            }
+
             if (k is not null)
             {
                 // Counted before a case is drawn: configurations x modules x seeds.

@@ -29,8 +29,9 @@ public sealed class BeyondMachineException(string message) : Exception(message);
 /// <item>a simulated cycle costs about 0.25 us per macro instance (Verilator evaluates every macro every cycle:
 /// paper-exact's head, 128 macros, 31,000 cycles/s); a whole-head run is its weight load (one cycle per weight, or one
 /// bus beat when the bus is the narrower) plus the decoded tokens, each about 1.3 x the ideal bound;</item>
-/// <item>the golden model costs <see cref="GoldenSecondsPerCellToken"/> per PIM cell per token (the paper head: 2.1
-/// million cells, 50 ms a token).</item>
+/// <item>the golden model costs <see cref="GoldenSecondsPerCell"/> per PIM cell to set up (drawing and loading the
+/// weights) and <see cref="GoldenSecondsPerCellToken"/> per cell per token (the paper head: 2.1 million cells, about 50 ms
+/// a token), and holds <see cref="GoldenBytesPerCell"/> bytes per cell.</item>
 /// </list>
 /// The figures are meant to be within a factor of two: enough to tell a run of minutes from one of weeks, and a build
 /// of 2 GB from one of 40 GB. A refusal can be overridden with <see cref="IgnoreVariable"/>.
@@ -85,8 +86,14 @@ public static class RunCost
     /// <summary>Verilator's memory per macro instance when it only lints (no C++ is made).</summary>
     internal const double LintBytesPerMacro = 0.6e6;
 
-    /// <summary>Verilator's memory per multiplier when it only lints.</summary>
-    internal const double LintBytesPerMultiplier = 17e3;
+    /// <summary>Verilator's memory per multiplier when it only lints (paper's al_top, 32,768 multipliers: 934 MB).</summary>
+    internal const double LintBytesPerMultiplier = 22.7e3;
+
+    /// <summary>Seconds of a lint of every module, whatever the size.</summary>
+    internal const double LintBaseSeconds = 30;
+
+    /// <summary>Seconds of a lint per multiplier of its largest hierarchy (paper: 135 s).</summary>
+    internal const double LintSecondsPerMultiplier = 0.0025;
 
     /// <summary>Seconds of one simulated cycle of a design without macros (Verilator).</summary>
     internal const double CycleSecondsBase = 1e-6;
@@ -98,10 +105,13 @@ public static class RunCost
     internal const double IcarusSlowdown = 63;
 
     /// <summary>Seconds of the golden model per PIM cell per token (accuracy; a bench's golden model with its timing model takes twice that).</summary>
-    internal const double GoldenSecondsPerCellToken = 24e-9;
+    internal const double GoldenSecondsPerCellToken = 30e-9;
 
-    /// <summary>Bytes the golden model holds per PIM cell (weights as 64-bit words, and the copies the models keep).</summary>
-    internal const double GoldenBytesPerCell = 32;
+    /// <summary>Seconds per PIM cell of a golden-model run before its first token: drawing, quantising and loading the weights.</summary>
+    internal const double GoldenSecondsPerCell = 150e-9;
+
+    /// <summary>Bytes the golden model holds per PIM cell (weights as 64-bit words, the float reference's copy, the caches).</summary>
+    internal const double GoldenBytesPerCell = 24;
 
     /// <summary>Memory of the attnlego process itself (.NET, the rendered RTL, the models of a small design).</summary>
     internal const double ProcessBytes = 250e6;
@@ -214,7 +224,7 @@ public static class RunCost
         var build = Build(c, module);
         var cycles = SimulationCycles(c, module, tokens);
         var whole = module is "top" or "array";
-        var golden = (whole ? tokens : 4) * Cells(c, module) * 2 * GoldenSecondsPerCellToken;
+        var golden = Cells(c, module) * (GoldenSecondsPerCell + ((whole ? tokens : 4) * 2 * GoldenSecondsPerCellToken));
         var perSeed = (cycles * CycleSeconds(c, module, icarus)) + golden + SeedOverheadSeconds;
         var simBytes = Cells(c, module) * GoldenBytesPerCell;
         var run = Invariant($"cosim --module {module}");
@@ -231,22 +241,22 @@ public static class RunCost
     {
         var multipliers = elaboratedMacros * c.Pim.InputLanes * c.Pim.AdcCount;
         var bytes = ProcessBytes + VerilatorBaseBytes + (elaboratedMacros * LintBytesPerMacro) + (multipliers * LintBytesPerMultiplier) + (c.Faults.Count * BuildBytesPerFault);
-        // Lint makes no C++: about a third of a build's time, for each of the modules in turn.
-        var seconds = 15 * (BuildBaseSeconds + (c.ProjectionShape.MacroCount * c.Pim.InputLanes * c.Pim.AdcCount * BuildSecondsPerMultiplier / 3));
+        var seconds = LintBaseSeconds + (multipliers * LintSecondsPerMultiplier);
         return new RunEstimate("lint", bytes,
             Invariant($"{elaboratedMacros:N0} PIM macros ({multipliers:N0} multipliers) elaborated at once"), seconds,
             "15 modules linted one after another");
     }
 
     /// <summary>
-    /// The golden model of a whole head (or array) on <paramref name="tokens"/> tokens, <paramref name="runs"/> times:
-    /// <c>accuracy</c> (one run), <c>faults sweep</c> (rates x seeds runs), <c>report</c>.
+    /// The golden model of a head (or with <paramref name="wholeArray"/> of an array: its heads and W_O) on
+    /// <paramref name="tokens"/> tokens, <paramref name="runs"/> times: <c>accuracy</c> (one run, of one head),
+    /// <c>faults sweep</c> (rates x seeds runs), <c>report</c>.
     /// </summary>
-    public static RunEstimate Golden(AttentionConfig c, int tokens, long runs, string run)
+    public static RunEstimate Golden(AttentionConfig c, int tokens, long runs, string run, bool wholeArray = true)
     {
-        var module = c.Model.IsArray ? "array" : "top";
+        var module = c.Model.IsArray && wholeArray ? "array" : "top";
         var cells = Cells(c, module);
-        var perRun = (tokens * cells * GoldenSecondsPerCellToken) + 0.05;
+        var perRun = (cells * (GoldenSecondsPerCell + (tokens * GoldenSecondsPerCellToken))) + 0.05;
         return new RunEstimate(run, ProcessBytes + (cells * GoldenBytesPerCell), Invariant($"{cells:N0} PIM cells in the golden model"),
             runs * perRun,
             Invariant($"{(runs == 1 ? "" : Invariant($"{runs:N0} runs x "))}{tokens:N0} token{(tokens == 1 ? "" : "s")} x {cells:N0} PIM cells of the golden model"));

@@ -123,7 +123,12 @@ public sealed class RunCostTests
     {
         var one = RunCost.Golden(Presets.PaperExact, 64, 1, "accuracy");
         var cells = RunCost.Cells(Presets.PaperExact, "top");
-        Assert.That(one.Seconds, Is.EqualTo((64 * cells * RunCost.GoldenSecondsPerCellToken) + 0.05).Within(1e-9));
+        Assert.That(one.Seconds, Is.EqualTo((cells * (RunCost.GoldenSecondsPerCell + (64 * RunCost.GoldenSecondsPerCellToken))) + 0.05).Within(1e-9));
+        Assert.That(one.PeakBytes, Is.EqualTo(RunCost.ProcessBytes + (cells * RunCost.GoldenBytesPerCell)));
+        var head = RunCost.Golden(Presets.PaperMha, 64, 1, "accuracy", wholeArray: false);
+        Assert.That(head.PeakBytes, Is.EqualTo(one.PeakBytes), "accuracy of an array measures one head");
+        Assert.That(RunCost.Golden(Presets.PaperMha, 64, 1, "report").PeakBytes - RunCost.ProcessBytes, Is.GreaterThan(32 * (head.PeakBytes - RunCost.ProcessBytes)),
+            "the report measures the whole array: 32 heads and W_O");
         Assert.That(RunCost.Golden(Presets.PaperExact, 64, 18, "faults sweep").Seconds, Is.EqualTo(18 * one.Seconds).Within(1e-9));
         Assert.That(RunCost.Golden(Presets.PaperMha, 2048, 1, "accuracy").TimeBasis, Does.Contain("2,048 tokens x"));
     }
