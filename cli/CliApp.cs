@@ -2,6 +2,7 @@ using System.CommandLine;
 using AttentionLego.Cli.Commands;
 using AttentionLego.Cosim.Tools;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cli;
@@ -25,6 +26,8 @@ public static class CliApp
 
     public static async Task<int> RunAsync(string[] args, CliIo io, CancellationToken ct = default)
     {
+        // Every message goes through one writer that escapes control characters and cuts overlong quoted arguments.
+        io = io with { Err = io.Err as EscapingWriter ?? new EscapingWriter(io.Err, args) };
         var parse = Build(io).Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -107,6 +110,11 @@ public static class CliApp
                 ToolFailure.Crashed => ExitCodes.SimulatorCrashed,
                 _ => ExitCodes.ToolFailed,
             };
+        }
+        catch (BeyondMachineException ex)
+        {
+            await io.Err.WriteLineAsync("error: " + ex.Message);
+            return ExitCodes.BeyondMachine;
         }
         catch (TemplateException ex)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Rendering;
 
@@ -33,6 +34,8 @@ public static class AccuracyCommand
                 return ExitCodes.Usage;
             }
 
+            // accuracy measures one head (Accuracy.Run), also of an array.
+            RunCost.Check(RunCost.Golden(config, count, 1, "accuracy", wholeArray: false), Machine.Current, io.Err.WriteLine);
             var report = Accuracy.Run(config, parse.GetValue(seed), count);
             var replay = $"scripts/attnlego accuracy {source.ToArguments()} --tokens {count} --seed {report.Seed}";
             await io.Out.WriteAsync(Format(source.DisplayName, GeneratorInfo.ConfigHash(config), config, report, replay));

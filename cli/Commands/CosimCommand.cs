@@ -5,6 +5,7 @@ using AttentionLego.Cosim.Scoring;
 using AttentionLego.Cosim.Tools;
 using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Rendering;
 
@@ -63,13 +64,7 @@ public static class CosimCommand
                 r.AddError("--mem-latency must be 1 .. 64.");
             }
         });
-        seeds.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--seeds must be at least 1.");
-            }
-        });
+        seeds.Seeds("each is a simulation");
         seed.Validators.Add(r =>
         {
             // Seeds also seed the simulator's random initial state, which takes 1 .. 2^31-1.
@@ -78,13 +73,7 @@ public static class CosimCommand
                 r.AddError("--seed must be at least 1.");
             }
         });
-        timeout.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--timeout must be at least 1 second.");
-            }
-        });
+        timeout.AtLeast(1, "--timeout must be at least 1 second.").Timeout();
 
         var command = new Command("cosim", "Co-simulate a module under Verilator (or Icarus) against the bit-exact golden model and CycleModel.");
         command.Validators.Add(r =>
@@ -126,7 +115,8 @@ public static class CosimCommand
             }
 
             // The configuration is checked before any simulator is looked for: a bad config is exit 3 on any machine.
-            var max = ConfigLoader.Load(request.Source).Model.MaxSeqLen;
+            var config = ConfigLoader.Load(request.Source);
+            var max = config.Model.MaxSeqLen;
             if (ModuleBenches.IsWhole(request.Module) && request.Top!.Tokens is { } wanted && wanted > max)
             {
                 await io.Err.WriteLineAsync($"error: --tokens {wanted} is more than the caches hold (Model.MaxSeqLen = {max} for {request.Source.DisplayName}). Fix: use --tokens 1..{max}.");
@@ -141,6 +131,9 @@ public static class CosimCommand
                 return ExitCodes.Usage;
             }
 
+            // Before anything is rendered or built: a run far beyond this machine is refused with its estimate (exit 9).
+            var tokenCount = ModuleBenches.IsWhole(request.Module) ? request.Top!.TokensFor(config) : 0;
+            RunCost.Check(RunCost.Cosim(config, request.Module, tokenCount, request.SeedCount, icarus), Machine.Current, io.Err.WriteLine);
             var stallsOn = ModuleBenches.IsWhole(request.Module) && request.Top!.Stalls;
             // Before a simulator builds anything: a folder that cannot be made would otherwise fail after the build.
             var cacheRoot = parse.GetValue(cacheDir) ?? BuildCache.DefaultRoot();

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.Golden;
+using AttentionLego.Gen.IO;
 using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cli.Commands;
@@ -51,6 +53,12 @@ public static class FaultsCommand
             var source = configOptions.Source(parse);
             var config = ConfigLoader.Load(source);
             var r = Rates(parse.GetValue(rate)!, "--rate", _ => { })[0];
+            if (TooManyFaults(config, source, Kind(parse.GetValue(kind)!), r, "--rate") is { } tooMany)
+            {
+                await io.Err.WriteLineAsync(tooMany);
+                return ExitCodes.Usage;
+            }
+
             var faults = FaultMaps.Draw(config, Kind(parse.GetValue(kind)!), r, parse.GetValue(seed));
             var faulty = config with { Faults = faults };
             ConfigValidator.ThrowIfInvalid(faulty);
@@ -76,12 +84,29 @@ public static class FaultsCommand
         var inputSeed = new Option<int>("--input-seed") { Description = "Seed of the tokens and weights (as accuracy --seed).", DefaultValueFactory = _ => 1 };
         var tokens = new Option<int>("--tokens") { Description = "Tokens in the sequence, 1..Model.MaxSeqLen (default as accuracy)." };
         var markdown = new Option<bool>("--markdown") { Description = "Print the table as Markdown (for docs)." };
-        seeds.AtLeast(1);
+        seeds.Seeds("each is a fault map and an accuracy run");
         seed.AtLeast(1);
         inputSeed.AtLeast(1);
         tokens.AtLeast(1);
         rates.Validators.Add(r => Rates(r.GetValueOrDefault<string>() ?? "", "--rates", r.AddError));
         var command = new Command("sweep", "Sweep the PIM fault rate: accuracy of the faulty bit-exact model against the float reference, per rate.");
+        command.Validators.Add(r =>
+        {
+            long last;
+            try
+            {
+                last = (long)r.GetValue(seed) + r.GetValue(seeds) - 1;
+            }
+            catch (InvalidOperationException)
+            {
+                return; // an unparseable value is already reported by its own option
+            }
+
+            if (last > int.MaxValue)
+            {
+                r.AddError($"--seed + --seeds - 1 must not exceed {int.MaxValue} (the fault maps are seeds --seed .. --seed + --seeds - 1).");
+            }
+        });
         configOptions.AddTo(command);
         foreach (var option in new Option[] { kind, rates, seeds, seed, inputSeed, tokens, markdown })
         {
@@ -109,6 +134,16 @@ public static class FaultsCommand
 
             var kindText = parse.GetValue(kind)!;
             var list = Rates(parse.GetValue(rates)!, "--rates", _ => { });
+            foreach (var r in list.Distinct())
+            {
+                if (TooManyFaults(config, source, Kind(kindText), r, "--rates") is { } tooMany)
+                {
+                    await io.Err.WriteLineAsync(tooMany);
+                    return ExitCodes.Usage;
+                }
+            }
+
+            RunCost.Check(RunCost.Golden(config, count, (long)list.Count * parse.GetValue(seeds), "faults sweep"), Machine.Current, io.Err.WriteLine);
             var rows = new List<FaultSweepRow>();
             foreach (var r in list)
             {
@@ -131,11 +166,19 @@ public static class FaultsCommand
     internal static IReadOnlyList<double> Rates(string text, string option, Action<string> error)
     {
         var rates = new List<double>();
+        // Counted before a rate is parsed: each rate is --seeds accuracy runs.
+        var count = text.Count(ch => ch == ',') + 1;
+        if (count > Limits.MaxRates)
+        {
+            error($"{option}: lists {count:N0} rates, more than the {Limits.MaxRates:N0} one sweep measures. Fix: list fewer rates (each costs --seeds accuracy runs), or sweep in several runs.");
+            return [];
+        }
+
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
         {
             if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) || double.IsNaN(rate) || rate < 0 || rate > 1)
             {
-                error($"{option}: '{part}' is not a fault rate; write probabilities from 0 to 1 such as 0,1e-3,0.01.");
+                error($"{option}: '{Excerpt.Of(part)}' is not a fault rate; write probabilities from 0 to 1 such as 0,1e-3,0.01.");
                 return [];
             }
 
@@ -143,6 +186,35 @@ public static class FaultsCommand
         }
 
         return rates;
+    }
+
+    /// <summary>
+    /// The refusal of a fault map larger than <see cref="Limits.MaxFaults"/> entries, from its expected size before anything
+    /// is drawn (rate x stored bits, rate x ADC columns), or null. At rate 1 paper-mha would hold 671 million stuck bits.
+    /// </summary>
+    internal static string? TooManyFaults(AttentionConfig config, ConfigSource source, FaultKind kind, double rate, string option)
+    {
+        var (bits, columns) = FaultMaps.Population(config);
+        var population = (kind != FaultKind.DeadColumn ? bits : 0) + (kind != FaultKind.StuckAt ? columns : 0);
+        var expected = rate * population;
+        if (expected <= Limits.MaxFaults)
+        {
+            return null;
+        }
+
+        // Rounded down to three digits, so the rate the fix names is itself accepted.
+        var most = Limits.MaxFaults / (double)population;
+        var step = Math.Pow(10, Math.Floor(Math.Log10(most)) - 2);
+        most = Math.Floor(most / step) * step;
+        var what = kind switch
+        {
+            FaultKind.StuckAt => $"{bits:N0} stored bits",
+            FaultKind.DeadColumn => $"{columns:N0} ADC columns",
+            _ => $"{bits:N0} stored bits and {columns:N0} ADC columns",
+        };
+        return string.Create(CultureInfo.InvariantCulture,
+            $"error: {option} {Text(rate)} draws about {expected:N0} faults over the {what} of {source.DisplayName}, more than the {Limits.MaxFaults:N0} " +
+            $"entries a fault map may hold. Fix: use a rate of at most {Text(most)} on {source.DisplayName}, or a smaller configuration.");
     }
 
     private static readonly string[] Columns =

@@ -2,6 +2,7 @@ using System.CommandLine;
 using AttentionLego.Cosim;
 using AttentionLego.Cosim.Tools;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cli.Commands;
@@ -17,6 +18,12 @@ public static class LintCommand
         command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var config = ConfigLoader.Load(configOptions.Source(parse));
+            // Each module is linted as its own top: the largest hierarchy Verilator elaborates decides the memory. Above
+            // Linter.MaxElaboratedMacros the matrix is a black box, but al_pim_matrix itself is always elaborated in full.
+            var elaborated = new[] { "al_pim_macro", "al_qkv", "al_score", "al_context", "al_top", "al_oproj", "al_array" }
+                .Select(m => Linter.ElaboratedMacros(config, m)).Where(n => n <= Linter.MaxElaboratedMacros)
+                .Append(Linter.ElaboratedMacros(config, "al_pim_matrix")).Max();
+            RunCost.Check(RunCost.Lint(config, elaborated), Machine.Current, io.Err.WriteLine);
             var verilator = await VerilatorDriver.LocateAsync(ct);
             var results = await Linter.LintAsync(verilator, RtlGenerator.Render(config), ct);
             foreach (var result in results)

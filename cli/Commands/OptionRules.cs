@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using AttentionLego.Gen.Cost;
 
 namespace AttentionLego.Cli.Commands;
 
@@ -15,9 +16,28 @@ public static class OptionRules
         option.Check(v => v >= least, message ?? (least == 0 ? $"{option.Name} must not be negative." : $"{option.Name} must be at least {least}."));
 
     /// <summary>The option's value, when given, must be at most <paramref name="most"/>; <paramref name="message"/> says why.</summary>
-    public static Option<T> AtMost<T>(this Option<T> option, long most, string message) => option.Check(v => v <= most, message);
+    public static Option<T> AtMost<T>(this Option<T> option, long most, string message) => option.Check(v => v <= most, _ => message);
 
-    private static Option<T> Check<T>(this Option<T> option, Func<long, bool> holds, string message)
+    /// <summary>The option's value, when given, must be at most <paramref name="most"/>; the message is made from the value given.</summary>
+    public static Option<T> AtMost<T>(this Option<T> option, long most, Func<long, string> message) => option.Check(v => v <= most, message);
+
+    /// <summary>
+    /// A timeout in seconds is at most <see cref="Limits.MaxTimeoutSeconds"/> (7 days), checked before any work, so a value
+    /// beyond what the timer counts is a usage error, not a failure after the build (the caller sets the least).
+    /// </summary>
+    public static Option<int> Timeout(this Option<int> option) => option
+        .AtMost(Limits.MaxTimeoutSeconds, v =>
+            $"{option.Name} {v} is more than {Limits.MaxTimeoutSeconds:N0} s (7 days), the longest one run may be given. Fix: use {option.Name} 1..{Limits.MaxTimeoutSeconds}.");
+
+    /// <summary>A count of seeds: 1 .. <see cref="Limits.MaxSeeds"/>.</summary>
+    public static Option<int> Seeds(this Option<int> option, string what) => option
+        .AtLeast(1, $"{option.Name} must be at least 1.")
+        .AtMost(Limits.MaxSeeds, v =>
+            $"{option.Name} {v} is more than the {Limits.MaxSeeds:N0} seeds one run may have ({what}). Fix: use {option.Name} 1..{Limits.MaxSeeds}, or split the seeds over several runs with --seed.");
+
+    private static Option<T> Check<T>(this Option<T> option, Func<long, bool> holds, string message) => option.Check(holds, _ => message);
+
+    private static Option<T> Check<T>(this Option<T> option, Func<long, bool> holds, Func<long, string> message)
     {
         option.Validators.Add(r =>
         {
@@ -31,9 +51,9 @@ public static class OptionRules
                 return;
             }
 
-            if (value is not null && !holds(Convert.ToInt64(value, CultureInfo.InvariantCulture)))
+            if (value is not null && Convert.ToInt64(value, CultureInfo.InvariantCulture) is var v && !holds(v))
             {
-                r.AddError(message);
+                r.AddError(message(v));
             }
         });
         return option;

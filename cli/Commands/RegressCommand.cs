@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using AttentionLego.Cosim.Regression;
 using AttentionLego.Cosim.Tools;
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.IO;
 using AttentionLego.Gen.Rendering;
 
@@ -36,9 +38,14 @@ public static class RegressCommand
         randomConfigs.AtLeast(1, "--random-configs must be at least 1.")
             .AtMost(RegressMatrix.MaxRandomConfigs, $"--random-configs must be at most {RegressMatrix.MaxRandomConfigs} (each configuration is built and simulated for every module); split a larger campaign by --seed.");
         seed.AtLeast(0, "--seed must not be negative.");
-        seeds.AtLeast(1, "--seeds must be at least 1.");
-        jobs.AtLeast(1, "-j must be at least 1.");
-        timeout.AtLeast(1, "--timeout must be at least 1 second.");
+        seeds.Seeds("for every configuration and module");
+        var cores = Environment.ProcessorCount;
+        jobs.AtLeast(1, "-j must be at least 1.")
+            .AtMost(Limits.MaxJobs(cores), j =>
+                $"-j {j} is more than {Limits.MaxJobsPerCore} cases per core on this machine's {cores} core{(cores == 1 ? "" : "s")} (at most -j {Limits.MaxJobs(cores)}): " +
+                "each case builds its simulator (Verilator and the C++ compiler) and runs it, so more at once only wait for the CPU and add up their memory. " +
+                $"Fix: use -j {cores} (one case per core), at most -j {Limits.MaxJobs(cores)}.");
+        timeout.AtLeast(1, "--timeout must be at least 1 second.").Timeout();
 
         var command = new Command("regress", "Co-simulate configurations x modules x seeds (a matrix file or random configurations), in parallel and sharded, with JUnit XML.");
         var waveOptions = new WaveDumpOptions();
@@ -75,6 +82,25 @@ public static class RegressCommand
             if (parse.GetValue(shard) is { } shardText && (selected = Shard.Parse(shardText, out var shardProblem)!) is null)
             {
                 return await Usage(io, shardProblem!, "write --shard i/n with 1 <= i <= n, e.g. --shard 2/4.");
+            }
+
+            if (selected.Count > Limits.MaxCases)
+            {
+                // Shards split cases: more shards than a regression has cases are empty, and 2^31 of them only exhaust memory.
+                return await Usage(io, $"--shard {selected}: {selected.Count:N0} shards are more than the {Limits.MaxCases:N0} cases one regression runs.",
+                    "split into at most as many shards as there are cases, e.g. --shard 2/4.");
+            }
+
+            if (k is not null)
+            {
+                // Counted before a case is drawn: configurations x modules x seeds.
+                var planned = (long)k.Value * (chosen?.Count ?? Cosim.Benches.ModuleBenches.All.Count) * parse.GetValue(seeds);
+                if (planned > Limits.MaxCases)
+                {
+                    return await Usage(io,
+                        $"--random-configs {k} with {chosen?.Count ?? Cosim.Benches.ModuleBenches.All.Count} modules and --seeds {parse.GetValue(seeds)} is {planned:N0} cases, more than the {Limits.MaxCases:N0} one regression runs.",
+                        "use fewer configurations, modules or seeds, and split a larger campaign by --seed.");
+                }
             }
 
             IReadOnlyList<RegressCase> all;
@@ -116,6 +142,9 @@ public static class RegressCommand
                 await io.Err.WriteLineAsync($"error: {junitProblem.Problem} Fix: {junitProblem.Fix}");
                 return junitProblem.Exit;
             }
+
+            // Before any build or folder: the run's cost from its cases (a build per build group), refused far beyond this machine (exit 9).
+            RunCost.Check(RunCost.Regress(PlannedCases(cases), jobCount, Environment.ProcessorCount), Machine.Current, io.Err.WriteLine);
 
             // The run owns its --out for its whole length: two runs never mix their case folders or JUnit files.
             var explicitOut = parse.GetResult(outDir) is { Implicit: false };
@@ -247,14 +276,30 @@ public static class RegressCommand
         command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var inputs = new List<(string, string)>();
+            long total = 0;
             foreach (var file in parse.GetValue(files)!)
             {
                 if (!File.Exists(file))
                 {
-                    return await Usage(io, $"{file} does not exist.", "pass the JUnit files that attnlego regress wrote.");
+                    return await Usage(io, $"{Excerpt.Path(file)} does not exist.", "pass the JUnit files that attnlego regress wrote.");
                 }
 
-                inputs.Add((file, await File.ReadAllTextAsync(file, ct)));
+                string text;
+                try
+                {
+                    // Each file with a cap, and all of them together: a device or a huge file is refused, not read whole.
+                    text = BoundedFile.ReadAllText(file, Math.Min(Limits.MaxJUnitBytes, Limits.MaxJUnitTotalBytes - total), ct);
+                }
+                catch (InputTooLargeException ex)
+                {
+                    return await Usage(io, ex.Limit < Limits.MaxJUnitBytes
+                            ? $"{Excerpt.Path(file)}: the files to merge hold more than the {BoundedFile.Describe(Limits.MaxJUnitTotalBytes)} one merge reads."
+                            : $"{Excerpt.Path(file)}: {ex.Problem("a JUnit file")}",
+                        $"pass the JUnit files that attnlego regress wrote (a case takes about 300 bytes, so a regression of {Limits.MaxCases:N0} cases fits).");
+                }
+
+                total += System.Text.Encoding.UTF8.GetByteCount(text);
+                inputs.Add((file, text));
             }
 
             System.Xml.Linq.XDocument merged;
@@ -328,6 +373,27 @@ public static class RegressCommand
 
         OutputFolder.CheckFolderPath(Path.GetDirectoryName(Path.GetFullPath(path)) ?? path, "--junit");
         return null;
+    }
+
+    /// <summary>Each case's configuration (each loaded once), module, tokens, and whether an earlier case already builds its simulator.</summary>
+    private static List<(AttentionConfig, string, int, bool)> PlannedCases(IReadOnlyList<RegressCase> cases)
+    {
+        var configs = new Dictionary<string, AttentionConfig>(StringComparer.Ordinal);
+        var groups = new HashSet<string>(StringComparer.Ordinal);
+        var planned = new List<(AttentionConfig, string, int, bool)>(cases.Count);
+        foreach (var c in cases)
+        {
+            var key = c.Source.ToArguments();
+            if (!configs.TryGetValue(key, out var config))
+            {
+                configs[key] = config = ConfigLoader.Load(c.Source);
+            }
+
+            var tokens = Cosim.Benches.ModuleBenches.IsWhole(c.Module) ? (c.Top ?? new Cosim.Benches.TopOptions()).TokensFor(config) : 0;
+            planned.Add((config, c.Module, tokens, !groups.Add(c.BuildGroup)));
+        }
+
+        return planned;
     }
 
     private static string Describe(RegressOutcome o, int done, int total)

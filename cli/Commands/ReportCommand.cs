@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using AttentionLego.Cosim.Tools;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Rendering;
 using AttentionLego.Gen.Reporting;
@@ -38,7 +39,7 @@ public static class ReportCommand
         };
         tokens.AtLeast(1);
         seed.AtLeast(1);
-        yosysTimeout.AtLeast(1);
+        yosysTimeout.AtLeast(1).Timeout();
 
         var command = new Command("report", "Write report.md with plots (cycles, error histogram) and Yosys cell statistics for a configuration.");
         configOptions.AddTo(command);
@@ -62,6 +63,14 @@ public static class ReportCommand
                 return ExitCodes.Usage;
             }
 
+            // The models run the accuracy experiment on --tokens tokens; Yosys is bounded by its own time limit.
+            var cost = RunCost.Golden(config, count, 1, "report");
+            if (!parse.GetValue(noYosys))
+            {
+                cost = cost with { Seconds = cost.Seconds + parse.GetValue(yosysTimeout), TimeBasis = cost.TimeBasis + " + Yosys (at most --yosys-timeout)" };
+            }
+
+            RunCost.Check(cost, Machine.Current, io.Err.WriteLine);
             var folder = parse.GetValue(outOption) ?? Path.Combine("build", "report", DefaultFolderName(source, hash));
             var replace = parse.GetValue(force);
             ReportFolder.CheckTarget(folder, replace);

@@ -4,14 +4,14 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Cost;
+using AttentionLego.Gen.IO;
 using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cosim.Regression;
 
 /// <summary>A regression matrix or its options are wrong; carries every problem at once, each with its path and a fix.</summary>
-public sealed class MatrixException(IReadOnlyList<ConfigError> errors) : Exception(
-    $"invalid regression matrix ({errors.Count} error{(errors.Count == 1 ? "" : "s")}):" + Environment.NewLine +
-    string.Join(Environment.NewLine, errors.Select(e => "  " + e)))
+public sealed class MatrixException(IReadOnlyList<ConfigError> errors) : Exception(ConfigException.FormatMessage("invalid regression matrix", errors))
 {
     public IReadOnlyList<ConfigError> Errors { get; } = errors;
 }
@@ -32,17 +32,25 @@ public static partial class RegressMatrix
     public static IReadOnlyList<RegressCase> Load(string path)
     {
         string text;
+        var name = Excerpt.Path(path);
         try
         {
-            text = File.ReadAllText(path);
+            // Read with a cap: a device, an endless FIFO or a huge file is refused after Limits.MaxMatrixBytes.
+            text = BoundedFile.ReadAllText(path, Limits.MaxMatrixBytes);
+        }
+        catch (InputTooLargeException ex)
+        {
+            throw new MatrixException([new ConfigError(name, ex.Problem("a matrix file"),
+                "pass a regression matrix: one entry per configuration, a few KiB at most (regress/ci.json is an example); put large configurations in files that entries name with \"config\".")]);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            var problem = ex is FileNotFoundException or DirectoryNotFoundException ? "does not exist." : $"cannot be read: {ex.Message}";
-            throw new MatrixException([new ConfigError(path, problem, "pass the path of a readable matrix file (regress/ci.json is an example).")]);
+            var problem = ex is FileNotFoundException or DirectoryNotFoundException ? "does not exist."
+                : Directory.Exists(path) ? "is a folder, not a matrix file." : $"cannot be read: {ex.Message}";
+            throw new MatrixException([new ConfigError(name, problem, "pass the path of a readable matrix file (regress/ci.json is an example).")]);
         }
 
-        return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return Parse(text, name, Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
     /// <summary>Expands matrix text; <paramref name="baseDir"/> resolves relative <c>config</c> paths.</summary>
@@ -62,7 +70,7 @@ public static partial class RegressMatrix
         catch (ArgumentException ex)
         {
             throw new MatrixException([ConfigJson.FindRepeatedKey(text) is { } repeated
-                ? new ConfigError($"{sourceName}: {repeated.Path}", $"appears twice in the same object (again at line {repeated.Line}).", "keep each key once: delete one of the two.")
+                ? new ConfigError($"{sourceName}: {Excerpt.Of(repeated.Path, 2 * Excerpt.Length)}", $"appears twice in the same object (again at line {repeated.Line}).", "keep each key once: delete one of the two.")
                 : new ConfigError(sourceName, $"has a repeated key ({ex.Message}).", "keep each key once.")]);
         }
 
@@ -78,7 +86,7 @@ public static partial class RegressMatrix
         {
             if (key != "entries")
             {
-                errors.Add(new ConfigError($"{sourceName}: {key}", "is not a matrix key.", "the top level holds only \"entries\"."));
+                errors.Add(new ConfigError($"{sourceName}: {Excerpt.Of(key)}", "is not a matrix key.", "the top level holds only \"entries\"."));
             }
         }
 
@@ -88,6 +96,7 @@ public static partial class RegressMatrix
         }
 
         var labels = new Dictionary<string, (string Path, string Hash)>(StringComparer.Ordinal);
+        long total = 0;
         for (var i = 0; i < entries.Count; i++)
         {
             var path = $"{sourceName}: entries[{i}]";
@@ -95,6 +104,16 @@ public static partial class RegressMatrix
             {
                 errors.Add(new ConfigError(path, "is not an object.", "write { \"preset\": \"tiny\", \"modules\": [\"softmax\"] }."));
                 continue;
+            }
+
+            // Count before expanding: a matrix of a million seeds is refused, not listed.
+            var planned = PlannedCases(entry);
+            total += planned;
+            if (total > Limits.MaxCases)
+            {
+                errors.Add(new ConfigError(path, $"brings the regression to {total:N0} cases or more (with {planned:N0} of its own: configurations x modules x seeds), " +
+                    $"more than the {Limits.MaxCases:N0} one regression runs.", "split the matrix into several files, or list fewer seeds or modules."));
+                break;
             }
 
             cases.AddRange(Entry(entry, path, baseDir, labels, errors));
@@ -156,7 +175,7 @@ public static partial class RegressMatrix
         }
 
         var unknown = names.Where(n => ModuleBenches.Find(n) is null).ToList();
-        problem = unknown.Count > 0 ? $"unknown module{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(u => $"'{u}'"))}; known: {ModuleBenches.Names} or {AllModules}."
+        problem = unknown.Count > 0 ? $"unknown module{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Take(5).Select(u => $"'{Excerpt.Of(u)}'"))}{(unknown.Count > 5 ? $" and {unknown.Count - 5:N0} more" : "")}; known: {ModuleBenches.Names} or {AllModules}."
             : names.Count == 0 ? "no module given." : null;
         return problem is null ? names.Distinct(StringComparer.Ordinal).ToList() : null;
     }
@@ -170,7 +189,7 @@ public static partial class RegressMatrix
             if (!EntryKeys.Contains(key, StringComparer.Ordinal))
             {
                 var close = EntryKeys.FirstOrDefault(k => k.StartsWith(key, StringComparison.OrdinalIgnoreCase) || key.StartsWith(k, StringComparison.OrdinalIgnoreCase));
-                errors.Add(new ConfigError($"{path}.{key}", "is not an entry key.",
+                errors.Add(new ConfigError($"{path}.{Excerpt.Of(key)}", "is not an entry key.",
                     (close is null ? "remove it or use one of: " : $"did you mean {close}? (keys: ") + string.Join(", ", EntryKeys) + (close is null ? "." : ").")));
             }
         }
@@ -188,17 +207,17 @@ public static partial class RegressMatrix
 
         if (preset is not null && Presets.Find(preset) is null)
         {
-            errors.Add(new ConfigError($"{path}.preset", $"\"{preset}\" is not a known preset.", $"use one of: {Presets.Names}."));
+            errors.Add(new ConfigError($"{path}.preset", $"{Excerpt.Quoted(preset)} is not a known preset.", $"use one of: {Presets.Names}."));
         }
 
         if (random is not null && !RandomConfigs.TryParse(random, out _, out _))
         {
-            errors.Add(new ConfigError($"{path}.random", $"\"{random}\" is not of the form S:i.", "write the master seed and the draw's index, e.g. \"1:3\"."));
+            errors.Add(new ConfigError($"{path}.random", $"{Excerpt.Quoted(random)} is not of the form S:i.", "write the master seed and the draw's index, e.g. \"1:3\"."));
         }
 
         if (name is not null && !LabelPattern().IsMatch(name))
         {
-            errors.Add(new ConfigError($"{path}.name", $"\"{name}\" is not a folder-safe name.", "use letters, digits, '.', '_', '+' and '-' only."));
+            errors.Add(new ConfigError($"{path}.name", $"{Excerpt.Quoted(name)} is not a folder-safe name.", "use letters, digits, '.', '_', '+' and '-' only."));
         }
 
         var overrides = StringList(entry, "set", path, errors);
@@ -228,13 +247,13 @@ public static partial class RegressMatrix
             + (name is null && overrides.Count > 0 ? "-" + hash[..8] : "");
         if (!LabelPattern().IsMatch(label))
         {
-            errors.Add(new ConfigError(path, $"gets the label \"{label}\", which is not folder-safe.", "give the entry a \"name\" of letters, digits, '.', '_', '+' and '-'."));
+            errors.Add(new ConfigError(path, $"gets the label {Excerpt.Quoted(label)}, which is not folder-safe.", "give the entry a \"name\" of letters, digits, '.', '_', '+' and '-'."));
             yield break;
         }
 
         if (labels.TryGetValue(label, out var other) && other.Hash != hash)
         {
-            errors.Add(new ConfigError(path, $"is labelled \"{label}\" like {other.Path}, but its configuration differs.", "give one of them a distinct \"name\"."));
+            errors.Add(new ConfigError(path, $"is labelled {Excerpt.Quoted(label)} like {other.Path}, but its configuration differs.", "give one of them a distinct \"name\"."));
             yield break;
         }
 
@@ -328,6 +347,12 @@ public static partial class RegressMatrix
                     return null;
                 }
 
+                if (list.Count > Limits.MaxSeeds)
+                {
+                    errors.Add(new ConfigError($"{path}.seeds", $"lists {list.Count:N0} seeds, more than the {Limits.MaxSeeds:N0} one entry may run.", "list fewer seeds, or split them over several regressions."));
+                    return null;
+                }
+
                 if (list.Distinct().Count() != list.Count)
                 {
                     errors.Add(new ConfigError($"{path}.seeds", "repeats a seed.", "list each seed once."));
@@ -343,6 +368,13 @@ public static partial class RegressMatrix
                 {
                     errors.Add(new ConfigError($"{path}.seeds", unknown.Count > 0 ? $"has the unknown key{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)}."
                         : "needs \"count\" of at least 1 and an optional \"first\" of at least 1 (default 1).", fix));
+                    return null;
+                }
+
+                if (count > Limits.MaxSeeds)
+                {
+                    errors.Add(new ConfigError($"{path}.seeds.count", $"is {count:N0}, more than the {Limits.MaxSeeds:N0} seeds one entry may run.",
+                        $"use a count of at most {Limits.MaxSeeds:N0}, or split the seeds over several regressions (\"first\" picks where each starts)."));
                     return null;
                 }
 
@@ -375,7 +407,7 @@ public static partial class RegressMatrix
         {
             if (!TopKeys.Contains(key, StringComparer.Ordinal))
             {
-                errors.Add(new ConfigError($"{path}.top.{key}", "is not a top option.", $"use {string.Join(", ", TopKeys)}."));
+                errors.Add(new ConfigError($"{path}.top.{Excerpt.Of(key)}", "is not a top option.", $"use {string.Join(", ", TopKeys)}."));
             }
         }
 
@@ -405,6 +437,28 @@ public static partial class RegressMatrix
         }
 
         return new TopOptions(tokens, latency ?? new TopOptions().MemoryLatency, stalls);
+    }
+
+    /// <summary>
+    /// The cases an entry expands to (modules x seeds), read cheaply before the entry is checked: what is malformed
+    /// counts as one (the check reports it), and a seed count beyond <see cref="Limits.MaxSeeds"/> as none (the seeds'
+    /// own check refuses it with its own message).
+    /// </summary>
+    private static long PlannedCases(JsonObject entry)
+    {
+        long modules = entry["modules"] switch
+        {
+            JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() == AllModules => ModuleBenches.All.Count,
+            JsonArray a when a.Count > 0 => a.Count,
+            _ => 1,
+        };
+        long seeds = entry["seeds"] switch
+        {
+            JsonArray a when a.Count > 0 => a.Count,
+            JsonObject o when Int(o["count"]) is { } count and > 0 => count,
+            _ => 1,
+        };
+        return seeds > Limits.MaxSeeds ? 0 : modules * seeds;
     }
 
     private static int? Int(JsonNode? node) =>

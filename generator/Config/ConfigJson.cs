@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AttentionLego.Gen.Cost;
+using AttentionLego.Gen.IO;
 
 namespace AttentionLego.Gen.Config;
 
@@ -77,7 +79,7 @@ public static class ConfigJson
 
             if (FindRepeatedKey(text) is { } duplicate)
             {
-                throw new ConfigException([new ConfigError(duplicate.Path, $"appears twice in the same object (again at line {duplicate.Line} of {source}).",
+                throw new ConfigException([new ConfigError(Excerpt.Of(duplicate.Path, 2 * Excerpt.Length), $"appears twice in the same object (again at line {duplicate.Line} of {source}).",
                     "keep each key once: delete one of the two.")]);
             }
 
@@ -219,10 +221,17 @@ public static class ConfigJson
     /// <summary>Applies one <c>Path=value</c> override to <paramref name="obj"/>; the path must already exist.</summary>
     public static void ApplyOverride(JsonObject obj, string assignment, List<ConfigError> errors)
     {
+        if (assignment.Length > Limits.MaxSetLength)
+        {
+            errors.Add(new ConfigError("--set " + Excerpt.Of(assignment), $"is longer than the {Limits.MaxSetLength:N0} characters an assignment may have.",
+                "write one key and its value, e.g. --set Pim.Rows=64 (values are integers, true/false or enum names)."));
+            return;
+        }
+
         var eq = assignment.IndexOf('=', StringComparison.Ordinal);
         if (eq <= 0)
         {
-            errors.Add(new ConfigError("--set " + assignment, "is not of the form Path=value.", "write e.g. --set Pim.Rows=64."));
+            errors.Add(new ConfigError("--set " + Excerpt.Of(assignment), "is not of the form Path=value.", "write e.g. --set Pim.Rows=64."));
             return;
         }
 
@@ -234,7 +243,7 @@ public static class ConfigJson
         for (var i = 0; i < parts.Length; i++)
         {
             var property = SettableProperties(type).FirstOrDefault(p => p.Name == parts[i]);
-            var prefix = string.Join('.', parts.Take(i + 1));
+            var prefix = Excerpt.Of(string.Join('.', parts.Take(i + 1)), 2 * Excerpt.Length);
             if (property is null)
             {
                 errors.Add(new ConfigError(prefix, "is not a configuration key.", KnownKeysHint(type, parts[i])));
@@ -308,7 +317,7 @@ public static class ConfigJson
         {
             if (properties.All(p => p.Name != key))
             {
-                errors.Add(new ConfigError(prefix + key, "is not a configuration key.", KnownKeysHint(type, key)));
+                errors.Add(new ConfigError(prefix + Excerpt.Of(key), "is not a configuration key.", KnownKeysHint(type, key)));
             }
         }
 
@@ -420,8 +429,8 @@ public static class ConfigJson
 
     private static string Describe(JsonNode node) => node.GetValueKind() switch
     {
-        JsonValueKind.String => $"the string \"{node.GetValue<string>()}\"",
-        JsonValueKind.Number => $"the number {node.ToJsonString()}",
+        JsonValueKind.String => $"the string {Excerpt.Quoted(node.GetValue<string>())}",
+        JsonValueKind.Number => $"the number {Excerpt.Of(node.ToJsonString())}",
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
         JsonValueKind.True or JsonValueKind.False => node.ToJsonString(),

@@ -1,3 +1,6 @@
+using AttentionLego.Gen.Cost;
+using AttentionLego.Gen.IO;
+
 namespace AttentionLego.Gen.Config;
 
 /// <summary>
@@ -92,7 +95,7 @@ public static class ConfigLoader
 
     private static System.Text.Json.Nodes.JsonObject PresetObject(string name)
     {
-        var preset = Presets.Find(name) ?? throw new ConfigException([new ConfigError("--preset " + name,
+        var preset = Presets.Find(name) ?? throw new ConfigException([new ConfigError("--preset " + Excerpt.Of(name),
             "is not a known preset.", $"use one of: {Presets.Names} (`attnlego presets` lists them).")]);
         return ConfigJson.ToJsonObject(preset.Config);
     }
@@ -100,34 +103,42 @@ public static class ConfigLoader
     private static System.Text.Json.Nodes.JsonObject RandomObject(string draw) =>
         RandomConfigs.TryParse(draw, out var seed, out var index)
             ? ConfigJson.ToJsonObject(RandomConfigs.Draw(seed, index))
-            : throw new ConfigException([new ConfigError("--random-config " + draw, "is not of the form S:i.",
+            : throw new ConfigException([new ConfigError("--random-config " + Excerpt.Of(draw), "is not of the form S:i.",
                 "write the master seed and the draw's index as two non-negative integers, e.g. --random-config 1:3.")]);
 
     private static System.Text.Json.Nodes.JsonObject ReadFile(string path)
     {
         string text;
+        var name = Excerpt.Path(path);
         if (Directory.Exists(path))
         {
-            throw new ConfigException([new ConfigError(path, "is a folder, not a JSON file.",
+            throw new ConfigException([new ConfigError(name, "is a folder, not a JSON file.",
                 "pass the path of the configuration file inside it (`attnlego config show --preset tiny > my.json` writes one).")]);
         }
 
         try
         {
-            text = File.ReadAllText(path);
+            // Read with a cap: /dev/zero, a FIFO that never ends or a huge file is refused after Limits.MaxConfigBytes, not read whole.
+            text = BoundedFile.ReadAllText(path, Limits.MaxConfigBytes);
+        }
+        catch (InputTooLargeException ex)
+        {
+            throw new ConfigException([new ConfigError(name, ex.Problem("a configuration file"),
+                $"pass a JSON configuration file: one is under 1 KiB, about 140 bytes more per fault-map entry (at most {Limits.MaxFaults:N0} entries); " +
+                "`attnlego config show --preset tiny > my.json` writes one.")]);
         }
         catch (ArgumentException)
         {
-            throw new ConfigException([new ConfigError($"--config \"{path}\"", "is not a valid file path.",
+            throw new ConfigException([new ConfigError($"--config {Excerpt.Quoted(path, Excerpt.PathLength)}", "is not a valid file path.",
                 "pass the path of a readable JSON file.")]);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             var problem = ex is FileNotFoundException or DirectoryNotFoundException ? "does not exist." : $"cannot be read: {ex.Message}";
-            throw new ConfigException([new ConfigError(path, problem,
+            throw new ConfigException([new ConfigError(name, problem,
                 "pass the path of a readable JSON file (`attnlego config show --preset tiny > my.json` writes one).")]);
         }
 
-        return ConfigJson.ParseObject(text, path);
+        return ConfigJson.ParseObject(text, name);
     }
 }

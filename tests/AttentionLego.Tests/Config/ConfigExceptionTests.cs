@@ -37,4 +37,24 @@ public sealed class ConfigExceptionTests
 
         Assert.That(exception.Message, Does.StartWith("invalid configuration (1 error):"));
     }
+
+    [Test]
+    public void A_message_lists_the_first_fifty_errors_and_counts_the_rest()
+    {
+        var errors = Enumerable.Range(0, 1_000_000).Select(i => new ConfigError($"Faults.StuckAt[{i}].Bit", "is 9.", "use 0..7.")).ToList();
+        var message = new ConfigException(errors).Message;
+
+        Assert.That(message, Does.StartWith("invalid configuration (1,000,000 errors):"));
+        Assert.That(message, Does.Contain("Faults.StuckAt[49].Bit").And.Not.Contain("Faults.StuckAt[50].Bit"));
+        Assert.That(message, Does.EndWith("  ... and 999,950 more errors (the first 50 are listed)."));
+        Assert.That(message.Split('\n'), Has.Length.EqualTo(52));
+    }
+
+    [Test]
+    public void A_control_character_in_an_error_is_escaped()
+    {
+        var error = new ConfigError("c.json", "malformed JSON: '\u001b' is invalid.", "fix it.");
+
+        Assert.That(error.ToString(), Is.EqualTo("c.json: malformed JSON: '\\x1B' is invalid. Fix: fix it."));
+    }
 }

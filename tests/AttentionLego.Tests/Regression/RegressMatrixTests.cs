@@ -104,4 +104,43 @@ public sealed class RegressMatrixTests
         var cases = RegressMatrix.Load(Path.Combine(TestEnvironment.RepositoryRoot, "regress", "ci.json"));
         Assert.That(cases, Is.Not.Empty);
     }
+
+    [Test]
+    public void A_seed_count_beyond_the_limit_is_refused_before_a_seed_is_listed()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.That(Problems("""{ "entries": [ { "preset": "tiny", "modules": "all", "seeds": { "count": 2147483647 } } ] }"""),
+            Does.Contain("m.json: entries[0].seeds.count: is 2,147,483,647, more than the 100,000 seeds one entry may run."));
+        Assert.That(Problems("""{ "entries": [ { "preset": "tiny", "modules": ["softmax"], "seeds": { "count": 100001 } } ] }"""), Does.Contain("is 100,001, more than"));
+        Assert.That(Parse("""{ "entries": [ { "preset": "tiny", "modules": ["softmax"], "seeds": { "count": 100000 } } ] }"""), Has.Count.EqualTo(100_000),
+            "the limit itself is allowed");
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)));
+    }
+
+    [Test]
+    public void A_matrix_of_more_cases_than_one_regression_runs_is_refused_at_the_entry_that_passes_the_limit()
+    {
+        var problems = Problems("""
+            { "entries": [
+              { "preset": "tiny", "modules": ["softmax"], "seeds": { "count": 60000 } },
+              { "preset": "tiny", "modules": ["score"], "seeds": { "count": 60000 } }
+            ] }
+            """);
+        Assert.That(problems, Does.Contain("m.json: entries[1]: brings the regression to 120,000 cases or more (with 60,000 of its own: configurations x modules x seeds), more than the 100,000 one regression runs."));
+    }
+
+    [Test]
+    public void A_matrix_file_that_never_ends_is_refused_at_its_limit()
+    {
+        var ex = Assert.Throws<MatrixException>(() => RegressMatrix.Load("/dev/zero"))!;
+        Assert.That(ex.Message, Does.Contain("/dev/zero: goes on past the 4 MiB a matrix file may hold"));
+    }
+
+    [Test]
+    public void An_unknown_preset_is_quoted_as_a_short_escaped_excerpt()
+    {
+        var name = "\\u001b[31m" + new string('p', 5000);
+        Assert.That(Problems($$"""{ "entries": [ { "preset": "{{name}}", "modules": ["softmax"] } ] }"""),
+            Does.Contain("entries[0].preset: \"\\x1B[31mppp").And.Contain("...\" (5,005 characters) is not a known preset."));
+    }
 }

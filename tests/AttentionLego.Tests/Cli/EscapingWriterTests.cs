@@ -1,0 +1,35 @@
+using AttentionLego.Cli;
+
+namespace AttentionLego.Tests.Cli;
+
+public sealed class EscapingWriterTests
+{
+    [Test]
+    public void Control_characters_are_escaped_and_the_layout_kept()
+    {
+        var inner = new StringWriter();
+        var writer = new EscapingWriter(inner, []);
+        writer.WriteLine("error: one\n\tlist item \u001b[2J\r");
+        Assert.That(inner.ToString(), Is.EqualTo("error: one\n\tlist item \\x1B[2J\\r" + Environment.NewLine));
+    }
+
+    [Test]
+    public void A_long_argument_a_message_repeats_is_cut_to_an_excerpt()
+    {
+        var value = new string('v', 100_000);
+        var inner = new StringWriter();
+        var writer = new EscapingWriter(inner, ["--signals", value, "short"]);
+        writer.Write($"error: --signals \"{value}\" matches no signal; short stays.");
+        Assert.That(inner.ToString(), Is.EqualTo($"error: --signals \"{new string('v', 200)}... (100,000 characters)\" matches no signal; short stays."));
+    }
+
+    [Test]
+    public void Every_message_of_a_run_goes_through_it()
+    {
+        var error = new StringWriter();
+        var code = CliApp.RunAsync(["config", "show", "--preset", "t\u001b[31miny"], new CliIo(new StringWriter(), error)).GetAwaiter().GetResult();
+        Assert.That(code, Is.EqualTo(ExitCodes.InvalidConfig));
+        Assert.That(error.ToString(), Does.Contain("--preset t\\x1B[31miny: is not a known preset."));
+        Assert.That(error.ToString(), Does.Not.Contain("\u001b"));
+    }
+}
