@@ -17,6 +17,13 @@ public static class LintCommand
         command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var config = ConfigLoader.Load(configOptions.Source(parse));
+            if (Linter.Unelaborable(config) is { } problem)
+            {
+                // Refused before any work: a module that cannot be elaborated would be linted as nothing, never clean.
+                await io.Err.WriteLineAsync("error: " + problem);
+                return ExitCodes.BeyondMachine;
+            }
+
             var verilator = await VerilatorDriver.LocateAsync(ct);
             var results = await Linter.LintAsync(verilator, RtlGenerator.Render(config), ct);
             foreach (var result in results)
