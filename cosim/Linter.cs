@@ -9,13 +9,20 @@ namespace AttentionLego.Cosim;
 /// hierarchy holds more than <see cref="MaxElaboratedMacros"/> PIM macros (paper-mha's al_array: 5,120) does not fit
 /// in memory when Verilator elaborates every macro, so it is linted with <c>al_pim_matrix</c> as a black box: its
 /// ports and parameters, no body. The matrix itself is linted in full as its own top and inside every smaller module.
+/// Every matrix shape must be elaborated in full at least once (by the module that owns it, as its own top): a shape
+/// of more than <see cref="MaxElaboratedMacros"/> macros cannot be, so its owner is reported as not linted, never clean
+/// (<see cref="Unelaborable"/>; <c>attnlego lint</c> refuses such a configuration before it starts).
 /// </summary>
 public static partial class Linter
 {
     /// <summary>Macros Verilator 5.006 elaborates for lint within this machine's memory (1,024 take a few GB).</summary>
     public const int MaxElaboratedMacros = 2048;
 
-    public static async Task<IReadOnlyList<LintResult>> LintAsync(VerilatorDriver verilator, RtlBundle bundle, CancellationToken ct = default)
+    public static Task<IReadOnlyList<LintResult>> LintAsync(VerilatorDriver verilator, RtlBundle bundle, CancellationToken ct = default) =>
+        LintAsync(verilator, bundle, MaxElaboratedMacros, ct);
+
+    /// <param name="maxMacros">The largest hierarchy elaborated in full (<see cref="MaxElaboratedMacros"/>; tests lower it).</param>
+    public static async Task<IReadOnlyList<LintResult>> LintAsync(VerilatorDriver verilator, RtlBundle bundle, int maxMacros, CancellationToken ct = default)
     {
         var dir = Directory.CreateTempSubdirectory("attnlego-lint-").FullName;
         try
@@ -34,19 +41,34 @@ public static partial class Linter
             }
 
             var names = bundle.Modules.Select(m => m.Name).ToList();
+            var unelaborable = Matrices(bundle.Config).Where(m => m.Macros > maxMacros).ToList();
             var results = new List<LintResult>();
             foreach (var module in names)
             {
                 var top = Path.GetFileNameWithoutExtension(module);
                 var macros = ElaboratedMacros(bundle.Config, top);
-                if (macros <= MaxElaboratedMacros)
+                if (macros <= maxMacros)
                 {
                     results.Add(await verilator.LintAsync(dir, names, top, ct));
                     continue;
                 }
 
-                var result = await verilator.LintAsync(boxed, names, top, ct);
-                results.Add(result with { Note = $"al_pim_matrix as a black box: {macros:N0} macros are more than {MaxElaboratedMacros:N0} to elaborate at once" });
+                var note = $"al_pim_matrix as a black box: {macros:N0} macros are more than {maxMacros:N0} to elaborate at once";
+                if (unelaborable.FirstOrDefault(m => m.Owner == top) is { } lost)
+                {
+                    // The shape this module owns is elaborated nowhere in full: linting its black box would check nothing of it.
+                    var itself = top == "al_pim_matrix";
+                    var result = itself ? new LintResult(top, false, []) : await verilator.LintAsync(boxed, names, top, ct);
+                    results.Add(result with
+                    {
+                        Clean = false,
+                        Diagnostics = [.. result.Diagnostics, "not linted: " + Describe(lost, maxMacros)],
+                        Note = itself ? "not run: its own black box holds nothing to lint" : note,
+                    });
+                    continue;
+                }
+
+                results.Add(await verilator.LintAsync(boxed, names, top, ct) with { Note = note });
             }
 
             return results;
@@ -56,6 +78,35 @@ public static partial class Linter
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>A matrix shape of the design and the module that elaborates it in full as its own top.</summary>
+    public sealed record LintedMatrix(string Owner, string Name, MatrixShape Shape)
+    {
+        public long Macros => Shape.MacroCount;
+    }
+
+    /// <summary>Every matrix shape of <paramref name="c"/>: the projections, the K and V caches, and W_O when there is one.</summary>
+    public static IReadOnlyList<LintedMatrix> Matrices(AttentionConfig c) =>
+    [
+        new("al_pim_matrix", "Q/K/V projection", c.ProjectionShape),
+        new("al_score", "K cache (score)", c.ScoreShape),
+        new("al_context", "V cache (context)", c.ContextShape),
+        .. c.Model.OutputProjection ? [new LintedMatrix("al_oproj", "W_O projection", c.OutputProjectionShape)] : Array.Empty<LintedMatrix>(),
+    ];
+
+    /// <summary>
+    /// Why <c>lint</c> cannot check <paramref name="c"/>: a matrix of more macros than Verilator elaborates for lint on this
+    /// machine (black-boxing it would lint nothing of it), with the figure and the fix; null when every shape fits.
+    /// </summary>
+    public static string? Unelaborable(AttentionConfig c, int maxMacros = MaxElaboratedMacros) =>
+        Matrices(c).Where(m => m.Macros > maxMacros).Select(m => Describe(m, maxMacros) +
+            $" Fix: lint a configuration whose matrices hold at most {maxMacros:N0} macros each (larger Pim.Rows and Pim.Cols, or a smaller " +
+            "Model.DModel, Model.DHead or Model.MaxSeqLen); the generator renders every size from the same templates.").FirstOrDefault();
+
+    private static string Describe(LintedMatrix m, int maxMacros) =>
+        $"{m.Owner} cannot be elaborated in full: the {m.Name} matrix ({m.Shape.InDim} x {m.Shape.OutDim} weights on " +
+        $"{m.Shape.Pim.Rows}x{m.Shape.Pim.Cols} macros) holds {m.Macros:N0} PIM macros, more than the {maxMacros:N0} that " +
+        "Verilator elaborates for lint within this machine's memory (Linter.MaxElaboratedMacros), and a black box of it would lint nothing.";
 
     /// <summary>PIM macros in <paramref name="module"/>'s hierarchy when it is the top.</summary>
     public static long ElaboratedMacros(AttentionConfig c, string module)

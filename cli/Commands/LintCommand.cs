@@ -18,6 +18,13 @@ public static class LintCommand
         command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var config = ConfigLoader.Load(configOptions.Source(parse));
+            if (Linter.Unelaborable(config) is { } problem)
+            {
+                // Refused before any work: a module that cannot be elaborated would be linted as nothing, never clean.
+                await io.Err.WriteLineAsync("error: " + problem);
+                return ExitCodes.BeyondMachine;
+            }
+
             // Each module is linted as its own top: the largest hierarchy Verilator elaborates decides the memory. Above
             // Linter.MaxElaboratedMacros the matrix is a black box, but al_pim_matrix itself is always elaborated in full.
             var elaborated = new[] { "al_pim_macro", "al_qkv", "al_score", "al_context", "al_top", "al_oproj", "al_array" }

@@ -54,6 +54,11 @@ public static class RegressCommand
             command.Options.Add(option);
         }
 
+        var allowEmptyShard = new Option<bool>("--allow-empty-shard")
+        {
+            Description = "Let a shard with no case pass (a CI matrix with more jobs than cases); without it an empty shard fails, for it checks nothing.",
+        };
+        command.Options.Add(allowEmptyShard);
         waveOptions.AddTo(command);
         command.Subcommands.Add(MergeCommand(io));
         command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
@@ -126,6 +131,13 @@ public static class RegressCommand
 
                 await io.Out.WriteLineAsync($"# {cases.Count} of {all.Count} cases in shard {selected}");
                 return ExitCodes.Ok;
+            }
+
+            if (cases.Count == 0 && (all.Count == 0 || !parse.GetValue(allowEmptyShard)))
+            {
+                // A run of no case checks nothing: it fails unless an empty shard was asked for.
+                await io.Err.WriteLineAsync("error: " + EmptyRun(all, selected, chosen));
+                return ExitCodes.CheckFailed;
             }
 
             var replay = "scripts/attnlego regress " + (matrixFile is not null ? "--matrix " + Gen.Config.ConfigSource.Quote(matrixFile)
@@ -394,6 +406,24 @@ public static class RegressCommand
         }
 
         return planned;
+    }
+
+    /// <summary>Why a run would hold no case, and the fix: an empty shard, or modules that the matrix does not run.</summary>
+    private static string EmptyRun(IReadOnlyList<RegressCase> all, Shard shard, IReadOnlyList<string>? modules)
+    {
+        if (all.Count == 0)
+        {
+            return $"--modules {string.Join(',', modules ?? [])} selects no case of the matrix, so the run would check nothing. " +
+                   "Fix: choose modules the matrix runs (`--list` without --modules prints its cases), or add them to the matrix.";
+        }
+
+        var filled = Sharding.NonEmptyShards(all, shard.Count);
+        var full = Sharding.LargestFullSplit(all, shard.Count);
+        var inv = CultureInfo.InvariantCulture;
+        var where = all.Count == 1 ? string.Create(inv, $"no case, so it would check nothing: the regression's one case is in shard 1 of {shard.Count}")
+            : string.Create(inv, $"none of the {all.Count} cases, so it would check nothing: they fill only shards 1..{filled} of {shard.Count} (a build group stays on one shard)");
+        var split = full == 1 ? "run it as one shard (drop --shard)" : string.Create(inv, $"split into at most {full} shards (--shard i/{full})");
+        return $"shard {shard} holds {where}. Fix: {split}, or pass --allow-empty-shard when a CI matrix has more jobs than cases.";
     }
 
     private static string Describe(RegressOutcome o, int done, int total)

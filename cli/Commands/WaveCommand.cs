@@ -55,6 +55,13 @@ public static class WaveCommand
                                         $"(#{b.FirstTime}..#{b.LastTime} in {b.Timescale}), so nothing was compared. Fix: widen --from/--to, or check that B covers A's run.");
             }
 
+            if (result.SignalsCompared == 0)
+            {
+                // A diff of nothing is no verdict: "no divergence" would pass two dumps of unrelated designs.
+                await io.Err.WriteLineAsync(NothingInCommon(a, b, result, signals.Length > 0));
+                return ExitCodes.CheckFailed;
+            }
+
             var max = parse.GetValue(maxReport);
             foreach (var d in result.Divergences.Take(max))
             {
@@ -146,6 +153,17 @@ public static class WaveCommand
             return ExitCodes.Ok;
         })));
         return command;
+    }
+
+    /// <summary>The message of a diff that compared no signal: the counts on each side, one name of each, and the fix.</summary>
+    private static string NothingInCommon(VcdFile a, VcdFile b, VcdDiffResult result, bool selected)
+    {
+        static string Example(IReadOnlyList<string> names, string side) => names.Count == 0 ? $"{side} has none" : $"{side} has e.g. {names[0]}";
+        var scope = selected ? " that --signals selects" : "";
+        return $"error: nothing was compared: {a.Source} (A) and {b.Source} (B) have no signal{scope} in common " +
+               $"({result.OnlyInA.Count} in A, {result.OnlyInB.Count} in B; {Example(result.OnlyInA, "A")}, {Example(result.OnlyInB, "B")}; " +
+               "names match in full, apart from a leading TOP.), so no divergence would mean nothing. " +
+               "Fix: name signals both files dump with --signals, or check that the two files dump the same design (the same bench, hierarchy and names).";
     }
 
     /// <summary>A missing or malformed wave file, or a clock or glob that names nothing: a message with the fix, exit 2 (like <c>regress merge</c>).</summary>

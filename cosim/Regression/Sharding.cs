@@ -44,18 +44,25 @@ public static class Sharding
     public static IReadOnlyList<int> Assign(IReadOnlyList<RegressCase> cases, int shards)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
-        var chunk = Math.Max(1, (cases.Count + shards - 1) / shards);
+        var chunk = Chunk(cases.Count, shards);
         var pieces = cases.Select((c, i) => (c.BuildGroup, Index: i))
             .GroupBy(x => x.BuildGroup, StringComparer.Ordinal)
             .SelectMany(g => g.Select(x => x.Index).Chunk(chunk))
             .OrderByDescending(p => p.Length).ThenBy(p => p[0])
             .ToList();
-        var load = new int[shards];
+        // The least loaded shard, the lowest index on ties. Empty shards fill in index order, and there are never more
+        // pieces than cases, so shards past the case count stay empty and need no slot (--shard 1/2147483647 is cheap).
+        var least = new PriorityQueue<int, (int Load, int Index)>();
+        for (var s = 0; s < Math.Min(shards, Math.Max(1, cases.Count)); s++)
+        {
+            least.Enqueue(s, (0, s));
+        }
+
         var assignment = new int[cases.Count];
         foreach (var piece in pieces)
         {
-            var target = Array.IndexOf(load, load.Min());
-            load[target] += piece.Length;
+            least.TryDequeue(out var target, out var priority);
+            least.Enqueue(target, (priority.Load + piece.Length, target));
             foreach (var index in piece)
             {
                 assignment[index] = target + 1;
@@ -64,6 +71,43 @@ public static class Sharding
 
         return assignment;
     }
+
+    /// <summary>
+    /// Shards of <paramref name="shards"/> that receive at least one case. Pieces go to the least loaded shard, and an
+    /// empty shard is always among the least loaded, so every piece fills an empty shard until none is left: the count
+    /// is the number of pieces, at most <paramref name="shards"/>. Fewer pieces than shards (fewer cases than shards, or
+    /// build groups that stay whole) leave the last shards empty.
+    /// </summary>
+    public static int NonEmptyShards(IReadOnlyList<RegressCase> cases, int shards) => (int)Math.Min(shards, Pieces(GroupSizes(cases), cases.Count, shards));
+
+    /// <summary>The largest shard count, at most <paramref name="shards"/>, that leaves no shard empty (0 for no case).</summary>
+    public static int LargestFullSplit(IReadOnlyList<RegressCase> cases, int shards)
+    {
+        var groups = GroupSizes(cases);
+        // Any count up to the number of build groups fills every shard (each group is at least one piece).
+        for (var n = Math.Min(shards, cases.Count); n > groups.Count; n--)
+        {
+            if (Pieces(groups, cases.Count, n) >= n)
+            {
+                return n;
+            }
+        }
+
+        return Math.Min(Math.Min(shards, cases.Count), groups.Count);
+    }
+
+    private static List<int> GroupSizes(IReadOnlyList<RegressCase> cases) =>
+        [.. cases.GroupBy(c => c.BuildGroup, StringComparer.Ordinal).Select(g => g.Count())];
+
+    /// <summary>The pieces <see cref="Assign"/> deals out to <paramref name="shards"/> shards: each build group in chunks of C.</summary>
+    private static long Pieces(List<int> groups, int cases, int shards)
+    {
+        var chunk = Chunk(cases, shards);
+        return groups.Sum(size => (long)((size + chunk - 1) / chunk));
+    }
+
+    /// <summary>C = ceil(cases / shards), at least 1 (in 64 bits: shards may be int.MaxValue).</summary>
+    private static int Chunk(int cases, int shards) => (int)Math.Max(1, ((long)cases + shards - 1) / shards);
 
     /// <summary>The cases of <paramref name="shard"/>, in the regression's order.</summary>
     public static IReadOnlyList<RegressCase> Select(IReadOnlyList<RegressCase> cases, Shard shard)

@@ -32,7 +32,7 @@ public sealed record ScoreResult(int Compared, Mismatch? FirstMismatch)
     public bool Passed => FirstMismatch is null;
 }
 
-/// <summary>Compares every response bit-exactly and in time; reports the first mismatch in model coordinates.</summary>
+/// <summary>Compares every response bit-exactly and in time; reports the first mismatch in model coordinates. A comparison of no response at all fails ("nothing compared").</summary>
 public static class Scoreboard
 {
     /// <summary>
@@ -55,7 +55,7 @@ public static class Scoreboard
             }
         }
 
-        return new ScoreResult(compared, first);
+        return new ScoreResult(compared, first ?? (compared == 0 ? NothingCompared(actual) : null));
     }
 
     public static ScoreResult Compare(IReadOnlyList<Expectation> expected, Trace actual)
@@ -99,8 +99,16 @@ public static class Scoreboard
                 "a complete trace", "a trace without its end line"));
         }
 
-        return new ScoreResult(count, null);
+        return count == 0 ? new ScoreResult(0, NothingCompared(actual)) : new ScoreResult(count, null);
     }
+
+    /// <summary>
+    /// No response predicted and none traced: the run checked nothing, which is never a pass. No bench expects silence
+    /// (every one reads, computes or decodes something), so an empty expectation list is a bench or tamper bug.
+    /// </summary>
+    private static Mismatch NothingCompared(Trace actual) => new("nothing compared", actual.EndCycle, "-",
+        "the golden model predicted no response and the trace holds none", "at least one response to compare",
+        "none (a run that compares nothing checks nothing)");
 
     private static Mismatch? CompareOne(Expectation e, Transaction a)
     {

@@ -86,7 +86,9 @@ public sealed record WaveArtifacts(string Rtl, string Golden, string? Overlay, s
                 FromCycle = from,
                 XWildcard = true,
             });
-            divergence = diff.Divergences.Count == 0
+            divergence = diff.ComparedNothing
+                ? $"not compared: the golden waves and the RTL dump share no probed signal or clock edge ({diff.SignalsCompared} signals, {diff.Cycles.Count} edges)"
+                : diff.Divergences.Count == 0
                 ? "none on the probed ports" + (mismatch is null ? "" : " (the mismatch is elsewhere: see the trace)")
                 : Describe(diff.Divergences[0]);
             if (new FileInfo(rtl).Length <= MaxOverlayBytes)

@@ -33,7 +33,11 @@ public sealed record VcdDiffResult(
     IReadOnlyList<string> OnlyInA,
     IReadOnlyList<string> OnlyInB)
 {
-    public bool Identical => Divergences.Count == 0;
+    /// <summary>No signal in both files (after <see cref="VcdDiffOptions.Signals"/>), or no clock edge in the window: nothing was compared.</summary>
+    public bool ComparedNothing => SignalsCompared == 0 || Cycles.Count == 0;
+
+    /// <summary>Something was compared and nothing diverged: a comparison of nothing is never identical.</summary>
+    public bool Identical => Divergences.Count == 0 && !ComparedNothing;
 }
 
 /// <summary>

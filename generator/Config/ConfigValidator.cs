@@ -10,6 +10,9 @@ public static class ConfigValidator
     public const int MaxWidth = 16;
     public const int MaxBusBits = 4096;
 
+    /// <summary>What the bus's 32-bit byte addresses reach (al_dma's mem_req_addr_o, the CSR base registers).</summary>
+    public const long MaxMemoryBytes = 1L << 32;
+
     public static IReadOnlyList<ConfigError> Validate(AttentionConfig c)
     {
         var errors = new List<ConfigError>();
@@ -150,13 +153,38 @@ public static class ConfigValidator
             $"is {s.Lanes}, which does not divide Model.MaxSeqLen ({m.MaxSeqLen}); every pass handles whole groups of lanes.",
             "use a power of two that divides Model.MaxSeqLen.");
 
-        // Fault coordinates are checked against the matrices' shapes, which exist only for a valid geometry.
+        // The memory image is checked once every size it depends on is valid; then the fault coordinates, against the
+        // matrices' shapes, which exist only for a valid geometry.
+        if (errors.Count == 0)
+        {
+            var image = MemoryImageBytes(c);
+            Rule(image <= MaxMemoryBytes, "Model",
+                $"needs a memory image of {image:N0} bytes (the weights of {m.Heads} head(s){(m.OutputProjection ? " and W_O" : "")}, the tokens and the outputs), " +
+                $"more than the {MaxMemoryBytes:N0} that the bus's 32-bit byte addresses reach.",
+                "use fewer heads, a smaller Model.DModel, Model.DHead or Model.MaxSeqLen, or narrower weights.");
+        }
+
         if (errors.Count == 0)
         {
             ValidateFaults(c, errors);
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// Bytes from address 0 to the end of al_array's memory image (MemoryLayout.ForArray, the larger of the two layouts):
+    /// 256 bytes below the weights, every head's W_Q, W_K, W_V and W_O, the tokens, one output row per token and one more,
+    /// each region starting on a 256-byte boundary. In 64 bits: the largest valid sizes need tens of GB.
+    /// </summary>
+    public static long MemoryImageBytes(AttentionConfig c)
+    {
+        var (m, f) = (c.Model, c.Format);
+        static long Align(long bytes) => (bytes + 255) / 256 * 256;
+        var matrix = (long)m.DModel * m.DHead * f.WeightWidth / 8;
+        var weights = (m.Heads * 3L * matrix) + (m.OutputProjection ? m.Heads * matrix : 0);
+        var tokens = Align(Align(256 + weights) + ((long)m.DModel * f.DataWidth / 8 * m.MaxSeqLen));
+        return Align(tokens + ((long)m.RowElements * f.DataWidth / 8 * (m.MaxSeqLen + 1)));
     }
 
     /// <summary>Every fault names a cell or column that exists; no bit is stuck at 0 and at 1 at once.</summary>

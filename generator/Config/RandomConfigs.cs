@@ -19,6 +19,14 @@ namespace AttentionLego.Gen.Config;
 /// OutputProjection, Quant.OutputShift) come from a stream of their own (<see cref="WithArray"/>).
 /// The bus width is the one rule that a draw may miss (e.g. 2-bit data and d_head 2 fill no 8-bit bus word); such a
 /// draw is redrawn from the same stream, at most <see cref="MaxAttempts"/> times.
+/// <para>
+/// One draw in <see cref="WideOneIn"/> (decided by a stream of its own, so the other draws are what they always were) is
+/// wide: 16-bit data and one vector of more than <see cref="WideBits"/> bits that is not a multiple of them (d_model,
+/// d_head or the sequence between <see cref="WideElements"/> and twice that), the width above which a bench moves a
+/// vector in several words. Its macros are at least <see cref="WideMinSide"/> on a side, its other two dimensions one or
+/// two steps, and it may hold up to <see cref="MaxWideHeadCells"/> cells (d_head 272 on 16x16 macros needs 21,760); the
+/// other bounds are the same.
+/// </para>
 /// </remarks>
 public static class RandomConfigs
 {
@@ -39,15 +47,31 @@ public static class RandomConfigs
     public const int MaxHeadMacLanes = 2048;
     public const int MaxAttempts = 1000;
 
+    /// <summary>One draw in this many is wide (<see cref="WideVector"/>).</summary>
+    public const int WideOneIn = 4;
+
+    /// <summary>The widest vector a bench moves in one stimulus or trace word (ViewModels' ChunkBits).</summary>
+    public const int WideBits = 4096;
+
+    /// <summary>16-bit elements in <see cref="WideBits"/>: a wide dimension has more than this and fewer than twice this.</summary>
+    public const int WideElements = WideBits / 16;
+
+    /// <summary>PIM cells of a wide draw's head: 8x the tiny preset's 4096.</summary>
+    public const int MaxWideHeadCells = 32768;
+
+    /// <summary>The smallest macro side of a wide draw: 32 macros of 16 span more than <see cref="WideElements"/>.</summary>
+    public const int WideMinSide = 16;
+
     /// <summary>The configuration of draw <paramref name="index"/> under master seed <paramref name="seed"/>.</summary>
     public static AttentionConfig Draw(int seed, int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(seed);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         var rng = new SplitMix64(StreamSeed(seed, index, 0));
+        var wide = Widening(seed, index);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            if (TryDraw(rng) is { } head)
+            if (TryDraw(rng, wide) is { } head)
             {
                 var config = WithArray(head, Stream(seed, index, 2));
                 var errors = ConfigValidator.Validate(config);
@@ -57,6 +81,13 @@ public static class RandomConfigs
         }
 
         throw new InvalidOperationException($"random config {seed}:{index}: no valid draw in {MaxAttempts} attempts.");
+    }
+
+    /// <summary>Which vector of draw (<paramref name="seed"/>, <paramref name="index"/>) is wide, if any (its own stream, purpose 3).</summary>
+    public static WideVector Widening(int seed, int index)
+    {
+        var r = Stream(seed, index, 3);
+        return r.Next(1, WideOneIn) == 1 ? (WideVector)r.Next((int)WideVector.Token, (int)WideVector.Sequence) : WideVector.None;
     }
 
     /// <summary>A second, independent stream of draw (<paramref name="seed"/>, <paramref name="index"/>), e.g. for bench options.</summary>
@@ -77,15 +108,19 @@ public static class RandomConfigs
     private static ulong StreamSeed(int seed, int index, int purpose) =>
         SplitMix64.Mix(SplitMix64.Mix(SplitMix64.Mix((ulong)seed) ^ (ulong)index) ^ (ulong)purpose);
 
-    private static AttentionConfig? TryDraw(SplitMix64 r)
+    private static AttentionConfig? TryDraw(SplitMix64 r, WideVector wide)
     {
+        // A wide draw overrides values after drawing them, so that every other draw takes the same values from the stream.
         var dataWidth = 1 << r.Next(1, 4);
+        dataWidth = wide == WideVector.None ? dataWidth : 16;
         var weightWidth = 1 << r.Next(1, 4);
         var sliceBits = 1 << r.Next(0, Log2(dataWidth));
         var probBits = sliceBits * r.Next((2 + sliceBits - 1) / sliceBits, 16 / sliceBits);
 
-        var rows = 1 << r.Next(1, Log2(MaxMacroSide));
-        var cols = 1 << r.Next(1, Log2(MaxMacroSide));
+        // A wide dimension spans up to 32 macros of at least 16 rows or columns.
+        var minSide = wide == WideVector.None ? 2 : WideMinSide;
+        var rows = Math.Max(minSide, 1 << r.Next(1, Log2(MaxMacroSide)));
+        var cols = Math.Max(minSide, 1 << r.Next(1, Log2(MaxMacroSide)));
         var lanes = 1 << r.Next(0, Log2(rows));
         var adcs = 1 << r.Next(0, Log2(cols));
         var sumBits = PimMath.ColumnSumBits(lanes, sliceBits, weightWidth);
@@ -94,13 +129,15 @@ public static class RandomConfigs
 
         var softmaxLanes = 1 << r.Next(0, 6);
         var side = Math.Max(rows, cols);
-        var dModel = rows * r.Next(1, MaxDModel / rows);
-        var dHead = side * r.Next(1, MaxDHead / side);
+        // Beside a wide dimension the other two are one or two steps, so the head stays within MaxWideHeadCells.
+        var dModel = wide == WideVector.Token ? Wide(r, rows) : rows * r.Next(1, wide == WideVector.None ? MaxDModel / rows : 2);
+        var dHead = wide == WideVector.Head ? Wide(r, side) : side * r.Next(1, wide == WideVector.None ? MaxDHead / side : 2);
         var seqStep = Math.Max(side, softmaxLanes);
-        var maxSeqLen = seqStep * r.Next(1, MaxSequence / seqStep);
+        var maxSeqLen = wide == WideVector.Sequence ? Wide(r, seqStep) : seqStep * r.Next(1, wide == WideVector.None ? MaxSequence / seqStep : 2);
         long[] arrays = [(long)dModel / rows * (dHead / cols), (long)dHead / rows * (maxSeqLen / cols), (long)maxSeqLen / rows * (dHead / cols)];
         var headMacros = (3 * arrays[0]) + arrays[1] + arrays[2];
-        if (arrays.Max() > MaxMacrosPerArray || headMacros * rows * cols > MaxHeadCells || headMacros * lanes * adcs > MaxHeadMacLanes)
+        var maxCells = wide == WideVector.None ? MaxHeadCells : MaxWideHeadCells;
+        if (arrays.Max() > MaxMacrosPerArray || headMacros * rows * cols > maxCells || headMacros * lanes * adcs > MaxHeadMacLanes)
         {
             return null;
         }
@@ -178,6 +215,12 @@ public static class RandomConfigs
         };
     }
 
+    /// <summary>
+    /// A multiple of <paramref name="step"/> (a power of two up to 64) above <see cref="WideElements"/> and below twice that:
+    /// 16-bit elements then fill more than <see cref="WideBits"/> bits and never a multiple of them.
+    /// </summary>
+    private static int Wide(SplitMix64 r, int step) => step * r.Next((WideElements / step) + 1, ((2 * WideElements) - 1) / step);
+
     /// <summary>A shift in 0..48: near <paramref name="natural"/> (within 3) three times in four, anywhere otherwise.</summary>
     private static int Shift(SplitMix64 r, int natural) =>
         r.Next(0, 3) == 0 ? r.Next(0, 48) : Math.Clamp(natural + r.Next(-3, 3), 0, 48);
@@ -185,6 +228,22 @@ public static class RandomConfigs
     private static int Log2(int powerOfTwo) => System.Numerics.BitOperations.Log2((uint)powerOfTwo);
 
     private static int Log2Ceiling(int value) => Log2((int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)value));
+}
+
+/// <summary>The vector a wide random draw makes wider than one bench word (<see cref="RandomConfigs.WideBits"/>).</summary>
+public enum WideVector
+{
+    /// <summary>No vector beyond <see cref="RandomConfigs.WideBits"/> bits.</summary>
+    None,
+
+    /// <summary>The token (d_model 16-bit activations): the projections' input.</summary>
+    Token,
+
+    /// <summary>The head vector (d_head activations): q, k, v, the context, and their accumulators.</summary>
+    Head,
+
+    /// <summary>The sequence (max seq len scores or probabilities): the scores, softmax and the context's input.</summary>
+    Sequence,
 }
 
 /// <summary>SplitMix64 (Steele, Lea and Flood 2014): tiny, fast, and its output is fixed by its definition.</summary>

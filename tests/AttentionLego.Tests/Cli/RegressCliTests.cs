@@ -65,6 +65,34 @@ public sealed class RegressCliTests
     }
 
     [Test]
+    public async Task An_empty_shard_fails_unless_allowed_and_then_writes_a_junit_file_that_merges()
+    {
+        await TestEnvironment.RequireVerilatorAsync();
+        using var temp = new TempFolder();
+        var matrix = temp.Combine("m.json");
+        // Five seeds of one build group in four shards: pieces of two cases fill shards 1..3.
+        await File.WriteAllTextAsync(matrix, """{ "entries": [ { "preset": "tiny", "modules": ["softmax"], "seeds": [1, 2, 3, 4, 5] } ] }""");
+        var out4 = temp.Combine("out");
+        string[] shard4 = ["regress", "--matrix", matrix, "--shard", "4/4", "--out", out4];
+
+        var listed = await Attnlego([.. shard4, "--list"]);
+        Assert.That((listed.ExitCode, listed.Out), Is.EqualTo((ExitCodes.Ok, "# 0 of 5 cases in shard 4/4\n")), "listing an empty shard is no check");
+
+        var refused = await Attnlego(shard4);
+        Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.CheckFailed));
+        Assert.That(refused.Err, Does.StartWith("error: shard 4/4 holds none of the 5 cases").And.Contain("--shard i/3").And.Contain("--allow-empty-shard"));
+        Assert.That(Directory.Exists(out4), Is.False, "refused before anything was written");
+
+        var allowed = await Attnlego([.. shard4, "--allow-empty-shard"]);
+        Assert.That(allowed.ExitCode, Is.EqualTo(ExitCodes.Ok), allowed.Err);
+        Assert.That(allowed.Out, Does.Contain("regress: 0 cases in 0 build groups (shard 4/4 of 5 cases)").And.Contain("0 passed, 0 failed"));
+        var junit = Path.Combine(out4, "junit-4-of-4.xml");
+        var merged = await Attnlego("regress", "merge", junit, "-o", temp.Combine("merged.xml"));
+        Assert.That(merged.ExitCode, Is.EqualTo(ExitCodes.Ok), merged.Err);
+        Assert.That(merged.Out, Does.Contain("0 tests, 0 failures, 0 errors"));
+    }
+
+    [Test]
     public async Task Merge_refuses_a_malformed_file()
     {
         using var temp = new TempFolder();

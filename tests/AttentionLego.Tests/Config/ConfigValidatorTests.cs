@@ -174,4 +174,28 @@ public sealed class ConfigValidatorTests
 
         Assert.That(() => ConfigValidator.ThrowIfInvalid(preset.Config), Throws.Nothing);
     }
+
+    [Test]
+    public void The_memory_image_is_the_arrays_layout_and_must_fit_32_bit_addresses()
+    {
+        // The validator's count is MemoryLayout.ForArray's, which the bench and the RTL use.
+        var configs = Presets.All.Select(p => p.Config).Concat(Enumerable.Range(0, 40).Select(i => RandomConfigs.Draw(3, i)));
+        foreach (var c in configs)
+        {
+            var layout = AttentionLego.Gen.Golden.MemoryLayout.ForArray(c);
+            Assert.That(ConfigValidator.MemoryImageBytes(c), Is.EqualTo((long)layout.Words * layout.BusBytes));
+        }
+
+        var tiny = Presets.Tiny;
+        AttentionConfig Sized(int heads) => tiny with
+        {
+            Model = tiny.Model with { Heads = heads, DModel = 65536, DHead = 1024 },
+            Format = tiny.Format with { WeightWidth = 16 },
+        };
+        // 65536 x 1024 16-bit weights are 402,653,184 bytes per head (W_Q, W_K, W_V): ten heads fit 4 GiB, eleven do not.
+        Assert.That(ConfigValidator.Validate(Sized(10)), Is.Empty);
+        var error = ConfigValidator.Validate(Sized(11)).Single();
+        Assert.That((error.Path, error.Problem), Is.EqualTo(("Model",
+            "needs a memory image of 4,431,654,144 bytes (the weights of 11 head(s), the tokens and the outputs), more than the 4,294,967,296 that the bus's 32-bit byte addresses reach.")));
+    }
 }

@@ -32,9 +32,11 @@ public sealed class RandomConfigsTests
     [Test]
     public void Draw_zero_of_seed_one_is_pinned_so_a_new_dotnet_cannot_change_it()
     {
+        // A wide draw since wide draws exist (issue 16): a sequence of 352 tokens with 16-bit data.
         var c = RandomConfigs.Draw(1, 0);
+        Assert.That(RandomConfigs.Widening(1, 0), Is.EqualTo(WideVector.Sequence));
         Assert.That((c.Model.DModel, c.Model.DHead, c.Model.MaxSeqLen, c.Format.DataWidth, c.Format.WeightWidth, c.Pim.Rows, c.Pim.Cols),
-            Is.EqualTo((16, 32, 48, 4, 16, 16, 8)));
+            Is.EqualTo((32, 32, 352, 16, 16, 32, 16)));
     }
 
     [Test]
@@ -57,9 +59,11 @@ public sealed class RandomConfigsTests
     [Test]
     public void Draws_stay_within_the_documented_bounds_and_reach_their_ends()
     {
-        Assert.That(Draws.Max(c => c.Model.DModel), Is.LessThanOrEqualTo(RandomConfigs.MaxDModel));
-        Assert.That(Draws.Max(c => c.Model.MaxSeqLen), Is.EqualTo(RandomConfigs.MaxSequence));
-        Assert.That(Draws.Max(c => c.Model.DHead), Is.EqualTo(RandomConfigs.MaxDHead));
+        var narrow = Draws.Where((_, i) => RandomConfigs.Widening(1, i) == WideVector.None).ToList();
+        Assert.That(narrow.Max(c => c.Model.DModel), Is.LessThanOrEqualTo(RandomConfigs.MaxDModel));
+        Assert.That(narrow.Max(c => c.Model.MaxSeqLen), Is.EqualTo(RandomConfigs.MaxSequence));
+        Assert.That(narrow.Max(c => c.Model.DHead), Is.EqualTo(RandomConfigs.MaxDHead));
+        Assert.That(narrow.Max(c => HeadMacros(c) * c.Pim.Rows * c.Pim.Cols), Is.LessThanOrEqualTo(RandomConfigs.MaxHeadCells));
         Assert.That(Draws.Select(c => c.Format.DataWidth).Distinct(), Is.EquivalentTo(new[] { 2, 4, 8, 16 }));
         Assert.That(Draws.Select(c => c.Softmax.Mode).Distinct().Count(), Is.EqualTo(2));
         Assert.That(Draws.Select(c => c.Model.Heads).Distinct(), Is.EquivalentTo(new[] { 1, 2, 3, 4 }), "arrays of every size occur");
@@ -70,8 +74,44 @@ public sealed class RandomConfigsTests
         {
             c.ProjectionShape.MacroCount, c.ScoreShape.MacroCount, c.ContextShape.MacroCount,
         }.Max()).Max(), Is.LessThanOrEqualTo(RandomConfigs.MaxMacrosPerArray));
-        Assert.That(Draws.Max(c => HeadMacros(c) * c.Pim.Rows * c.Pim.Cols), Is.LessThanOrEqualTo(RandomConfigs.MaxHeadCells));
+        Assert.That(Draws.Max(c => HeadMacros(c) * c.Pim.Rows * c.Pim.Cols), Is.LessThanOrEqualTo(RandomConfigs.MaxWideHeadCells));
         Assert.That(Draws.Max(c => HeadMacros(c) * c.Pim.InputLanes * c.Pim.AdcCount), Is.LessThanOrEqualTo(RandomConfigs.MaxHeadMacLanes));
+    }
+
+    [Test]
+    public void One_draw_in_four_has_a_vector_wider_than_a_bench_word_and_not_a_multiple_of_it()
+    {
+        var kinds = Enumerable.Range(0, Draws.Count).Select(i => RandomConfigs.Widening(1, i)).ToList();
+        Assert.That(kinds.Count(k => k != WideVector.None), Is.InRange(30, 75), "about one in four of 200");
+        Assert.That(kinds.Distinct(), Is.EquivalentTo(Enum.GetValues<WideVector>()), "the token, the head vector and the sequence are each made wide");
+        for (var i = 0; i < Draws.Count; i++)
+        {
+            var c = Draws[i];
+            var elements = kinds[i] switch
+            {
+                WideVector.Token => c.Model.DModel,
+                WideVector.Head => c.Model.DHead,
+                WideVector.Sequence => c.Model.MaxSeqLen,
+                _ => 0,
+            };
+            if (kinds[i] == WideVector.None)
+            {
+                continue;
+            }
+
+            var bits = elements * c.Format.DataWidth;
+            Assert.That(bits, Is.GreaterThan(RandomConfigs.WideBits).And.LessThan(2 * RandomConfigs.WideBits), $"draw 1:{i} ({kinds[i]})");
+            Assert.That(bits % RandomConfigs.WideBits, Is.Not.Zero, $"draw 1:{i}: a last word that is only partly filled");
+        }
+    }
+
+    [Test]
+    public void Wide_draws_of_many_seeds_are_valid_and_drawn_within_the_attempts()
+    {
+        var wide = Enumerable.Range(0, 50).SelectMany(s => Enumerable.Range(0, 40).Select(i => (s, i)))
+            .Where(x => RandomConfigs.Widening(x.s, x.i) != WideVector.None).ToList();
+        Assert.That(wide, Has.Count.GreaterThan(300));
+        Assert.That(wide.Where(x => ConfigValidator.Validate(RandomConfigs.Draw(x.s, x.i)).Count > 0), Is.Empty);
     }
 
     private static int HeadMacros(AttentionConfig c) => (3 * c.ProjectionShape.MacroCount) + c.ScoreShape.MacroCount + c.ContextShape.MacroCount;

@@ -80,4 +80,53 @@ public sealed class ShardingTests
         Assert.That(Shard.Parse(text, out var problem), Is.Null);
         Assert.That(problem, Does.Contain(says));
     }
+
+    [TestCase(1)]
+    [TestCase(5)]
+    [TestCase(11)]
+    [TestCase(12)]
+    [TestCase(30)]
+    [TestCase(57)]
+    [TestCase(58)]
+    [TestCase(100)]
+    public void The_non_empty_shards_are_counted_and_the_largest_full_split_leaves_none_empty(int n)
+    {
+        var cases = Cases();
+        var loads = Enumerable.Range(1, n).Select(i => Sharding.Select(cases, new Shard(i, n)).Count).ToList();
+        var filled = Sharding.NonEmptyShards(cases, n);
+        Assert.That(loads.Count(l => l > 0), Is.EqualTo(filled));
+        Assert.That(loads.Take(filled), Has.All.GreaterThan(0), "the empty shards are the last ones");
+
+        var full = Sharding.LargestFullSplit(cases, n);
+        Assert.That(full, Is.InRange(1, n));
+        Assert.That(Sharding.NonEmptyShards(cases, full), Is.EqualTo(full), $"{full} shards leave none empty");
+        for (var more = full + 1; more <= n; more++)
+        {
+            Assert.That(Sharding.NonEmptyShards(cases, more), Is.LessThan(more), $"{more} shards leave one empty, so {full} is the largest");
+        }
+    }
+
+    [Test]
+    public void A_huge_shard_count_is_cheap_and_leaves_all_but_the_first_shards_empty()
+    {
+        var cases = Cases();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.That(Sharding.Select(cases, new Shard(int.MaxValue, int.MaxValue)), Is.Empty);
+        Assert.That(Sharding.Select(cases, new Shard(1, int.MaxValue)), Has.Count.EqualTo(1));
+        Assert.That(Sharding.NonEmptyShards(cases, int.MaxValue), Is.EqualTo(cases.Count));
+        Assert.That(Sharding.LargestFullSplit(cases, int.MaxValue), Is.EqualTo(cases.Count));
+        Assert.That(started.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "no slot per shard");
+    }
+
+    [Test]
+    public void One_build_group_fills_fewer_shards_than_it_has_cases()
+    {
+        // 5 seeds of one build group in 4 shards: pieces of ceil(5/4) = 2 cases, so 3 pieces and shard 4 is empty.
+        var source = ConfigSource.FromPreset("tiny");
+        var cases = Enumerable.Range(1, 5).Select(s => new RegressCase("c", source, "softmax", s)).ToList();
+        Assert.That(Sharding.Select(cases, new Shard(4, 4)), Is.Empty);
+        Assert.That(Sharding.NonEmptyShards(cases, 4), Is.EqualTo(3));
+        Assert.That(Sharding.LargestFullSplit(cases, 4), Is.EqualTo(3));
+        Assert.That(Sharding.LargestFullSplit([], 4), Is.Zero);
+    }
 }

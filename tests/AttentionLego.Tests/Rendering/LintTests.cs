@@ -40,6 +40,13 @@ public sealed partial class LintTests
             .SetArgDisplayNames("one-adc-three-cache-macros");
         yield return new TestCaseData(tiny with { Model = tiny.Model with { Heads = 3, OutputProjection = true }, Bus = tiny.Bus with { DataWidth = 8 } })
             .SetArgDisplayNames("three-heads-W_O-byte-bus");
+        // d_head 640 of 16-bit data: al_array's loaders tie off a 10,240-bit output port, more than a Verilator replication may be.
+        yield return new TestCaseData(tiny with
+        {
+            Model = tiny.Model with { Heads = 2, DModel = 128, DHead = 640, MaxSeqLen = 128 },
+            Format = tiny.Format with { DataWidth = 16 },
+            Pim = tiny.Pim with { Rows = 128, Cols = 128 },
+        }).SetArgDisplayNames("two-heads-of-10240-bits");
     }
 
     [TestCaseSource(nameof(Configs))]
@@ -150,6 +157,47 @@ public sealed partial class LintTests
         Assert.That(box, Does.Contain("module al_pim_matrix #(").And.Contain("output wire [OutDim*AccWidth-1:0]  y_data_o").And.EndWith("endmodule\n"));
         Assert.That(box, Does.Contain("for (zero_bit = 0; zero_bit < (OutDim*AccWidth); zero_bit = zero_bit + 4096) begin : g_zero_y_data_o"));
         Assert.That(box, Does.Not.Contain("always").And.Not.Contain("lint_off"), "no logic, and no waiver");
+    }
+
+    [Test]
+    public void A_matrix_too_large_to_elaborate_is_refused_with_its_figure()
+    {
+        var tiny = Presets.Tiny;
+        var wide = tiny with { Model = tiny.Model with { DModel = 65536 } };
+        Assert.That(ConfigValidator.Validate(wide), Is.Empty, "a valid configuration");
+        Assert.That(Linter.Unelaborable(wide), Does.StartWith("al_pim_matrix cannot be elaborated in full: the Q/K/V projection matrix (65536 x 16 weights on 16x16 macros) holds 4,096 PIM macros, more than the 2,048")
+            .And.Contain("Fix: lint a configuration whose matrices hold at most 2,048 macros each"));
+        var longCache = tiny with { Model = tiny.Model with { MaxSeqLen = 65536 } };
+        Assert.That(Linter.Unelaborable(longCache), Does.StartWith("al_score cannot be elaborated in full: the K cache (score) matrix"),
+            "the caches are matrices of their own, elaborated in full only by al_score and al_context");
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var preset in Presets.All)
+            {
+                Assert.That(Linter.Unelaborable(preset.Config), Is.Null, preset.Name + ": paper-mha's al_array is black-boxed, but every matrix is linted in full on its own");
+            }
+
+            for (var i = 0; i < RandomCount; i++)
+            {
+                Assert.That(Linter.Unelaborable(RandomConfigs.Draw(RandomSeed, i)), Is.Null, $"random {RandomSeed}:{i}");
+            }
+        }
+    }
+
+    [Test]
+    public async Task A_module_whose_matrix_is_elaborated_nowhere_in_full_is_not_linted_and_never_clean()
+    {
+        // tiny's W_Q is 4 macros: with a limit of 2, al_pim_matrix as its own top would be its own black box (nothing), and
+        // al_qkv, al_head and al_top lint their own logic around black boxes. The K and V caches (2 macros each) stay in full.
+        var verilator = await TestEnvironment.RequireVerilatorAsync();
+        var results = await Linter.LintAsync(verilator, RtlGenerator.Render(Presets.Tiny), maxMacros: 2);
+        var matrix = results.Single(r => r.TopModule == "al_pim_matrix");
+        Assert.That(matrix.Clean, Is.False);
+        Assert.That(matrix.Diagnostics, Has.Some.StartsWith("not linted: al_pim_matrix cannot be elaborated in full").And.Some.Contains("holds 4 PIM macros, more than the 2"));
+        Assert.That(results.Where(r => r.TopModule != "al_pim_matrix" && !r.Clean).Select(r => r.TopModule + ": " + string.Join("; ", r.Diagnostics)), Is.Empty,
+            "the modules around the black box still lint clean: their own logic was checked, and W_Q is reported once, by its owner");
+        Assert.That(results.Single(r => r.TopModule == "al_qkv").Note, Does.Contain("al_pim_matrix as a black box"));
+        Assert.That(results.Single(r => r.TopModule == "al_score").Note, Is.Null, "2 macros: elaborated in full");
     }
 
     [Test]

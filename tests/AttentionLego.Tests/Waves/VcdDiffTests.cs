@@ -132,6 +132,20 @@ public sealed class VcdDiffTests
     }
 
     [Test]
+    public void Waves_with_no_signal_in_common_compare_nothing_and_are_not_identical()
+    {
+        var result = Diff(Bench, Bench with { Root = "TOP.other" });
+        Assert.That(result.SignalsCompared, Is.Zero);
+        Assert.That(result.Divergences, Is.Empty);
+        Assert.That(result.ComparedNothing, Is.True);
+        Assert.That(result.Identical, Is.False, "no divergence among no signals is no verdict");
+        Assert.That(result.OnlyInB, Has.Count.EqualTo(3));
+        var selected = Diff(Bench, Bench.Adding("only_b", 2), new VcdDiffOptions { Signals = ["*.only_b"] });
+        Assert.That((selected.SignalsCompared, selected.Identical), Is.EqualTo((0, false)), "a glob that selects only B's signals compares nothing");
+        Assert.That(Diff(Bench, Bench).ComparedNothing, Is.False);
+    }
+
+    [Test]
     public void A_named_clock_must_exist_and_be_one_bit()
     {
         Assert.That(Diff(Bench, Bench, new VcdDiffOptions { Clock = "TOP.tb.clk_i" }).Cycles, Has.Count.EqualTo(20));

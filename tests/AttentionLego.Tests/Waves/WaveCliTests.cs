@@ -82,6 +82,22 @@ public sealed class WaveCliTests
     }
 
     [Test]
+    public async Task Waves_with_no_signal_in_common_fail_as_nothing_compared()
+    {
+        using var temp = new TempFolder();
+        var a = Bench.WriteTo(temp.Combine("a.vcd"));
+        var run = await Attnlego("wave", "diff", a, (Bench with { Root = "TOP.dut" }).WriteTo(temp.Combine("b.vcd")));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.CheckFailed));
+        Assert.That(run.Out, Is.Empty, "no summary that could read as a verdict");
+        Assert.That(run.Err, Does.StartWith("error: nothing was compared: ").And.Contain("have no signal in common (3 in A, 3 in B; A has e.g. tb.clk_i, B has e.g. dut.clk_i")
+            .And.Contain("Fix: name signals both files dump with --signals, or check that the two files dump the same design"));
+
+        var onlyB = await Attnlego("wave", "diff", a, Bench.Adding("only_b", 2).WriteTo(temp.Combine("c.vcd")), "--signals", "*.only_b");
+        Assert.That(onlyB.ExitCode, Is.EqualTo(ExitCodes.CheckFailed), "the one signal asked for is in B only");
+        Assert.That(onlyB.Err, Does.Contain("have no signal that --signals selects in common (0 in A, 1 in B; A has none, B has e.g. tb.only_b"));
+    }
+
+    [Test]
     public async Task Max_report_limits_the_lines_but_not_the_count()
     {
         using var temp = new TempFolder();
