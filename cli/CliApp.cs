@@ -104,6 +104,7 @@ public static class CliApp
             {
                 ToolFailure.Missing or ToolFailure.TooOld => ExitCodes.ToolMissing,
                 ToolFailure.TimedOut => ExitCodes.Timeout,
+                ToolFailure.Misconfigured => ExitCodes.Usage,
                 _ => ExitCodes.ToolFailed,
             };
         }

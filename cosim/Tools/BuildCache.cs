@@ -123,13 +123,13 @@ public sealed class BuildCache(string root)
         CancellationToken ct)
     {
         var log = new StringBuilder();
-        var result = await Cli.Wrap(executable)
+        var result = await ToolProcess.ExecuteAsync(Cli.Wrap(executable)
             .WithArguments(arguments)
             .WithWorkingDirectory(staging)
             .WithStandardOutputPipe(PipeTarget.ToStringBuilder(log))
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(log))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(ct);
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(log)),
+            ToolStep.Build, $"the simulator build ({Path.GetFileName(executable)} in {staging})",
+            "co-simulate a smaller configuration (a build this long is beyond this machine), or check the C++ compiler and make", ct);
         var text = log.ToString();
         await File.WriteAllTextAsync(Path.Combine(staging, "build.log"), text, ct);
         return (result.ExitCode, text);

@@ -12,4 +12,7 @@ public enum ToolFailure
     TooOld,
     Failed,
     TimedOut,
+
+    /// <summary>A setting of the tools (e.g. <c>ATTNLEGO_TIMEOUTS</c>) is malformed: a usage error (exit 2).</summary>
+    Misconfigured,
 }
