@@ -5,6 +5,7 @@ using AttentionLego.Cosim.Tools;
 using AttentionLego.Cosim.Waves;
 using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.IO;
 using AttentionLego.Gen.Rendering;
 using CliWrap;
 
@@ -178,7 +179,7 @@ public sealed class CosimRunner
     public async Task<CaseResult> RunSeedAsync(PreparedCosim prepared, int seed, CancellationToken ct = default)
     {
         var (request, bench, config, build) = prepared;
-        var benchCase = bench.Generate(config, seed);
+        var benchCase = bench.Generate(config, seed, ct);
         if (request.Fault is { } fault)
         {
             benchCase = fault.Apply(benchCase);
@@ -196,6 +197,23 @@ public sealed class CosimRunner
         }
 
         Directory.CreateDirectory(dir);
+        // An interrupted case leaves nothing: its folder is removed when the command stops (or, if it does not stop in
+        // time, by the signal handler), since the replay command makes it again.
+        using var scratch = Scratch.Register(dir);
+        try
+        {
+            return await RunCaseAsync(prepared, seed, benchCase, dir, ct);
+        }
+        catch (Exception) when (ct.IsCancellationRequested && Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+            throw;
+        }
+    }
+
+    private async Task<CaseResult> RunCaseAsync(PreparedCosim prepared, int seed, BenchCase benchCase, string dir, CancellationToken ct)
+    {
+        var (request, bench, config, build) = prepared;
         var stimulusPath = Path.Combine(dir, "stimulus.txt");
         var tracePath = Path.Combine(dir, "trace.txt");
         await File.WriteAllTextAsync(stimulusPath, benchCase.Stimulus, ct);

@@ -18,6 +18,7 @@ public static partial class Linter
     public static async Task<IReadOnlyList<LintResult>> LintAsync(VerilatorDriver verilator, RtlBundle bundle, CancellationToken ct = default)
     {
         var dir = Directory.CreateTempSubdirectory("attnlego-lint-").FullName;
+        using var scratch = Gen.IO.Scratch.Register(dir);
         try
         {
             foreach (var file in bundle.Modules)

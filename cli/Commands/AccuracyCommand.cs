@@ -33,7 +33,7 @@ public static class AccuracyCommand
                 return ExitCodes.Usage;
             }
 
-            var report = Accuracy.Run(config, parse.GetValue(seed), count);
+            var report = Accuracy.Run(config, parse.GetValue(seed), count, ct);
             var replay = $"scripts/attnlego accuracy {source.ToArguments()} --tokens {count} --seed {report.Seed}";
             await io.Out.WriteAsync(Format(source.DisplayName, GeneratorInfo.ConfigHash(config), config, report, replay));
             return ExitCodes.Ok;

@@ -18,7 +18,7 @@ public static class LintCommand
         {
             var config = ConfigLoader.Load(configOptions.Source(parse));
             var verilator = await VerilatorDriver.LocateAsync(ct);
-            var results = await Linter.LintAsync(verilator, RtlGenerator.Render(config), ct);
+            var results = await Linter.LintAsync(verilator, RtlGenerator.Render(config, ct), ct);
             foreach (var result in results)
             {
                 var note = result.Note is null ? "" : $" ({result.Note})";
