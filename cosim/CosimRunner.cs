@@ -289,7 +289,7 @@ public sealed class CosimRunner
         IReadOnlyList<string> plusargs = [$"+stim={stimulusPath}", $"+trace={tracePath}", $"+max_cycles={cycleBudget}"];
         try
         {
-            await (_icarus is { } icarus
+            var run = (_icarus is { } icarus
                     ? Cli.Wrap(icarus.Vvp).WithArguments(IcarusDriver.RunArguments(executable, plusargs))
                     : Cli.Wrap(executable).WithArguments([.. plusargs, .. VerilatorDriver.RunFlags(seed), .. extra]))
                 .WithWorkingDirectory(dir)
@@ -297,6 +297,11 @@ public sealed class CosimRunner
                 .WithStandardErrorPipe(PipeTarget.ToFile(log + ".stderr"))
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteAsync(timeout.Token);
+            // Ends the simulator and what it started at once (CliWrap's own kill walks every process of the machine: too slow under load).
+            await using (timeout.Token.Register(() => ChildProcesses.KillTree(run.ProcessId)))
+            {
+                await run;
+            }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
