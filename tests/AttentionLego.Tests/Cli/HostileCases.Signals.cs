@@ -31,14 +31,14 @@ public static partial class HostileCases
         Signal(b, "cosim", "signal-cosim-build-sigint", "SIGINT while Verilator's make or the C++ compiler runs, in `cosim --module requant` with an empty `--cache-dir`",
             PosixSignal.SIGINT, s => ["cosim", "--module", "requant", "--cache-dir", s.Cache, "--work-dir", s.Work],
             new Moment("a make or cc1plus process of the build", (f, _) => Has(f, "make", "cc1plus"), 0, 2.0, (f, _) => Has(f, "make", "cc1plus", "g++")),
-            check: (s, _) => NoneStartsWith(s.Cache, "."));
+            check: (s, _) => NoneStartsWith(s.Cache, "."), needs: TestEnvironment.RequireVerilatorAsync);
 
         // Simulations (the build cached in $ATTNLEGO_CACHE after the first run): signalled while a simulator runs. Softmax over
         // 2,048 tokens simulates about 30,000 cycles per seed, a few tenths of a second, so that a poll sees the simulator.
         Signal(b, "cosim", "signal-cosim-simulation-sigint", "SIGINT while the simulator runs, in `cosim --module softmax --set Model.MaxSeqLen=2048 --seeds 8`",
             PosixSignal.SIGINT, s => ["cosim", "--module", "softmax", "--set", "Model.MaxSeqLen=2048", "--seeds", "8", "--work-dir", s.Work],
             new Moment("the first simulator process", (f, _) => Has(f, "Val_tb_"), 0, 1.0, (f, _) => Has(f, "Val_tb_")),
-            mayLeave: p => p.StartsWith("work/", StringComparison.Ordinal), check: (s, _) => NoFiles(s.Work));
+            mayLeave: p => p.StartsWith("work/", StringComparison.Ordinal), check: (s, _) => NoFiles(s.Work), needs: TestEnvironment.RequireVerilatorAsync);
 
         var matrix = $"{{ \"entries\": [ {{ \"preset\": \"tiny\", \"set\": [\"Model.MaxSeqLen=2048\"], \"modules\": [\"softmax\"], \"seeds\": [{string.Join(", ", Enumerable.Range(1, 12))}] }} ] }}";
         foreach (var (id, signal) in new[] { ("signal-regress-sigint", PosixSignal.SIGINT), ("signal-regress-sigterm", PosixSignal.SIGTERM) })
@@ -49,14 +49,15 @@ public static partial class HostileCases
                 s => ["regress", "--matrix", s.Write("in/m.json", matrix), "--out", s.Out, "-j", "2"],
                 new Moment("the first finished case", (_, output) => output.Contains("[1/", StringComparison.Ordinal), 0, 1.0, (f, _) => Has(f, "Val_tb_")),
                 mayLeave: p => p == "out" || p.StartsWith("out/", StringComparison.Ordinal),
-                check: (s, _) => NoFiles(Path.Combine(s.Out, "cases")));
+                check: (s, _) => NoFiles(Path.Combine(s.Out, "cases")), needs: TestEnvironment.RequireVerilatorAsync);
         }
 
         Signal(b, "lint", "signal-lint-sigint", "SIGINT while Verilator lints a module of `lint`", PosixSignal.SIGINT, _ => ["lint"],
-            new Moment("the first verilator_bin process", (f, _) => Has(f, "verilator_bin"), 0, 3.0, (f, _) => Has(f, "verilator")));
+            new Moment("the first verilator_bin process", (f, _) => Has(f, "verilator_bin"), 0, 3.0, (f, _) => Has(f, "verilator")),
+            needs: TestEnvironment.RequireVerilatorAsync);
 
         Signal(b, "report", "signal-report-sigint", "SIGINT while Yosys runs, in `report`", PosixSignal.SIGINT, s => ["report", "--out", s.Out],
-            new Moment("the yosys process", (f, _) => Has(f, "yosys"), 0, 3.0, (f, _) => Has(f, "yosys")));
+            new Moment("the yosys process", (f, _) => Has(f, "yosys"), 0, 3.0, (f, _) => Has(f, "yosys")), needs: TestEnvironment.RequireYosysAsync);
 
         foreach (var (id, signal) in new[] { ("signal-accuracy-sigint", PosixSignal.SIGINT), ("signal-accuracy-sigterm", PosixSignal.SIGTERM) })
         {
@@ -155,7 +156,7 @@ public static partial class HostileCases
     /// nothing in the temp folder (TMPDIR points into the sandbox), and the same command run again without a signal passes.
     /// </summary>
     private static void Signal(HostileCatalogueBuilder b, string command, string id, string input, PosixSignal signal, Func<Sandbox, string[]> args,
-        Moment moment, Action<Sandbox>? setup = null, Func<string, bool>? mayLeave = null, Action<Sandbox, CliRun>? check = null)
+        Moment moment, Action<Sandbox>? setup = null, Func<string, bool>? mayLeave = null, Action<Sandbox, CliRun>? check = null, Func<Task>? needs = null)
     {
         var name = signal == PosixSignal.SIGTERM ? "SIGTERM" : "SIGINT";
         var exit = signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
@@ -169,6 +170,7 @@ public static partial class HostileCases
             },
             setup: s =>
             {
+                needs?.Invoke().GetAwaiter().GetResult(); // a real tool: ignored where it is missing, a failure under CI
                 Directory.CreateDirectory(s.Path("tmp"));
                 setup?.Invoke(s);
             },
