@@ -182,14 +182,19 @@ public static partial class HostileCases
                 // The same command again, without a signal, on what the interrupted run left: it must pass.
                 var again = await CliProcess.RunAsync(args(s), new ProcessOptions
                 {
-                    WorkingDirectory = s.Cwd, Environment = Env(s), Limit = TimeSpan.FromMinutes(10),
+                    WorkingDirectory = s.Cwd,
+                    Environment = Env(s),
+                    Limit = TimeSpan.FromMinutes(10),
                 });
                 Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Ok), "the next run of the same command passes\n" + again.Out + again.Err);
                 Assert.That(Directory.GetFileSystemEntries(s.Path("tmp")), Is.Empty, "the next run leaves nothing in the temp folder either");
             },
             process: new ProcessOptions
             {
-                Signal = signal, When = moment.Ready, WhenProcess = moment.ReadyProcess, Limit = TimeSpan.FromMinutes(10),
+                Signal = signal,
+                When = moment.Ready,
+                WhenProcess = moment.ReadyProcess,
+                Limit = TimeSpan.FromMinutes(10),
             });
     }
 
