@@ -108,6 +108,7 @@ public static class CliApp
                 ToolFailure.Missing or ToolFailure.TooOld => ExitCodes.ToolMissing,
                 ToolFailure.TimedOut => ExitCodes.Timeout,
                 ToolFailure.Crashed => ExitCodes.SimulatorCrashed,
+                ToolFailure.Misconfigured => ExitCodes.Usage,
                 _ => ExitCodes.ToolFailed,
             };
         }

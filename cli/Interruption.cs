@@ -5,11 +5,11 @@ namespace AttentionLego.Cli;
 
 /// <summary>
 /// SIGINT (Ctrl+C) and SIGTERM for a whole <c>attnlego</c> process: the first one cancels <see cref="Token"/>, which every
-/// command passes down (CliWrap kills a running tool and the processes it started the moment it is cancelled, and each
-/// command's <c>finally</c> blocks remove what it was making); the command then ends with one line on stderr and exit
-/// 130 (SIGINT) or 143 (SIGTERM). A command that has not stopped within <see cref="Grace"/>, or a second signal, ends the
-/// process at once: what <see cref="Scratch"/> holds is removed, the line is printed, and the process exits with that
-/// code. Either way no stack trace, no partial output, no orphan process.
+/// command passes down (a running tool and every process it started are ended the moment it is cancelled, by
+/// <see cref="ChildProcesses.KillTree"/>; and each command's <c>finally</c> blocks remove what it was making); the command then ends with one line on stderr and exit 130 (SIGINT) or 143 (SIGTERM). A command that has not
+/// stopped within <see cref="Grace"/>, or a second signal, ends the process at once: every process it started is killed
+/// (<see cref="ChildProcesses.KillAll"/>), what <see cref="Scratch"/> holds is removed, the line is printed, and the
+/// process exits with that code. Either way no stack trace, no partial output, no orphan process.
 /// </summary>
 public sealed class Interruption : IDisposable
 {
@@ -91,6 +91,7 @@ public sealed class Interruption : IDisposable
 
     private void Exit()
     {
+        ChildProcesses.KillAll(); // first, so that no tool writes into what is removed next
         Scratch.DeleteAll();
         Report();
         Environment.Exit(ExitCode);

@@ -5,6 +5,7 @@ using AttentionLego.Cosim.Tools;
 using AttentionLego.Cosim.Waves;
 using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.IO;
 using AttentionLego.Gen.Rendering;
 using CliWrap;
 
@@ -201,7 +202,7 @@ public sealed class CosimRunner
     private async Task<CaseResult> RunSeedAsync(PreparedCosim prepared, int seed, List<IDisposable>? kept, CancellationToken ct)
     {
         var (request, bench, config, _) = prepared;
-        var benchCase = bench.Generate(config, seed);
+        var benchCase = bench.Generate(config, seed, ct);
         if (request.Fault is { } fault)
         {
             benchCase = fault.Apply(benchCase);
@@ -395,7 +396,7 @@ public sealed class CosimRunner
         IReadOnlyList<string> plusargs = [$"+stim={stimulusPath}", $"+trace={tracePath}", $"+max_cycles={cycleBudget}"];
         try
         {
-            var result = await (_icarus is { } icarus
+            var run = (_icarus is { } icarus
                     ? Cli.Wrap(icarus.Vvp).WithArguments(IcarusDriver.RunArguments(executable, plusargs))
                     : Cli.Wrap(executable).WithArguments([.. plusargs, .. VerilatorDriver.RunFlags(seed), .. extra]))
                 .WithWorkingDirectory(dir)
@@ -403,7 +404,11 @@ public sealed class CosimRunner
                 .WithStandardErrorPipe(PipeTarget.ToFile(log + ".stderr"))
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteAsync(timeout.Token);
-            return result.ExitCode;
+            // Ends the simulator and what it started at once (CliWrap's own kill walks every process of the machine: too slow under load).
+            await using (timeout.Token.Register(() => ChildProcesses.KillTree(run.ProcessId)))
+            {
+                return (await run).ExitCode;
+            }
         }
         catch (IOException ex) when (BuildCache.IsNoSpace(ex))
         {

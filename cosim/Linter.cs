@@ -25,6 +25,7 @@ public static partial class Linter
     public static async Task<IReadOnlyList<LintResult>> LintAsync(VerilatorDriver verilator, RtlBundle bundle, int maxMacros, CancellationToken ct = default)
     {
         var dir = Directory.CreateTempSubdirectory("attnlego-lint-").FullName;
+        using var scratch = Gen.IO.Scratch.Register(dir);
         try
         {
             foreach (var file in bundle.Modules)

@@ -36,7 +36,7 @@ public static class AccuracyCommand
 
             // accuracy measures one head (Accuracy.Run), also of an array.
             RunCost.Check(RunCost.Golden(config, count, 1, "accuracy", wholeArray: false), Machine.Current, io.Err.WriteLine);
-            var report = Accuracy.Run(config, parse.GetValue(seed), count);
+            var report = Accuracy.Run(config, parse.GetValue(seed), count, ct);
             var replay = $"scripts/attnlego accuracy {source.ToArguments()} --tokens {count} --seed {report.Seed}";
             await io.Out.WriteAsync(Format(source.DisplayName, GeneratorInfo.ConfigHash(config), config, report, replay));
             return ExitCodes.Ok;

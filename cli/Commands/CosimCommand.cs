@@ -167,7 +167,7 @@ public static class CosimCommand
             if (result.Passed && ModuleBenches.IsWhole(request.Module))
             {
                 await io.Out.WriteLineAsync(TopSummary(result.Config, request.Top!.TokensFor(result.Config), request.Top.MemoryLatency, request.FirstSeed,
-                    request.Module == "array"));
+                    request.Module == "array", ct));
             }
 
             await io.Out.WriteLineAsync($"{result.PassedCount} passed, {result.FailedCount} failed; {build}");
@@ -180,9 +180,9 @@ public static class CosimCommand
     /// Performance and accuracy of the head just verified: the counters' values (HeadTiming, which the run checked against
     /// the RTL's registers) and the outputs against the float reference (the same inputs as the bench's first seed).
     /// </summary>
-    private static string TopSummary(AttentionConfig config, int tokens, int latency, int seed, bool array)
+    private static string TopSummary(AttentionConfig config, int tokens, int latency, int seed, bool array, CancellationToken ct)
     {
-        var perf = HeadPerformance.Measure(config, tokens, latency, array);
+        var perf = HeadPerformance.Measure(config, tokens, latency, array, ct: ct);
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         var performance = string.Create(inv,
             $"  performance (memory latency {latency}, no stalls): {perf.CyclesPerToken:0.0} cycles per token over {tokens} tokens (last token {perf.LastTokenCycles}), " +
@@ -192,7 +192,7 @@ public static class CosimCommand
             return performance + string.Create(inv, $" for {config.Model.Heads} head{(config.Model.Heads > 1 ? "s" : "")}{(config.Model.OutputProjection ? " and W_O" : "")}");
         }
 
-        var accuracy = Accuracy.Run(config, seed, tokens);
+        var accuracy = Accuracy.Run(config, seed, tokens, ct);
         return performance + string.Create(inv,
             $"; a projection takes {CycleModel.QkvLatency(config)} cycles against the published {CycleModel.PublishedCyclesPerProduct} per matrix-vector product\n" +
             $"  accuracy: cosine {accuracy.Cosine:0.00000} against the float reference (worst token {accuracy.MinTokenCosine:0.00000}), " +

@@ -59,7 +59,7 @@ public static class FaultsCommand
                 return ExitCodes.Usage;
             }
 
-            var faults = FaultMaps.Draw(config, Kind(parse.GetValue(kind)!), r, parse.GetValue(seed));
+            var faults = FaultMaps.Draw(config, Kind(parse.GetValue(kind)!), r, parse.GetValue(seed), ct);
             var faulty = config with { Faults = faults };
             ConfigValidator.ThrowIfInvalid(faulty);
             await io.Out.WriteAsync(ConfigJson.Serialize(faulty));
@@ -147,7 +147,7 @@ public static class FaultsCommand
             var rows = new List<FaultSweepRow>();
             foreach (var r in list)
             {
-                rows.Add(FaultSweep.Run(config, Kind(kindText), r, parse.GetValue(seeds), parse.GetValue(seed), parse.GetValue(inputSeed), count));
+                rows.Add(FaultSweep.Run(config, Kind(kindText), r, parse.GetValue(seeds), parse.GetValue(seed), parse.GetValue(inputSeed), count, ct));
             }
 
             var (bits, columns) = FaultMaps.Population(config);

@@ -20,10 +20,10 @@ public static class GenerateCommand
         {
             var source = configOptions.Source(parse);
             var config = ConfigLoader.Load(source);
-            var bundle = RtlGenerator.Render(config);
+            var bundle = RtlGenerator.Render(config, ct);
             var folder = parse.GetValue(outOption) ?? Path.Combine("rtl-out", DefaultFolderName(source, bundle.ConfigHash));
             var files = bundle.AllFiles;
-            OutputFolder.WriteAtomically(folder, files, parse.GetValue(forceOption));
+            OutputFolder.WriteAtomically(folder, files, parse.GetValue(forceOption), ct);
             foreach (var file in files)
             {
                 await io.Out.WriteLineAsync($"  {Path.Combine(folder, file.Name)}");

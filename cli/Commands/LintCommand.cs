@@ -32,7 +32,7 @@ public static class LintCommand
                 .Append(Linter.ElaboratedMacros(config, "al_pim_matrix")).Max();
             RunCost.Check(RunCost.Lint(config, elaborated), Machine.Current, io.Err.WriteLine);
             var verilator = await VerilatorDriver.LocateAsync(ct);
-            var results = await Linter.LintAsync(verilator, RtlGenerator.Render(config), ct);
+            var results = await Linter.LintAsync(verilator, RtlGenerator.Render(config, ct), ct);
             foreach (var result in results)
             {
                 var note = result.Note is null ? "" : $" ({result.Note})";

@@ -89,7 +89,7 @@ public static class ReportCommand
 
             var replay = $"scripts/attnlego report {source.ToArguments()} --tokens {count} --seed {parse.GetValue(seed)}".Replace("  ", " ", StringComparison.Ordinal);
             var models = Stopwatch.StartNew();
-            var report = ConfigReport.Build(config, source.DisplayName, count, parse.GetValue(seed), synthesis, replay);
+            var report = ConfigReport.Build(config, source.DisplayName, count, parse.GetValue(seed), synthesis, replay, ct);
             await io.Out.WriteLineAsync($"models: {models.Elapsed.TotalSeconds:0.0} s");
             ReportFolder.WriteAtomically(folder, report.Files, replace);
             foreach (var file in report.Files)
@@ -126,7 +126,7 @@ public static class ReportCommand
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            var stats = await yosys.StatAsync(RtlGenerator.Render(config).Modules, top, TimeSpan.FromSeconds(seconds), ct);
+            var stats = await yosys.StatAsync(RtlGenerator.Render(config, ct).Modules, top, TimeSpan.FromSeconds(seconds), ct);
             await io.Out.WriteLineAsync($"yosys: {stopwatch.Elapsed.TotalSeconds:0.0} s ({yosys.VersionLine})");
             return SynthesisSection.Of(stats);
         }

@@ -48,7 +48,7 @@ public static class WaveCommand
                 FromTime = parse.GetValue(fromTime),
                 ToTime = parse.GetValue(toTime),
                 XWildcard = parse.GetValue(xWildcard),
-            });
+            }, ct);
             if (result.Cycles.Count == 0)
             {
                 throw new WaveException($"no rising edge of {result.Clock} in {a.Source} falls inside the window and inside the range {b.Source} dumps " +

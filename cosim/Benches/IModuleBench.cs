@@ -20,6 +20,16 @@ public interface IModuleBench
     IReadOnlyList<RenderedFile> Sources(AttentionConfig config);
 
     BenchCase Generate(AttentionConfig config, int seed);
+
+    /// <summary>
+    /// <see cref="Generate(AttentionConfig, int)"/>, stopping when <paramref name="ct"/> is cancelled: benches whose golden
+    /// models run long at large sizes (<see cref="TopBench"/>: minutes at paper-mha) check it; the others are quick.
+    /// </summary>
+    BenchCase Generate(AttentionConfig config, int seed, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        return Generate(config, seed);
+    }
 }
 
 /// <summary>A stimulus file's text, the predicted responses, and a cycle budget past which the DUT counts as hung.</summary>

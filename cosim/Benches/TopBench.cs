@@ -59,7 +59,10 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
     private static string[] ArrayModules(AttentionConfig config) =>
         config.Model.OutputProjection ? ["al_mem_arbiter", "al_oproj", "al_array"] : ["al_mem_arbiter", "al_array"];
 
-    public BenchCase Generate(AttentionConfig config, int seed)
+    public BenchCase Generate(AttentionConfig config, int seed) => Generate(config, seed, CancellationToken.None);
+
+    /// <summary>The case; <paramref name="ct"/> reaches the inputs' draw, the timing model (every 1,024 cycles) and the golden model (per head).</summary>
+    public BenchCase Generate(AttentionConfig config, int seed, CancellationToken ct)
     {
         var layout = array ? MemoryLayout.ForArray(config) : MemoryLayout.For(config);
         var tokens = Options.TokensFor(config);
@@ -70,21 +73,28 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
         }
 
         var inputs = Accuracy.DrawArray(array ? config : config with { Model = config.Model with { Heads = 1, OutputProjection = false } },
-            seed, tokens);
+            seed, tokens, ct);
         var commands = Commands(config, layout, tokens);
-        var events = array ? new ArrayTiming(config, Options.MemoryLatency).Run(commands) : new HeadTiming(config, Options.MemoryLatency).Run(commands);
+        var events = array ? new ArrayTiming(config, Options.MemoryLatency).Run(commands, ct: ct)
+            : new HeadTiming(config, Options.MemoryLatency).Run(commands, ct: ct);
 
         // Values: the sequence, then the first token again after the clear.
-        var model = inputs.Load(array ? config : config with { Model = config.Model with { Heads = 1, OutputProjection = false } });
-        var steps = inputs.Tokens.Select(t => model.Step(t)).ToList();
+        var model = inputs.Load(array ? config : config with { Model = config.Model with { Heads = 1, OutputProjection = false } }, ct);
+        var steps = inputs.Tokens.Select(t => model.Step(t, ct)).ToList();
         model.Reset();
-        steps.Add(model.Step(inputs.Tokens[0]));
+        steps.Add(model.Step(inputs.Tokens[0], ct));
 
         var stimulus = new StringBuilder(1 << 15);
         var (reqStall, rspStall) = Options.Stalls ? (TopOptions.StallPercent, TopOptions.StallPercent) : (0, 0);
         stimulus.Append(CultureInfo.InvariantCulture, $"{Options.MemoryLatency} {reqStall} {rspStall} {seed}\n");
+        var words = 0;
         foreach (var (word, value) in layout.Image(config, inputs))
         {
+            if ((++words & 0xFFFF) == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+
             stimulus.Append(CultureInfo.InvariantCulture, $"1 {word} {value.ToString("x", CultureInfo.InvariantCulture)}\n");
         }
 

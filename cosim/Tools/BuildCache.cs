@@ -582,13 +582,13 @@ public sealed partial class BuildCache(string root, Action<string>? notes = null
         CancellationToken ct)
     {
         var log = new StringBuilder();
-        var result = await Cli.Wrap(executable)
+        var result = await ToolProcess.ExecuteAsync(Cli.Wrap(executable)
             .WithArguments(arguments)
             .WithWorkingDirectory(staging)
             .WithStandardOutputPipe(PipeTarget.ToStringBuilder(log))
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(log))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(ct);
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(log)),
+            ToolStep.Build, $"the simulator build ({Path.GetFileName(executable)} in {staging})",
+            "co-simulate a smaller configuration (a build this long is beyond this machine), or check the C++ compiler and make", ct);
         var text = log.ToString();
         await File.WriteAllTextAsync(Path.Combine(staging, "build.log"), text, ct);
         return (result.ExitCode, text);

@@ -50,7 +50,8 @@ public sealed partial class IcarusDriver
         BufferedCommandResult result;
         try
         {
-            result = await Cli.Wrap(path).WithArguments(["-V"]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(ct);
+            result = await ToolProcess.ExecuteBufferedAsync(Cli.Wrap(path).WithArguments(["-V"]), ToolStep.Probe, $"{path} -V",
+                $"check the Icarus Verilog installation (scripts/setup.sh), or point {OverrideVariable} at an iverilog that answers", ct);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {

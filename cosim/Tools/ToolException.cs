@@ -15,4 +15,7 @@ public enum ToolFailure
 
     /// <summary>The simulator died on a signal or exited non-zero without writing its trace's end marker: not an RTL verdict.</summary>
     Crashed,
+
+    /// <summary>A setting of the tools (e.g. <c>ATTNLEGO_TIMEOUTS</c>) is malformed: a usage error (exit 2).</summary>
+    Misconfigured,
 }

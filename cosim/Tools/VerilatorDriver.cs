@@ -43,8 +43,8 @@ public sealed partial class VerilatorDriver
         BufferedCommandResult result;
         try
         {
-            result = await Cli.Wrap(path).WithArguments(["--version"]).WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(ct);
+            result = await ToolProcess.ExecuteBufferedAsync(Cli.Wrap(path).WithArguments(["--version"]), ToolStep.Probe, $"{path} --version",
+                $"check the Verilator installation (scripts/setup.sh), or point {OverrideVariable} at a Verilator that answers", ct);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
@@ -104,8 +104,9 @@ public sealed partial class VerilatorDriver
     /// <summary>Lints <paramref name="files"/> (in <paramref name="dir"/>) with <paramref name="topModule"/> as top.</summary>
     public async Task<LintResult> LintAsync(string dir, IEnumerable<string> files, string topModule, CancellationToken ct = default)
     {
-        var result = await Cli.Wrap(_executable).WithArguments([.. LintFlags(topModule), .. files])
-            .WithWorkingDirectory(dir).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(ct);
+        var result = await ToolProcess.ExecuteBufferedAsync(Cli.Wrap(_executable).WithArguments([.. LintFlags(topModule), .. files]).WithWorkingDirectory(dir),
+            ToolStep.Lint, $"the lint of {topModule} (verilator --lint-only)",
+            $"lint a smaller configuration, or check the Verilator installation (scripts/setup.sh)", ct);
         var diagnostics = (result.StandardError + result.StandardOutput).Split('\n')
             .Where(l => l.StartsWith("%Warning", StringComparison.Ordinal) || l.StartsWith("%Error", StringComparison.Ordinal))
             .ToList();

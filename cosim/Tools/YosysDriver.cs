@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AttentionLego.Gen.IO;
 using AttentionLego.Gen.Rendering;
 using AttentionLego.Gen.Reporting;
 using CliWrap;
@@ -35,7 +36,8 @@ public sealed partial class YosysDriver
         BufferedCommandResult result;
         try
         {
-            result = await Cli.Wrap(path).WithArguments(["-V"]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(ct);
+            result = await ToolProcess.ExecuteBufferedAsync(Cli.Wrap(path).WithArguments(["-V"]), ToolStep.Probe, $"{path} -V",
+                $"check the Yosys installation (scripts/setup.sh), point {OverrideVariable} at a Yosys that answers, or pass --no-yosys", ct);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
@@ -74,6 +76,7 @@ public sealed partial class YosysDriver
     public async Task<SynthesisStats> StatAsync(IReadOnlyList<RenderedFile> modules, string top, TimeSpan timeout, CancellationToken ct = default)
     {
         var dir = Directory.CreateTempSubdirectory("attnlego-yosys-").FullName;
+        using var scratch = Scratch.Register(dir);
         try
         {
             var files = modules.Where(m => m.Name.EndsWith(".v", StringComparison.Ordinal)).Select(m => m.Name).ToList();
@@ -84,15 +87,13 @@ public sealed partial class YosysDriver
 
             var script = Script(files, top);
             await File.WriteAllTextAsync(Path.Combine(dir, "stat.ys"), string.Join('\n', script) + "\n", ct);
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            limit.CancelAfter(timeout);
             BufferedCommandResult result;
             try
             {
-                result = await Cli.Wrap(_executable).WithArguments(["-q", "-s", "stat.ys"]).WithWorkingDirectory(dir)
-                    .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(limit.Token);
+                result = await ToolProcess.ExecuteBufferedAsync(Cli.Wrap(_executable).WithArguments(["-q", "-s", "stat.ys"]).WithWorkingDirectory(dir),
+                    ToolStep.Build, $"yosys on {top}", "raise --yosys-timeout, or pass --no-yosys", ct, timeout);
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            catch (ToolException ex) when (ex.Failure == ToolFailure.TimedOut)
             {
                 throw new ToolException(ToolFailure.TimedOut,
                     $"yosys did not finish within {timeout.TotalSeconds:0} s on {top} and was stopped.");

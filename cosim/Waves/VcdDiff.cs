@@ -48,7 +48,7 @@ public sealed record VcdDiffResult(
 /// </summary>
 public static class VcdDiff
 {
-    public static VcdDiffResult Compare(VcdFile a, VcdFile b, VcdDiffOptions options)
+    public static VcdDiffResult Compare(VcdFile a, VcdFile b, VcdDiffOptions options, CancellationToken ct = default)
     {
         var clock = WaveCycles.ResolveClock(a, options.Clock);
         var namesA = ByNormalName(a);
@@ -93,6 +93,7 @@ public static class VcdDiff
         var divergences = new List<VcdDivergence>();
         foreach (var name in common)
         {
+            ct.ThrowIfCancellationRequested();
             var (varA, varB) = (namesA[name], namesB[name]);
             if (FirstDivergence(name, varA, varB, cycles, limits, options.XWildcard) is { } divergence)
             {

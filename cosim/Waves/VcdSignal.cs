@@ -12,17 +12,17 @@ public sealed class VcdSignal
     private readonly List<string> _names = [];
     private readonly List<string>? _reals;
     private readonly int _stride;
-    private long[] _times = new long[4];
-    private byte[] _packed;
+    private long[] _times = [];
+    private byte[] _packed = [];
     private int _count;
 
+    /// <summary>A signal with no change yet: nothing of its width is allocated before its first change.</summary>
     internal VcdSignal(string id, int width, bool isReal)
     {
         Id = id;
         Width = width;
         IsReal = isReal;
         _stride = isReal ? 0 : (width + 3) / 4;
-        _packed = new byte[_stride * 4];
         _reals = isReal ? [] : null;
     }
 
@@ -103,6 +103,15 @@ public sealed class VcdSignal
 
     internal void AddName(string name) => _names.Add(name);
 
+    /// <summary>
+    /// The bytes <see cref="Add"/> at <paramref name="time"/> would allocate (its arrays grow by doubling), so a reader can
+    /// refuse a change before it is made; 0 when it fits.
+    /// </summary>
+    internal long GrowthIfAdded(long time) =>
+        (_count > 0 && _times[_count - 1] == time) || _count < _times.Length ? 0 : (long)(Capacity(_times.Length) - _times.Length) * (8 + _stride);
+
+    private static int Capacity(int current) => current == 0 ? 4 : current * 2;
+
     /// <summary>Records a change; <paramref name="value"/> is already checked and extended to <see cref="Width"/> (or a real's text).</summary>
     internal void Add(long time, string value)
     {
@@ -115,10 +124,10 @@ public sealed class VcdSignal
         {
             if (_count == _times.Length)
             {
-                Array.Resize(ref _times, _times.Length * 2);
+                Array.Resize(ref _times, Capacity(_times.Length));
                 if (_reals is null)
                 {
-                    Array.Resize(ref _packed, _times.Length * _stride);
+                    Array.Resize(ref _packed, checked(_times.Length * _stride));
                 }
             }
 

@@ -1,6 +1,6 @@
 using AttentionLego.Cosim.Tools;
+using AttentionLego.Gen.IO;
 using CliWrap;
-using CliWrap.Buffered;
 
 namespace AttentionLego.Cosim.Waves;
 
@@ -19,24 +19,25 @@ public static class WaveFiles
 
         if (!path.EndsWith(".fst", StringComparison.OrdinalIgnoreCase))
         {
-            return VcdReader.Load(path);
+            return VcdReader.Load(path, ct);
         }
 
         var tool = ToolLocator.Require("fst2vcd", Fst2VcdVariable,
             $"apt-get install gtkwave (it ships fst2vcd, which converts {path} to VCD), or dump a .vcd instead.");
         var temp = Path.Combine(Path.GetTempPath(), $"attnlego-{Guid.NewGuid():N}.vcd");
+        using var scratch = Scratch.Register(temp);
         try
         {
-            var result = await Cli.Wrap(tool).WithArguments(["-f", path, "-o", temp]).WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(ct);
+            var result = await ToolProcess.ExecuteBufferedAsync(Cli.Wrap(tool).WithArguments(["-f", path, "-o", temp]), ToolStep.Convert,
+                $"fst2vcd converting {path}", "check that it is an FST file GTKWave can open, or dump a .vcd instead", ct);
             if (result.ExitCode != 0 || !File.Exists(temp))
             {
                 throw new ToolException(ToolFailure.Failed,
-                    $"fst2vcd could not convert {path} (exit {result.ExitCode}): {result.StandardError.Trim()} Fix: check that it is an FST file GTKWave can open.");
+                    $"fst2vcd could not convert {path} (exit {result.ExitCode}): {TextExcerpt.Of(result.StandardError.Trim(), 400)} Fix: check that it is an FST file GTKWave can open.");
             }
 
             using var reader = new StreamReader(temp);
-            return VcdReader.Read(reader, path); // messages name the .fst the user gave
+            return VcdReader.Read(reader, path, ct); // messages name the .fst the user gave
         }
         finally
         {

@@ -13,12 +13,13 @@ public sealed record AccuracyInputs(int Seed, HeadScales Scales, long[,] Wq, lon
 public sealed record ArrayInputs(int Seed, HeadScales Scales, IReadOnlyList<(long[,] Wq, long[,] Wk, long[,] Wv)> Heads, long[,]? Wo,
     long[][] Tokens)
 {
-    /// <summary>A <see cref="MultiHeadAttention"/> holding these weights.</summary>
-    public MultiHeadAttention Load(AttentionConfig config)
+    /// <summary>A <see cref="MultiHeadAttention"/> holding these weights (<paramref name="ct"/> is checked per head: paper-mha's take seconds).</summary>
+    public MultiHeadAttention Load(AttentionConfig config, CancellationToken ct = default)
     {
         var model = new MultiHeadAttention(config);
         for (var h = 0; h < Heads.Count; h++)
         {
+            ct.ThrowIfCancellationRequested();
             model.Heads[h].LoadWeights(Projection.Query, Heads[h].Wq);
             model.Heads[h].LoadWeights(Projection.Key, Heads[h].Wk);
             model.Heads[h].LoadWeights(Projection.Value, Heads[h].Wv);
@@ -26,6 +27,7 @@ public sealed record ArrayInputs(int Seed, HeadScales Scales, IReadOnlyList<(lon
 
         if (Wo is not null)
         {
+            ct.ThrowIfCancellationRequested();
             model.LoadOutputWeights(Wo);
         }
 
@@ -90,9 +92,9 @@ public static class Accuracy
     /// each element N(0, 1/d_model)), then the tokens (each element N(0, 1)); every value is rounded to the nearest
     /// step of its format (<see cref="HeadScales.ForUnitGaussian"/>) and saturated to its width.
     /// </summary>
-    public static AccuracyInputs Draw(AttentionConfig config, int seed, int tokens)
+    public static AccuracyInputs Draw(AttentionConfig config, int seed, int tokens, CancellationToken ct = default)
     {
-        var single = DrawArray(config with { Model = config.Model with { Heads = 1, OutputProjection = false } }, seed, tokens);
+        var single = DrawArray(config with { Model = config.Model with { Heads = 1, OutputProjection = false } }, seed, tokens, ct);
         var (wq, wk, wv) = single.Heads[0];
         return new AccuracyInputs(seed, single.Scales, wq, wk, wv, single.Tokens);
     }
@@ -101,9 +103,9 @@ public static class Accuracy
     /// The inputs of an array (<see cref="MultiHeadAttention"/>), drawn like <see cref="Draw"/> from one
     /// <see cref="Random"/>(<paramref name="seed"/>): each head's W_Q, W_K, W_V in head order, then W_O (each element
     /// N(0, 1/(Heads x d_head))) when the array has one, then the tokens. A one-head array without W_O draws exactly
-    /// what <see cref="Draw"/> does.
+    /// what <see cref="Draw"/> does. <paramref name="ct"/> is checked per row (paper-mha draws 67 million weights).
     /// </summary>
-    public static ArrayInputs DrawArray(AttentionConfig config, int seed, int tokens)
+    public static ArrayInputs DrawArray(AttentionConfig config, int seed, int tokens, CancellationToken ct = default)
     {
         var scales = HeadScales.ForUnitGaussian(config);
         var (dModel, dHead, heads) = (config.Model.DModel, config.Model.DHead, config.Model.Heads);
@@ -115,6 +117,7 @@ public static class Accuracy
             var w = new long[rows, cols];
             for (var r = 0; r < rows; r++)
             {
+                ct.ThrowIfCancellationRequested();
                 for (var c = 0; c < cols; c++)
                 {
                     w[r, c] = Quantize(sigma * NextGaussian(random), scales.Fw, config.Format.WeightWidth);
@@ -132,27 +135,34 @@ public static class Accuracy
 
         var wo = config.Model.OutputProjection ? Weights(heads * dHead, dModel) : null;
         var x = Enumerable.Range(0, tokens)
-            .Select(_ => Enumerable.Range(0, dModel).Select(_ => Quantize(NextGaussian(random), scales.Fx, config.Format.DataWidth)).ToArray())
+            .Select(_ =>
+            {
+                ct.ThrowIfCancellationRequested();
+                return Enumerable.Range(0, dModel).Select(_ => Quantize(NextGaussian(random), scales.Fx, config.Format.DataWidth)).ToArray();
+            })
             .ToArray();
         return new ArrayInputs(seed, scales, perHead, wo, x);
     }
 
-    /// <summary>Runs <see cref="Draw"/>'s inputs through both models and compares the outputs.</summary>
-    public static AccuracyReport Run(AttentionConfig config, int seed, int tokens) => MeasureHead(config, seed, tokens).Report;
+    /// <summary>
+    /// Runs <see cref="Draw"/>'s inputs through both models and compares the outputs. Every method here checks
+    /// <paramref name="ct"/> at least once per token (and per head of an array): a paper-size token takes tens of ms.
+    /// </summary>
+    public static AccuracyReport Run(AttentionConfig config, int seed, int tokens, CancellationToken ct = default) => MeasureHead(config, seed, tokens, ct).Report;
 
     /// <summary>
     /// The accuracy of what the configuration builds: <see cref="MeasureArray"/> for an array (more than one head, or
     /// W_O), else <see cref="MeasureHead"/>; with every output's error.
     /// </summary>
-    public static AccuracyMeasurement Measure(AttentionConfig config, int seed, int tokens) =>
-        config.Model.IsArray ? MeasureArray(config, seed, tokens) : MeasureHead(config, seed, tokens);
+    public static AccuracyMeasurement Measure(AttentionConfig config, int seed, int tokens, CancellationToken ct = default) =>
+        config.Model.IsArray ? MeasureArray(config, seed, tokens, ct) : MeasureHead(config, seed, tokens, ct);
 
     /// <summary><see cref="Run"/>, with every output's error in LSBs.</summary>
-    public static AccuracyMeasurement MeasureHead(AttentionConfig config, int seed, int tokens)
+    public static AccuracyMeasurement MeasureHead(AttentionConfig config, int seed, int tokens, CancellationToken ct = default)
     {
         CheckTokens(config, tokens);
         var stopwatch = Stopwatch.StartNew();
-        var inputs = Draw(config, seed, tokens);
+        var inputs = Draw(config, seed, tokens, ct);
         var scales = inputs.Scales;
         var head = new AttentionHead(config);
         head.LoadWeights(Projection.Query, inputs.Wq);
@@ -162,6 +172,7 @@ public static class Accuracy
         var tally = new Tally(config, scales.Fo);
         foreach (var x in inputs.Tokens)
         {
+            ct.ThrowIfCancellationRequested();
             var step = head.Step(x);
             var expected = reference.Step([.. x.Select(v => HeadScales.Real(v, scales.Fx))]);
             tally.Add(step.Token, step.Output, expected.Output, [(step.Probabilities, expected.Probabilities)]);
@@ -175,19 +186,19 @@ public static class Accuracy
     /// <see cref="ArrayFloatReference"/>: errors of the output row (the concatenation, or W_O's output) in its LSBs,
     /// 2^-<see cref="ArrayFloatReference.OutputFractionBits"/>; probability errors over every head.
     /// </summary>
-    public static AccuracyMeasurement MeasureArray(AttentionConfig config, int seed, int tokens)
+    public static AccuracyMeasurement MeasureArray(AttentionConfig config, int seed, int tokens, CancellationToken ct = default)
     {
         CheckTokens(config, tokens);
         var stopwatch = Stopwatch.StartNew();
-        var inputs = DrawArray(config, seed, tokens);
+        var inputs = DrawArray(config, seed, tokens, ct);
         var scales = inputs.Scales;
-        var model = inputs.Load(config);
-        var reference = ArrayFloatReference.Dequantized(inputs);
+        var model = inputs.Load(config, ct);
+        var reference = ArrayFloatReference.Dequantized(inputs, ct);
         var tally = new Tally(config, ArrayFloatReference.OutputFractionBits(config, scales));
         foreach (var x in inputs.Tokens)
         {
-            var step = model.Step(x);
-            var expected = reference.Step([.. x.Select(v => HeadScales.Real(v, scales.Fx))]);
+            var step = model.Step(x, ct);
+            var expected = reference.Step([.. x.Select(v => HeadScales.Real(v, scales.Fx))], ct);
             tally.Add(step.Token, step.Output, expected.Output,
                 [.. step.Heads.Zip(expected.Heads, (h, e) => (h.Probabilities, e.Probabilities))]);
         }

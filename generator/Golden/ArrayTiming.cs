@@ -99,7 +99,9 @@ public sealed class ArrayTiming(AttentionConfig config, int memoryLatency)
     /// <paramref name="weightsLoaded"/> the controller starts with WEIGHTS set, as if a LOAD had run before: the model's
     /// shortcut to a decode's timing at sizes whose load would take millions of cycles (the RTL has no such state).
     /// </summary>
-    public IReadOnlyList<HeadEvent> Run(IReadOnlyList<HeadCommand> commands, long cycleBudget = 100_000_000, bool weightsLoaded = false)
+    /// <remarks><paramref name="ct"/> is checked every 1,024 cycles: the load of paper-mha's weights takes the model minutes.</remarks>
+    public IReadOnlyList<HeadEvent> Run(IReadOnlyList<HeadCommand> commands, long cycleBudget = 100_000_000, bool weightsLoaded = false,
+        CancellationToken ct = default)
     {
         var heads = _c.Model.Heads;
         var projection = _c.Model.OutputProjection;
@@ -128,6 +130,11 @@ public sealed class ArrayTiming(AttentionConfig config, int memoryLatency)
             if (cyc > cycleBudget)
             {
                 throw new InvalidOperationException($"the array timing model ran past {cycleBudget} cycles: the commands never finish");
+            }
+
+            if ((cyc & 0x3FF) == 0)
+            {
+                ct.ThrowIfCancellationRequested();
             }
 
             requests[0] = dma.ReqValid;

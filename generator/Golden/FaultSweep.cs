@@ -23,7 +23,7 @@ public enum FaultKind
 public static class FaultMaps
 {
     /// <summary>A map with each stored bit stuck and each macro column dead with probability <paramref name="rate"/> (per <paramref name="kind"/>).</summary>
-    public static FaultMap Draw(AttentionConfig config, FaultKind kind, double rate, int seed)
+    public static FaultMap Draw(AttentionConfig config, FaultKind kind, double rate, int seed, CancellationToken ct = default)
     {
         if (double.IsNaN(rate) || rate < 0 || rate > 1)
         {
@@ -42,6 +42,11 @@ public static class FaultMaps
                 var width = shape.Config.Format.WeightWidth;
                 foreach (var bit in Sample(random, (long)shape.InDim * shape.OutDim * width, rate))
                 {
+                    if ((stuck.Count & 0xFFFF) == 0)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                    }
+
                     var cell = bit / width;
                     stuck.Add(new StuckAtFault
                     {
@@ -138,14 +143,17 @@ public sealed record FaultSweepRow(double Rate, double MedianStuckBits, double M
 /// </summary>
 public static class FaultSweep
 {
-    public static FaultSweepRow Run(AttentionConfig config, FaultKind kind, double rate, int seeds, int firstSeed, int inputSeed, int tokens)
+    /// <remarks><paramref name="ct"/> reaches every draw and every accuracy run (checked at least once per token).</remarks>
+    public static FaultSweepRow Run(AttentionConfig config, FaultKind kind, double rate, int seeds, int firstSeed, int inputSeed, int tokens,
+        CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(seeds, 1);
         var stopwatch = Stopwatch.StartNew();
         var results = Enumerable.Range(firstSeed, seeds).Select(seed =>
         {
-            var faults = FaultMaps.Draw(config, kind, rate, seed);
-            var report = Accuracy.Measure(config with { Faults = faults }, inputSeed, tokens).Report;
+            ct.ThrowIfCancellationRequested();
+            var faults = FaultMaps.Draw(config, kind, rate, seed, ct);
+            var report = Accuracy.Measure(config with { Faults = faults }, inputSeed, tokens, ct).Report;
             return (faults.StuckAt.Count, faults.DeadColumns.Count, report);
         }).ToList();
         return new FaultSweepRow(rate,

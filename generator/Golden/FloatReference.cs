@@ -212,10 +212,14 @@ public sealed class ArrayFloatReference
     /// The reference for an array's integer inputs (<see cref="Accuracy.DrawArray"/>), de-quantized with its scales: every
     /// weight, W_O included, has <see cref="HeadScales.Fw"/> fraction bits.
     /// </summary>
-    public static ArrayFloatReference Dequantized(ArrayInputs inputs)
+    public static ArrayFloatReference Dequantized(ArrayInputs inputs, CancellationToken ct = default)
     {
         var scales = inputs.Scales;
-        var heads = inputs.Heads.Select(h => FloatReference.Dequantized(scales, h.Wq, h.Wk, h.Wv)).ToList();
+        var heads = inputs.Heads.Select(h =>
+        {
+            ct.ThrowIfCancellationRequested();
+            return FloatReference.Dequantized(scales, h.Wq, h.Wk, h.Wv);
+        }).ToList();
         return new ArrayFloatReference(heads, inputs.Wo is null ? null : Real(inputs.Wo, scales.Fw));
     }
 
@@ -231,9 +235,15 @@ public sealed class ArrayFloatReference
     /// <summary>Elements of an output row: d_model after W_O, else heads x d_head.</summary>
     public int OutputElements => _wo?.GetLength(1) ?? (Heads.Count * Heads[0].DHead);
 
-    public ArrayFloatStep Step(IReadOnlyList<double> x)
+    /// <summary>The next token through every head (and W_O); <paramref name="ct"/> is checked between heads.</summary>
+    public ArrayFloatStep Step(IReadOnlyList<double> x, CancellationToken ct = default)
     {
-        var steps = Heads.Select(h => h.Step(x)).ToArray();
+        var steps = Heads.Select(h =>
+        {
+            ct.ThrowIfCancellationRequested();
+            return h.Step(x);
+        }).ToArray();
+        ct.ThrowIfCancellationRequested();
         double[] concatenation = [.. steps.SelectMany(s => s.Output)];
         if (_wo is null)
         {

@@ -21,7 +21,8 @@ public sealed record HeadPerformance(int Tokens, int MemoryLatency, long LoadCyc
     /// <paramref name="skipLoad"/> the model starts with the weights loaded and <see cref="LoadCycles"/> is 0: a decode's
     /// timing at sizes whose load alone would take the model minutes (paper-mha).
     /// </summary>
-    public static HeadPerformance Measure(AttentionConfig config, int tokens, int memoryLatency = 3, bool array = false, bool skipLoad = false)
+    public static HeadPerformance Measure(AttentionConfig config, int tokens, int memoryLatency = 3, bool array = false, bool skipLoad = false,
+        CancellationToken ct = default)
     {
         var layout = array ? MemoryLayout.ForArray(config) : MemoryLayout.For(config);
         var counters = new[] { R.Cycles, R.TokenCycles, R.CycFetch, R.CycQkv, R.CycScore, R.CycSoftmax, R.CycContext, R.CycWrite };
@@ -34,8 +35,8 @@ public sealed record HeadPerformance(int Tokens, int MemoryLatency, long LoadCyc
             new HeadCommand.Write(R.Ctrl, R.CtrlDecode), new HeadCommand.WaitIrq(),
             .. counters.Select(c => new HeadCommand.Read(c)),
         ];
-        var events = array ? new ArrayTiming(config, memoryLatency).Run(commands, weightsLoaded: skipLoad)
-            : new HeadTiming(config, memoryLatency).Run(commands, weightsLoaded: skipLoad);
+        var events = array ? new ArrayTiming(config, memoryLatency).Run(commands, weightsLoaded: skipLoad, ct: ct)
+            : new HeadTiming(config, memoryLatency).Run(commands, weightsLoaded: skipLoad, ct: ct);
         var reads = events.Where(e => e.Kind == HeadEventKind.CsrRead).Select(e => e.Value).ToList();
         if (skipLoad)
         {

@@ -176,7 +176,9 @@ public sealed class HeadTiming(AttentionConfig config, int memoryLatency)
     /// Runs the commands from the first cycle out of reset until they are done and the memory is quiet; with
     /// <paramref name="weightsLoaded"/> as <see cref="ArrayTiming.Run"/> says.
     /// </summary>
-    public IReadOnlyList<HeadEvent> Run(IReadOnlyList<HeadCommand> commands, long cycleBudget = 100_000_000, bool weightsLoaded = false)
+    /// <remarks><paramref name="ct"/> is checked every 1,024 cycles: the paper head's load takes the model seconds.</remarks>
+    public IReadOnlyList<HeadEvent> Run(IReadOnlyList<HeadCommand> commands, long cycleBudget = 100_000_000, bool weightsLoaded = false,
+        CancellationToken ct = default)
     {
         var driver = new CsrDriver(commands);
         var memory = new BenchMemory(_latency);
@@ -195,6 +197,11 @@ public sealed class HeadTiming(AttentionConfig config, int memoryLatency)
             if (cyc > cycleBudget)
             {
                 throw new InvalidOperationException($"the head timing model ran past {cycleBudget} cycles: the commands never finish");
+            }
+
+            if ((cyc & 0x3FF) == 0)
+            {
+                ct.ThrowIfCancellationRequested();
             }
 
             if (driver.Current is null && memory.Empty && !dma.ReqValid)

@@ -56,10 +56,18 @@ public sealed class MultiHeadAttention
         }
     }
 
-    /// <summary>Processes the next token in every head and returns every head's stages and the output row.</summary>
-    public ArrayStep Step(IReadOnlyList<long> x)
+    /// <summary>
+    /// Processes the next token in every head and returns every head's stages and the output row. <paramref name="ct"/> is
+    /// checked between heads (a paper-mha token takes a second or more); a cancelled step leaves the model mid-token.
+    /// </summary>
+    public ArrayStep Step(IReadOnlyList<long> x, CancellationToken ct = default)
     {
-        var steps = Heads.Select(h => h.Step(x)).ToArray();
+        var steps = Heads.Select(h =>
+        {
+            ct.ThrowIfCancellationRequested();
+            return h.Step(x);
+        }).ToArray();
+        ct.ThrowIfCancellationRequested();
         long[] concatenation = [.. steps.SelectMany(s => s.Output)];
         var output = _wo is null ? concatenation
             : [.. _wo.Multiply(concatenation).Select(v => FixedPoint.Requantize(v, Config.Quant.OutputShift, Config.Format.DataWidth))];

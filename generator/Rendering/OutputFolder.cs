@@ -14,11 +14,12 @@ namespace AttentionLego.Gen.Rendering;
 public static class OutputFolder
 {
     /// <summary><c>generate</c>'s output: its folders hold the manifest.</summary>
-    public static void WriteAtomically(string folder, IEnumerable<RenderedFile> files, bool replace) =>
-        WriteAtomically(folder, files.Select(f => (f.Name, Encoding.UTF8.GetBytes(f.Content))), replace, "generate", [RtlBundle.ManifestName]);
+    public static void WriteAtomically(string folder, IEnumerable<RenderedFile> files, bool replace, CancellationToken ct = default) =>
+        WriteAtomically(folder, files.Select(f => (f.Name, Encoding.UTF8.GetBytes(f.Content))), replace, "generate", [RtlBundle.ManifestName], ct);
 
+    /// <remarks>The staging folder is in <see cref="Scratch"/> while it exists; <paramref name="ct"/> is checked before each file.</remarks>
     public static void WriteAtomically(string folder, IEnumerable<(string Name, byte[] Content)> files, bool replace, string command,
-        IReadOnlyList<string> markers)
+        IReadOnlyList<string> markers, CancellationToken ct = default)
     {
         var target = CheckTarget(folder, replace, command, markers);
         var parent = Path.GetDirectoryName(target) ?? throw new OutputException($"{folder} has no parent folder.");
@@ -30,6 +31,7 @@ public static class OutputFolder
             Directory.CreateDirectory(staging);
             foreach (var (name, content) in files)
             {
+                ct.ThrowIfCancellationRequested();
                 var path = Path.Combine(staging, name);
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 File.WriteAllBytes(path, content);

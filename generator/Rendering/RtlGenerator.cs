@@ -85,14 +85,18 @@ public static class RtlGenerator
         }),
     ];
 
-    public static RtlBundle Render(AttentionConfig config)
+    /// <summary>Every module of <paramref name="config"/>; <paramref name="ct"/> is checked before each.</summary>
+    public static RtlBundle Render(AttentionConfig config, CancellationToken ct = default)
     {
         ConfigValidator.ThrowIfInvalid(config);
-        return new RtlBundle(config, Modules(config, [.. ModuleNames(config)]));
+        return new RtlBundle(config, Modules(config, ct, [.. ModuleNames(config)]));
     }
 
     /// <summary>The named modules, rendered, in filelist order (a bench's DUT and what it instantiates).</summary>
-    public static IReadOnlyList<RenderedFile> Modules(AttentionConfig config, params string[] names)
+    public static IReadOnlyList<RenderedFile> Modules(AttentionConfig config, params string[] names) => Modules(config, default, names);
+
+    /// <summary><see cref="Modules(AttentionConfig, string[])"/>, checking <paramref name="ct"/> before each module.</summary>
+    public static IReadOnlyList<RenderedFile> Modules(AttentionConfig config, CancellationToken ct, params string[] names)
     {
         var unknown = names.Except(Registry.Select(r => r.Name)).ToList();
         if (unknown.Count > 0)
@@ -100,7 +104,11 @@ public static class RtlGenerator
             throw new ArgumentException($"no such module: {string.Join(", ", unknown)}", nameof(names));
         }
 
-        return [.. Registry.Where(r => names.Contains(r.Name)).Select(r => Module(r.Name, config, b => r.View(config, b)))];
+        return [.. Registry.Where(r => names.Contains(r.Name)).Select(r =>
+        {
+            ct.ThrowIfCancellationRequested();
+            return Module(r.Name, config, b => r.View(config, b));
+        })];
     }
 
     /// <summary>Renders <c>templates/rtl/&lt;module&gt;.v.sbn</c> into <c>&lt;module&gt;.v</c>.</summary>

@@ -51,7 +51,9 @@ public static class ConfigReport
     /// <param name="seed">Seed of the accuracy run's inputs.</param>
     /// <param name="synthesis">The Yosys section.</param>
     /// <param name="replay">The command that makes this report again.</param>
-    public static ConfigReportResult Build(AttentionConfig config, string name, int tokens, int seed, SynthesisSection synthesis, string replay)
+    /// <param name="ct">Checked in the timing model and at least once per token of the accuracy run.</param>
+    public static ConfigReportResult Build(AttentionConfig config, string name, int tokens, int seed, SynthesisSection synthesis, string replay,
+        CancellationToken ct = default)
     {
         ConfigValidator.ThrowIfInvalid(config);
         var m = config.Model;
@@ -60,8 +62,8 @@ public static class ConfigReport
             throw new ArgumentOutOfRangeException(nameof(tokens), tokens, $"must be 1..Model.MaxSeqLen ({m.MaxSeqLen})");
         }
 
-        var perf = HeadPerformance.Measure(config, tokens, array: m.IsArray, skipLoad: true);
-        var accuracy = Accuracy.Measure(config, seed, tokens);
+        var perf = HeadPerformance.Measure(config, tokens, array: m.IsArray, skipLoad: true, ct: ct);
+        var accuracy = Accuracy.Measure(config, seed, tokens, ct);
         var macros = TotalMacros(config);
 
         var text = new StringBuilder();

@@ -57,7 +57,7 @@ public static class CliProcess
         {
             var family = ProcessTree.Descendants(process.Id);
             seen.UnionWith(family.Select(p => p.Pid));
-            if (signalledAt is null && options.Signal is { } signal && options.ShouldSignal(clock.Elapsed, family, Snapshot(output, error)))
+            if (signalledAt is null && options.Signal is { } signal && options.ShouldSignal(clock.Elapsed, family, Snapshot(output, error), process.Id))
             {
                 seen.UnionWith(ProcessTree.Descendants(process.Id).Select(p => p.Pid));
                 Native.kill(process.Id, signal);
@@ -145,13 +145,19 @@ public sealed record ProcessOptions
     /// <summary>The signal is sent once this holds (and <see cref="After"/> has passed): the run's descendants and output so far.</summary>
     public Func<IReadOnlyList<ProcessInfo>, string, bool>? When { get; init; }
 
+    /// <summary>
+    /// The signal is sent once this holds too: the command's own process id, e.g. to wait for an amount of CPU time the
+    /// process has used (a moment of its work that does not stretch with the machine's load, as wall time does).
+    /// </summary>
+    public Func<int, bool>? WhenProcess { get; init; }
+
     /// <summary>The run is killed, and the test fails, after this long.</summary>
     public TimeSpan Limit { get; init; } = TimeSpan.FromMinutes(10);
 
     public TimeSpan Poll { get; init; } = TimeSpan.FromMilliseconds(25);
 
-    internal bool ShouldSignal(TimeSpan elapsed, IReadOnlyList<ProcessInfo> family, string output) =>
-        elapsed >= After && (When is null || When(family, output));
+    internal bool ShouldSignal(TimeSpan elapsed, IReadOnlyList<ProcessInfo> family, string output, int pid) =>
+        elapsed >= After && (When is null || When(family, output)) && (WhenProcess is null || WhenProcess(pid));
 }
 
 /// <summary>A process seen below the command: its pid and its name (<c>/proc/pid/comm</c>, e.g. <c>cc1plus</c>, <c>make</c>).</summary>
