@@ -76,7 +76,7 @@ public static class ToolProcess
                 seconds < 1 || seconds > MaxSeconds)
             {
                 throw new ToolException(ToolFailure.Misconfigured,
-                    $"{TimeoutsVariable}: \"{TextExcerpt.Of(part)}\" is not step=seconds. Fix: write e.g. {TimeoutsVariable}=probe=60,build=7200 " +
+                    $"{TimeoutsVariable}: \"{Excerpt.Of(part)}\" is not step=seconds. Fix: write e.g. {TimeoutsVariable}=probe=60,build=7200 " +
                     $"(steps {string.Join(", ", Enum.GetValues<ToolStep>().Select(Key))}; 1 to {MaxSeconds} seconds), or unset it for the defaults.");
             }
 

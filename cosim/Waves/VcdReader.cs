@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AttentionLego.Cosim.Tools;
+using AttentionLego.Gen.IO;
 
 namespace AttentionLego.Cosim.Waves;
 
@@ -109,7 +110,7 @@ public static class VcdReader
     }
 
     /// <summary>A token as a message quotes it: a short escaped excerpt.</summary>
-    private static string Quote(string token) => TextExcerpt.Of(token);
+    private static string Quote(string token) => Excerpt.Of(token);
 
     private static VcdVariable ReadVar(Tokenizer tokens, Memory memory, List<string> scopes, Dictionary<string, VcdSignal> byId, List<VcdSignal> signals)
     {
@@ -407,9 +408,9 @@ public static class VcdReader
                 var run = _position - start;
                 if (_spill.Length + run > limits.MaxTokenLength)
                 {
-                    var head = _spill.Length > 0 ? _spill.ToString(0, Math.Min(_spill.Length, TextExcerpt.DefaultLength))
-                        : new string(_buffer, start, Math.Min(run, TextExcerpt.DefaultLength));
-                    throw Beyond($"a word of more than {limits.MaxTokenLength:N0} characters (\"{TextExcerpt.Of(head)}...\"), longer than any " +
+                    var head = _spill.Length > 0 ? _spill.ToString(0, Math.Min(_spill.Length, Excerpt.Length))
+                        : new string(_buffer, start, Math.Min(run, Excerpt.Length));
+                    throw Beyond($"a word of more than {limits.MaxTokenLength:N0} characters (\"{Excerpt.Of(head)}...\"), longer than any " +
                                  "value of the widest signal attnlego reads", "check that this is a VCD file (a wave dump, not a binary file)");
                 }
 
@@ -445,7 +446,7 @@ public static class VcdReader
 
         /// <summary><paramref name="name"/> (a scope or reference name), refused when longer than <see cref="VcdLimits.MaxNameLength"/>.</summary>
         public string Name(string name, string what) => name.Length <= limits.MaxNameLength ? name :
-            throw Beyond($"a {what} of {name.Length:N0} characters (\"{TextExcerpt.Of(name)}\"); names are read up to {limits.MaxNameLength:N0}",
+            throw Beyond($"a {what} of {name.Length:N0} characters (\"{Excerpt.Of(name)}\"); names are read up to {limits.MaxNameLength:N0}",
                 "check that this is a VCD file (a wave dump)");
 
         public void ExpectEnd(string command)
@@ -453,7 +454,7 @@ public static class VcdReader
             var token = Required($"$end closing {command}");
             if (token != "$end")
             {
-                throw Error($"expected $end closing {command}, found \"{TextExcerpt.Of(token)}\"");
+                throw Error($"expected $end closing {command}, found \"{Excerpt.Of(token)}\"");
             }
         }
 

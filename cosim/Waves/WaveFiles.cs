@@ -33,7 +33,7 @@ public static class WaveFiles
             if (result.ExitCode != 0 || !File.Exists(temp))
             {
                 throw new ToolException(ToolFailure.Failed,
-                    $"fst2vcd could not convert {path} (exit {result.ExitCode}): {TextExcerpt.Of(result.StandardError.Trim(), 400)} Fix: check that it is an FST file GTKWave can open.");
+                    $"fst2vcd could not convert {path} (exit {result.ExitCode}): {Excerpt.Of(result.StandardError.Trim(), 400)} Fix: check that it is an FST file GTKWave can open.");
             }
 
             using var reader = new StreamReader(temp);

@@ -144,7 +144,7 @@ public static partial class HostileCases
             "it declares more than 1,048,576 variables, the most attnlego reads from one wave file", "dump fewer signals",
             s => ["wave", "diff", s.Write("in/a.vcd", TinyVcd), s.Path("in", "b.vcd")], setup: s => ManyVariables(s.Path("in", "b.vcd"), (1 << 20) + 1));
         b.Add("wave diff", "wave-control-characters", "`wave diff` of a VCD whose size field holds ESC and control bytes", ExitCodes.Usage,
-            "expected a positive variable size, found \"\\x1b[31m\\x01\\x02\"", "the file is not a valid VCD",
+            "expected a positive variable size, found \"\\x1B[31m\\x01\\x02\"", "the file is not a valid VCD",
             s => ["wave", "diff", s.Write("in/a.vcd", TinyVcd), s.Write("in/b.vcd", Declaring("\u001b[31m\u0001\u0002"))]);
     }
 

@@ -71,7 +71,7 @@ public sealed class ToolProcessTests
     [TestCase("probe=-5", "\"probe=-5\"")]
     [TestCase("simulate=10", "\"simulate=10\"")]
     [TestCase("probe", "\"probe\"")]
-    [TestCase("probe=1\u001b[2J", "\"probe=1\\x1b[2J\"", TestName = "A_malformed_limit_with_an_escape_sequence_is_quoted_escaped")]
+    [TestCase("probe=1\u001b[2J", "\"probe=1\\x1B[2J\"", TestName = "A_malformed_limit_with_an_escape_sequence_is_quoted_escaped")]
     public void A_malformed_limit_is_a_usage_error_that_quotes_it_escaped(string text, string quoted)
     {
         var ex = Assert.Throws<ToolException>(() => ToolProcess.Limits(text))!;

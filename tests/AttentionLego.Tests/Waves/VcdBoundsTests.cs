@@ -127,7 +127,7 @@ public sealed class VcdBoundsTests
     public void Malformed_input_is_quoted_as_a_short_escaped_excerpt()
     {
         var ex = Assert.Throws<VcdFormatException>(() => VcdReader.Parse(Declaring("\u001b[2J" + new string('9', 500) + "x"), "w.vcd"))!;
-        Assert.That(ex.Message, Does.Contain($"found \"\\x1b[2J{new string('9', 36)}... (505 characters)\""));
+        Assert.That(ex.Message, Does.Contain($"found \"\\x1B[2J{new string('9', 36)}... (505 characters)\""));
     }
 
     [Test]
