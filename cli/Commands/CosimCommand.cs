@@ -76,23 +76,7 @@ public static class CosimCommand
         timeout.AtLeast(1, "--timeout must be at least 1 second.").Timeout();
 
         var command = new Command("cosim", "Co-simulate a module under Verilator (or Icarus) against the bit-exact golden model and CycleModel.");
-        command.Validators.Add(r =>
-        {
-            long last;
-            try
-            {
-                last = (long)r.GetValue(seed) + r.GetValue(seeds) - 1;
-            }
-            catch (InvalidOperationException)
-            {
-                return; // an unparseable value is already reported by its own option
-            }
-
-            if (last > int.MaxValue)
-            {
-                r.AddError($"--seed + --seeds - 1 must not exceed {int.MaxValue}.");
-            }
-        });
+        command.LastSeedFits(seed, seeds);
         configOptions.AddTo(command);
         foreach (var option in new Option[] { module, seed, seeds, tokens, memLatency, stalls, simulator, cacheDir, workDir, keep, timeout, injectFault })
         {

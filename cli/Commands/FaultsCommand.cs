@@ -90,23 +90,7 @@ public static class FaultsCommand
         tokens.AtLeast(1);
         rates.Validators.Add(r => Rates(r.GetValueOrDefault<string>() ?? "", "--rates", r.AddError));
         var command = new Command("sweep", "Sweep the PIM fault rate: accuracy of the faulty bit-exact model against the float reference, per rate.");
-        command.Validators.Add(r =>
-        {
-            long last;
-            try
-            {
-                last = (long)r.GetValue(seed) + r.GetValue(seeds) - 1;
-            }
-            catch (InvalidOperationException)
-            {
-                return; // an unparseable value is already reported by its own option
-            }
-
-            if (last > int.MaxValue)
-            {
-                r.AddError($"--seed + --seeds - 1 must not exceed {int.MaxValue} (the fault maps are seeds --seed .. --seed + --seeds - 1).");
-            }
-        });
+        command.LastSeedFits(seed, seeds, "the fault maps are seeds --seed .. --seed + --seeds - 1");
         configOptions.AddTo(command);
         foreach (var option in new Option[] { kind, rates, seeds, seed, inputSeed, tokens, markdown })
         {

@@ -35,6 +35,29 @@ public static class OptionRules
         .AtMost(Limits.MaxSeeds, v =>
             $"{option.Name} {v} is more than the {Limits.MaxSeeds:N0} seeds one run may have ({what}). Fix: use {option.Name} 1..{Limits.MaxSeeds}, or split the seeds over several runs with --seed.");
 
+    /// <summary>
+    /// <c>--seed + --seeds - 1</c> must fit an int: the last seed a run uses (a simulator's random state, a fault map) is
+    /// one. <paramref name="which"/>, when given, says what the seeds are, in parentheses after the rule.
+    /// </summary>
+    public static void LastSeedFits(this Command command, Option<int> seed, Option<int> seeds, string? which = null) =>
+        command.Validators.Add(r =>
+        {
+            long last;
+            try
+            {
+                last = (long)r.GetValue(seed) + r.GetValue(seeds) - 1;
+            }
+            catch (InvalidOperationException)
+            {
+                return; // an unparseable value is already reported by its own option
+            }
+
+            if (last > int.MaxValue)
+            {
+                r.AddError($"--seed + --seeds - 1 must not exceed {int.MaxValue}{(which is null ? "" : $" ({which})")}.");
+            }
+        });
+
     private static Option<T> Check<T>(this Option<T> option, Func<long, bool> holds, string message) => option.Check(holds, _ => message);
 
     private static Option<T> Check<T>(this Option<T> option, Func<long, bool> holds, Func<long, string> message)
