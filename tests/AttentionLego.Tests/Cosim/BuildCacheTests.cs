@@ -24,6 +24,28 @@ public sealed class BuildCacheTests
         }
     }
 
+    /// <summary>
+    /// A Verilator 5.006 stand-in in <paramref name="folder"/> whose "build" writes <paramref name="simulator"/> (a shell
+    /// script, as printf's format: \n for a line break) as the bench's simulator; <paramref name="beforeBuild"/> runs first.
+    /// </summary>
+    private static string StandInVerilator(string folder, string simulator, string beforeBuild = "")
+    {
+        var verilator = Path.Combine(folder, "verilator");
+        File.WriteAllText(verilator, $$"""
+            #!/bin/sh
+            if [ "$1" = "--version" ]; then echo "Verilator 5.006 2023-01-22 rev (stand-in)"; exit 0; fi
+            {{beforeBuild}}
+            top=""; prev=""
+            for a in "$@"; do [ "$prev" = "--top-module" ] && top="$a"; prev="$a"; done
+            mkdir -p obj_dir
+            printf '{{simulator}}' > "obj_dir/V$top"
+            chmod +x "obj_dir/V$top"
+
+            """);
+        MakeExecutable(verilator);
+        return verilator;
+    }
+
     private static Func<string, Task> WriteSimulator(string text, Action? counted = null) => staging =>
     {
         counted?.Invoke();
@@ -222,18 +244,7 @@ public sealed class BuildCacheTests
     public async Task A_crash_on_an_entry_damaged_while_in_use_rebuilds_it_and_runs_the_seed_again()
     {
         using var temp = new TempFolder();
-        var verilator = temp.Combine("verilator");
-        File.WriteAllText(verilator, """
-            #!/bin/sh
-            if [ "$1" = "--version" ]; then echo "Verilator 5.006 2023-01-22 rev (stand-in)"; exit 0; fi
-            top=""; prev=""
-            for a in "$@"; do [ "$prev" = "--top-module" ] && top="$a"; prev="$a"; done
-            mkdir -p obj_dir
-            printf '#!/bin/sh\nfor a in "$@"; do case "$a" in +trace=*) t="${a#+trace=}";; esac; done\nprintf "0 end\\n" > "$t"\n' > "obj_dir/V$top"
-            chmod +x "obj_dir/V$top"
-
-            """);
-        MakeExecutable(verilator);
+        var verilator = StandInVerilator(temp.Path, """#!/bin/sh\nfor a in "$@"; do case "$a" in +trace=*) t="${a#+trace=}";; esac; done\nprintf "0 end\\n" > "$t"\n""");
         var old = Environment.GetEnvironmentVariable(VerilatorDriver.OverrideVariable);
         Environment.SetEnvironmentVariable(VerilatorDriver.OverrideVariable, verilator);
         try
@@ -265,18 +276,7 @@ public sealed class BuildCacheTests
     public async Task In_a_regression_a_crashed_simulator_is_an_error_of_its_own_kind_never_a_failure()
     {
         using var temp = new TempFolder();
-        var verilator = temp.Combine("verilator");
-        File.WriteAllText(verilator, """
-            #!/bin/sh
-            if [ "$1" = "--version" ]; then echo "Verilator 5.006 2023-01-22 rev (stand-in)"; exit 0; fi
-            top=""; prev=""
-            for a in "$@"; do [ "$prev" = "--top-module" ] && top="$a"; prev="$a"; done
-            mkdir -p obj_dir
-            printf '#!/bin/sh\necho "stand-in: segfault" >&2\nkill -SEGV $$\n' > "obj_dir/V$top"
-            chmod +x "obj_dir/V$top"
-
-            """);
-        MakeExecutable(verilator);
+        var verilator = StandInVerilator(temp.Path, """#!/bin/sh\necho "stand-in: segfault" >&2\nkill -SEGV $$\n""");
         var matrix = temp.Combine("m.json");
         File.WriteAllText(matrix, """{ "entries": [ { "preset": "tiny", "modules": ["requant"], "seeds": [1, 2] } ] }""");
         var old = Environment.GetEnvironmentVariable(VerilatorDriver.OverrideVariable);
@@ -307,20 +307,10 @@ public sealed class BuildCacheTests
         using var temp = new TempFolder();
         var log = temp.Combine("builds.log");
         var go = temp.Combine("go"); // the build waits for it: made once the second process says it waits (or after 60 s)
-        var verilator = temp.Combine("verilator");
-        File.WriteAllText(verilator, $$"""
-            #!/bin/sh
-            if [ "$1" = "--version" ]; then echo "Verilator 5.006 2023-01-22 rev (stand-in)"; exit 0; fi
+        var verilator = StandInVerilator(temp.Path, """#!/bin/sh\necho "stand-in: no trace" >&2\nexit 3\n""", $$"""
             echo "$$" >> "{{log}}"
             i=0; while [ ! -f "{{go}}" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
-            top=""; prev=""
-            for a in "$@"; do [ "$prev" = "--top-module" ] && top="$a"; prev="$a"; done
-            mkdir -p obj_dir
-            printf '#!/bin/sh\necho "stand-in: no trace" >&2\nexit 3\n' > "obj_dir/V$top"
-            chmod +x "obj_dir/V$top"
-
             """);
-        MakeExecutable(verilator);
         var options = new ProcessOptions { WorkingDirectory = temp.Path, Environment = [(VerilatorDriver.OverrideVariable, verilator)] };
         string[] Args(string work) => ["cosim", "--module", "requant", "--cache-dir", temp.Combine("cache"), "--work-dir", temp.Combine(work)];
 
