@@ -21,13 +21,19 @@ public static class CliProcess
     public static async Task<CliRun> RunAsync(IReadOnlyList<string> args, ProcessOptions? options = null)
     {
         options ??= new ProcessOptions();
-        var start = new ProcessStartInfo("dotnet")
+        // Through env(1), which resets SIGINT and SIGTERM to their defaults and then execs dotnet (same pid): a test host
+        // started in the background of a non-interactive shell (as CI may start it) ignores SIGINT, every process it
+        // starts inherits that, and the .NET runtime then never installs its handler, so the command would not see the
+        // signal the test sends. A user's Ctrl+C reaches a CLI started from a terminal with the default disposition.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = options.WorkingDirectory ?? Directory.GetCurrentDirectory(),
             UseShellExecute = false,
         };
+        start.ArgumentList.Add("--default-signal=INT,TERM");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Dll);
         foreach (var arg in args)
         {
