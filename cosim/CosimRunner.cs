@@ -393,7 +393,9 @@ public sealed class CosimRunner
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_settings.SimulationTimeout);
         var log = Path.Combine(dir, logName);
-        IReadOnlyList<string> plusargs = [$"+stim={stimulusPath}", $"+trace={tracePath}", $"+max_cycles={cycleBudget}"];
+        // Relative to the case folder, the simulator's working folder: a bench reads a path into a 1,024-character
+        // register, which a deep --work-dir would overflow, and the names alone always fit.
+        IReadOnlyList<string> plusargs = [$"+stim={Path.GetRelativePath(dir, stimulusPath)}", $"+trace={Path.GetRelativePath(dir, tracePath)}", $"+max_cycles={cycleBudget}"];
         try
         {
             var run = (_icarus is { } icarus

@@ -47,6 +47,20 @@ public sealed class BuildCacheCosimTests
     [OneTimeTearDown]
     public void Remove() => _temp?.Dispose();
 
+    /// <summary>
+    /// A bench reads its +stim= and +trace= paths into 1,024-character registers: the simulator gets them relative to the
+    /// case folder, its working folder, so a work folder of any depth co-simulates (it once cut the path and read nothing).
+    /// </summary>
+    [Test]
+    public async Task A_work_folder_deeper_than_a_bench_path_register_co_simulates()
+    {
+        var deep = Path.Combine([.. Enumerable.Range(0, 12).Select(i => $"level-{i}-" + new string('d', 90))]);
+        var run = await Attnlego(Cosim(deep, "--seeds", "2"));
+        Assert.That(_temp.Combine(deep).Length, Is.GreaterThan(1100));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.Out + run.Err);
+        Assert.That(run.Out, Does.Contain("2 passed, 0 failed"));
+    }
+
     [Test]
     public async Task A_cache_and_a_work_folder_with_spaces_build_pass_and_are_reused()
     {
