@@ -62,6 +62,17 @@ public static class WaveCommand
                 return ExitCodes.CheckFailed;
             }
 
+            if (result.SignalsChecked == 0)
+            {
+                // Only the clock, or (with --x-wildcard, where an expected x accepts anything) an A that is all x: nothing checked.
+                await io.Err.WriteLineAsync($"error: nothing was compared: of the {result.SignalsCompared} signal(s) {a.Source} (A) and {b.Source} (B) share, " +
+                                            $"none but the clock {result.Clock} has a known (0 or 1) value in A over cycles {result.Cycles[0].Number}..{result.Cycles[^1].Number}" +
+                                            (parse.GetValue(xWildcard) ? ", and --x-wildcard lets an x in A accept any value" : "") + ". " +
+                                            "Fix: compare a window in which A has values (--from-cycle, --to-cycle) and signals besides the clock (--signals), " +
+                                            "or drop --x-wildcard to require x in B too.");
+                return ExitCodes.CheckFailed;
+            }
+
             var max = parse.GetValue(maxReport);
             foreach (var d in result.Divergences.Take(max))
             {

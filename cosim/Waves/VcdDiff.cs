@@ -33,8 +33,18 @@ public sealed record VcdDiffResult(
     IReadOnlyList<string> OnlyInA,
     IReadOnlyList<string> OnlyInB)
 {
-    /// <summary>No signal in both files (after <see cref="VcdDiffOptions.Signals"/>), or no clock edge in the window: nothing was compared.</summary>
-    public bool ComparedNothing => SignalsCompared == 0 || Cycles.Count == 0;
+    /// <summary>
+    /// Of <see cref="SignalsCompared"/>, those that checked something: not A's clock (which the cycles are counted by),
+    /// and, with <see cref="VcdDiffOptions.XWildcard"/>, only a signal with at least one known (0 or 1) expected bit in
+    /// the window (an expected x accepts anything); without it x must equal x, and every other compared signal counts.
+    /// </summary>
+    public int SignalsChecked { get; init; } = SignalsCompared;
+
+    /// <summary>
+    /// No signal in both files (after <see cref="VcdDiffOptions.Signals"/>), no clock edge in the window, only the clock,
+    /// or (with the x wildcard) expected values that are all x: nothing was compared.
+    /// </summary>
+    public bool ComparedNothing => SignalsCompared == 0 || Cycles.Count == 0 || SignalsChecked == 0;
 
     /// <summary>Something was compared and nothing diverged: a comparison of nothing is never identical.</summary>
     public bool Identical => Divergences.Count == 0 && !ComparedNothing;
@@ -91,18 +101,27 @@ public static class VcdDiff
         // B is sampled at its last time strictly before the edge: below ceil(edge / B's step).
         var limits = cycles.Select(c => (long)(((c.Time * aScale) + bScale - 1) / bScale)).ToArray();
         var divergences = new List<VcdDivergence>();
+        var checkedSignals = 0;
         foreach (var name in common)
         {
             ct.ThrowIfCancellationRequested();
             var (varA, varB) = (namesA[name], namesB[name]);
-            if (FirstDivergence(name, varA, varB, cycles, limits, options.XWildcard) is { } divergence)
+            var (divergence, known) = FirstDivergence(name, varA, varB, cycles, limits, options.XWildcard);
+            if (divergence is not null)
             {
                 divergences.Add(divergence);
             }
+
+            // The clock is what the cycles are counted by (always 0 just before its rising edges): comparing it checks nothing.
+            var isClock = ReferenceEquals(varA.Signal, clock.Signal);
+            checkedSignals += !isClock && (divergence is not null || known || !options.XWildcard) ? 1 : 0;
         }
 
         divergences.Sort((x, y) => x.Cycle != y.Cycle ? x.Cycle.CompareTo(y.Cycle) : string.CompareOrdinal(x.Signal, y.Signal));
-        return new VcdDiffResult(WaveCycles.Normalize(clock.FullName), cycles, common.Count, divergences, onlyInA, onlyInB);
+        return new VcdDiffResult(WaveCycles.Normalize(clock.FullName), cycles, common.Count, divergences, onlyInA, onlyInB)
+        {
+            SignalsChecked = checkedSignals,
+        };
     }
 
     /// <summary>Bit <paramref name="expected"/> of A accepts bit <paramref name="actual"/> of B.</summary>
@@ -129,21 +148,24 @@ public static class VcdDiff
         return true;
     }
 
-    private static VcdDivergence? FirstDivergence(string name, VcdVariable varA, VcdVariable varB, List<WaveCycle> cycles, long[] limits, bool xWildcard)
+    /// <summary>The signal's first divergence (or null), and whether any expected value in the window had a known bit.</summary>
+    private static (VcdDivergence? Divergence, bool Known) FirstDivergence(string name, VcdVariable varA, VcdVariable varB, List<WaveCycle> cycles,
+        long[] limits, bool xWildcard)
     {
         var (sa, sb) = (varA.Signal, varB.Signal);
         if (cycles.Count == 0)
         {
-            return null;
+            return (null, false);
         }
 
         if (sa.Width != sb.Width || sa.IsReal != sb.IsReal)
         {
             var c = cycles[0];
-            return new VcdDivergence(name, c.Number, c.Time, sa.ValueBefore(c.Time), sb.ValueBefore(limits[0]),
-                $"width differs: A {Describe(varA)}, B {Describe(varB)}");
+            return (new VcdDivergence(name, c.Number, c.Time, sa.ValueBefore(c.Time), sb.ValueBefore(limits[0]),
+                $"width differs: A {Describe(varA)}, B {Describe(varB)}"), true);
         }
 
+        var known = false;
         int lastA = -2, lastB = -2;
         for (var i = 0; i < cycles.Count; i++)
         {
@@ -155,13 +177,14 @@ public static class VcdDiff
 
             (lastA, lastB) = (ia, ib);
             var (expected, actual) = (sa.ValueOf(ia), sb.ValueOf(ib));
+            known |= sa.IsReal || expected.AsSpan().IndexOfAnyExcept('x', 'z') >= 0;
             if (!Accepts(expected, actual, xWildcard && !sa.IsReal))
             {
-                return new VcdDivergence(name, cycles[i].Number, cycles[i].Time, expected, actual);
+                return (new VcdDivergence(name, cycles[i].Number, cycles[i].Time, expected, actual), true);
             }
         }
 
-        return null;
+        return (null, known);
     }
 
     private static string Describe(VcdVariable v) => v.Signal.IsReal ? "real" : $"{v.Width} bits";

@@ -29,6 +29,11 @@ public static partial class HostileCases
         b.Add("wave diff", "wave-diff-signals-only-in-b", "`wave diff --signals` selecting only a signal that B (actual) has", ExitCodes.CheckFailed,
             "have no signal that --signals selects in common (0 in A, 1 in B", WaveFix,
             s => ["wave", "diff", s.Write("in/a.vcd", Wave("tb")), s.Write("in/b.vcd", Wave("tb", "$var wire 1 # extra $end\n")), "--signals", "*.extra"]);
+        // An expected wave that is all x in the window: with --x-wildcard every x accepts anything, so nothing was checked.
+        b.Add("wave diff", "wave-diff-expected-all-x", "`wave diff --x-wildcard` where A (expected) is x on every cycle but its clock's", ExitCodes.CheckFailed,
+            "none but the clock tb.clk has a known (0 or 1) value in A", "drop --x-wildcard to require x in B too",
+            s => ["wave", "diff", s.Write("in/a.vcd", Wave("tb").Replace("b0 \"", "bx \"", StringComparison.Ordinal).Replace("b1 \"", "bx \"", StringComparison.Ordinal)),
+                s.Write("in/b.vcd", Wave("tb")), "--x-wildcard"]);
 
         // regress: a run of no case. Five seeds of one build group in four shards: pieces of two cases fill three shards.
         const string FiveSeeds = """{ "entries": [ { "preset": "tiny", "modules": ["softmax"], "seeds": [1, 2, 3, 4, 5] } ] }""";

@@ -146,6 +146,21 @@ public sealed class VcdDiffTests
     }
 
     [Test]
+    public void An_expected_wave_that_is_all_x_under_the_wildcard_or_only_the_clock_compares_nothing()
+    {
+        var allX = Bench with { Signals = [.. Bench.Signals.Select(s => (s.Name, s.Width, (Func<int, string>)(_ => new string('x', s.Width))))] };
+        var wildcard = Diff(allX, Bench, new VcdDiffOptions { XWildcard = true });
+        Assert.That((wildcard.SignalsCompared, wildcard.SignalsChecked, wildcard.ComparedNothing, wildcard.Identical), Is.EqualTo((3, 0, true, false)),
+            "every expected x accepts anything: the clock alone was checked, which says nothing");
+        Assert.That(Diff(allX, allX).ComparedNothing, Is.False, "without the wildcard x must equal x: a real check");
+
+        var oneKnownBit = allX.With("flag", 5, _ => "1");
+        Assert.That(Diff(oneKnownBit, Bench, new VcdDiffOptions { XWildcard = true }).SignalsChecked, Is.EqualTo(1), "one known bit checks its signal");
+        var clockOnly = Diff(Bench, Bench, new VcdDiffOptions { Signals = ["*.clk_i"] });
+        Assert.That((clockOnly.SignalsCompared, clockOnly.ComparedNothing), Is.EqualTo((1, true)), "the clock the cycles are counted by checks nothing");
+    }
+
+    [Test]
     public void A_named_clock_must_exist_and_be_one_bit()
     {
         Assert.That(Diff(Bench, Bench, new VcdDiffOptions { Clock = "TOP.tb.clk_i" }).Cycles, Has.Count.EqualTo(20));
