@@ -176,38 +176,27 @@ public sealed partial class HostileInputTests
 
     private static List<HostileCase> BuildCatalogue()
     {
-        var list = BuildFirstCatalogue();
         // Issue 16's classes, one file each (HostileCases.*.cs), so that their authors never edit the same lines.
-        var more = new HostileCatalogueBuilder();
-        HostileCases.Ownership(more);
-        HostileCases.Cache(more);
-        HostileCases.ComparedNothing(more);
-        HostileCases.Bounds(more);
-        HostileCases.Signals(more);
-        HostileCases.Shapes(more);
-        list.AddRange(more.Cases);
-        return list;
+        var catalogue = new HostileCatalogueBuilder();
+        AddFirstCatalogue(catalogue);
+        HostileCases.Ownership(catalogue);
+        HostileCases.Cache(catalogue);
+        HostileCases.ComparedNothing(catalogue);
+        HostileCases.Bounds(catalogue);
+        HostileCases.Signals(catalogue);
+        HostileCases.Shapes(catalogue);
+        return catalogue.Cases;
     }
 
     /// <summary>The catalogue of issue 7 (in-process runs).</summary>
-    private static List<HostileCase> BuildFirstCatalogue()
+    private static void AddFirstCatalogue(HostileCatalogueBuilder catalogue)
     {
         const string Vcd = "$timescale 1ns $end\n$scope module tb $end\n$var wire 1 ! clk $end\n$var wire 8 \" count [7:0] $end\n$upscope $end\n$enddefinitions $end\n" +
                            "#0\n0!\nb0 \"\n#5\n1!\n#10\n0!\nb1 \"\n#15\n1!\n#20\n0!\n";
         const string FakeVersion = "echo \"Verilator 5.006 2023-01-22 rev (hostile-input stand-in)\"";
-        var list = new List<HostileCase>();
-
         void Add(string command, string id, string input, int exit, string problem, string fix, Func<Sandbox, string[]> args,
             Action<Sandbox>? setup = null, Func<Sandbox, (string, string)[]>? env = null, Func<string, bool>? mayLeave = null, Func<Sandbox, CliRun, Task>? check = null) =>
-            list.Add(new HostileCase(id, input, exit, problem, fix)
-            {
-                Command = command,
-                Args = args,
-                Setup = setup,
-                Environment = env,
-                MayLeave = mayLeave,
-                Check = check,
-            });
+            catalogue.Add(command, id, input, exit, problem, fix, args, setup, env, mayLeave, check);
 
         // Every rule of ConfigValidator, provoked on tiny by --set and named by its message.
         void Rule(string id, string problem, string fix, params string[] sets) =>
@@ -507,7 +496,6 @@ public sealed partial class HostileInputTests
             s => ["wave", "show", s.Write("in/a.vcd", Vcd), "--signals", "*", "--clock", "nope"]);
         Add("wave show", "wave-negative-cycle", "`wave show --from-cycle -1`", ExitCodes.Usage, "--from-cycle must not be negative.", "see `attnlego --help`",
             s => ["wave", "show", s.Write("in/a.vcd", Vcd), "--signals", "*", "--from-cycle", "-1"]);
-        return list;
     }
 
     /// <summary>The hanging simulation: the simulator and its child are gone, the seed's folder is the one named, the cache holds only the complete build.</summary>
