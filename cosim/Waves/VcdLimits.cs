@@ -23,7 +23,10 @@ public sealed record VcdLimits
     /// </summary>
     public int MaxVariables { get; init; } = 1 << 20;
 
-    /// <summary>Characters of a scope or reference name, and of a <c>$date</c>/<c>$version</c>/<c>$comment</c> text kept: 64 Ki.</summary>
+    /// <summary>
+    /// Characters of a scope or reference name, of the path of nested scopes (names joined with dots), and of a
+    /// <c>$date</c>/<c>$version</c>/<c>$comment</c> text kept: 64 Ki.
+    /// </summary>
     public int MaxNameLength { get; init; } = 1 << 16;
 
     /// <summary>Memory the changes of one signal may take (times and packed values, as allocated): 512 MiB.</summary>

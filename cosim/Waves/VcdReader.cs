@@ -35,6 +35,7 @@ public static class VcdReader
         string? date = null, version = null;
         VcdTimescale? timescale = null;
         var scopes = new List<string>();
+        var scopePath = 0; // characters of the open scopes joined with '.', bounded like a name
         var variables = new List<VcdVariable>();
         var signals = new List<VcdSignal>();
         var byId = new Dictionary<string, VcdSignal>(StringComparer.Ordinal);
@@ -60,7 +61,15 @@ public static class VcdReader
                     break;
                 case "$scope":
                     tokens.Required("a scope kind (module, begin, ...)");
-                    scopes.Add(tokens.Name(tokens.Required("a scope name"), "scope name"));
+                    var scope = tokens.Name(tokens.Required("a scope name"), "scope name");
+                    scopePath += scope.Length + 1;
+                    if (scopePath > limits.MaxNameLength)
+                    {
+                        throw tokens.Beyond($"scopes nested {scopes.Count + 1:N0} deep whose path is {scopePath:N0} characters long; " +
+                                            $"hierarchical names are read up to {limits.MaxNameLength:N0}", "check that this is a VCD file (a wave dump)");
+                    }
+
+                    scopes.Add(scope);
                     tokens.ExpectEnd("$scope <kind> <name>");
                     break;
                 case "$upscope":
@@ -69,6 +78,7 @@ public static class VcdReader
                         throw tokens.Error("$upscope without an open $scope");
                     }
 
+                    scopePath -= scopes[^1].Length + 1;
                     scopes.RemoveAt(scopes.Count - 1);
                     tokens.ExpectEnd("$upscope");
                     break;

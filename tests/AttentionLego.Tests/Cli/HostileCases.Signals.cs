@@ -143,6 +143,11 @@ public static partial class HostileCases
         b.Add("wave diff", "wave-too-many-variables", "`wave diff` of a VCD declaring 1,048,577 variables", ExitCodes.Usage,
             "it declares more than 1,048,576 variables, the most attnlego reads from one wave file", "dump fewer signals",
             s => ["wave", "diff", s.Write("in/a.vcd", TinyVcd), s.Path("in", "b.vcd")], setup: s => ManyVariables(s.Path("in", "b.vcd"), (1 << 20) + 1));
+        b.Add("wave diff", "wave-scopes-nested-too-deep", "`wave diff` of a VCD nesting three scopes of 60,000 characters each", ExitCodes.Usage,
+            "scopes nested 2 deep whose path is 120,002 characters long; hierarchical names are read up to 65,536", "check that this is a VCD file",
+            s => ["wave", "diff", s.Write("in/a.vcd", TinyVcd), s.Path("in", "b.vcd")], setup: s => File.WriteAllText(s.Path("in", "b.vcd"),
+                "$timescale 1ns $end\n" + string.Concat(Enumerable.Repeat($"$scope module {new string('s', 60_000)} $end\n", 3)) +
+                "$var wire 1 ! clk $end\n"));
         b.Add("wave diff", "wave-control-characters", "`wave diff` of a VCD whose size field holds ESC and control bytes", ExitCodes.Usage,
             "expected a positive variable size, found \"\\x1B[31m\\x01\\x02\"", "the file is not a valid VCD",
             s => ["wave", "diff", s.Write("in/a.vcd", TinyVcd), s.Write("in/b.vcd", Declaring("\u001b[31m\u0001\u0002"))]);
