@@ -28,7 +28,8 @@ public static class CliApp
     {
         // Every message goes through one writer that escapes control characters and cuts overlong quoted arguments.
         io = io with { Err = io.Err as EscapingWriter ?? new EscapingWriter(io.Err, args) };
-        var parse = Build(io).Parse(args);
+        // No response files: an @file argument would be read whole, unbounded, before any limit of ours applies.
+        var parse = Build(io).Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)

@@ -5,16 +5,23 @@ namespace AttentionLego.Cli;
 
 /// <summary>
 /// Standard error as every message reaches it: control characters escaped (a line feed and a tab stay) and any
-/// command-line word longer than <see cref="Excerpt.PathLength"/> characters that a message quotes cut to an excerpt
-/// (<see cref="Excerpt"/>). The places that echo a value already quote a short excerpt; this is the net under them, so
+/// command-line word (or the value of an <c>--option=value</c> word) longer than <see cref="LongWord"/> characters that a
+/// message quotes cut to an excerpt (<see cref="Excerpt"/>). The places that echo a value already quote a short excerpt; this is the net under them, so
 /// no message, whoever wrote it, prints a 100 KB argument in full or sends an escape sequence to the terminal.
 /// </summary>
 public sealed class EscapingWriter(TextWriter inner, IEnumerable<string> args) : TextWriter
 {
     private readonly TextWriter _inner = inner;
 
-    // Only the words a message could not print whole: long ones, or ones with characters that must be escaped.
-    private readonly List<string> _long = [.. args.Where(a => a.Length > Excerpt.PathLength).Distinct().OrderByDescending(a => a.Length)];
+    /// <summary>
+    /// Characters of a word printed whole: PATH_MAX, so that a deep but valid path a message names (a work folder to look
+    /// at) stays usable, while a 100 KB value is cut.
+    /// </summary>
+    public const int LongWord = 4096;
+
+    // The words a message could not print whole. System.CommandLine splits --option=value and --option:value, and its
+    // messages repeat only the value, so that counts as a word of its own.
+    private readonly List<string> _long = [.. args.SelectMany(Words).Where(w => w.Length > LongWord).Distinct().OrderByDescending(w => w.Length)];
 
     public override Encoding Encoding => _inner.Encoding;
 
@@ -57,6 +64,15 @@ public sealed class EscapingWriter(TextWriter inner, IEnumerable<string> args) :
         }
 
         return EscapeKeepingLayout(text);
+    }
+
+    private static IEnumerable<string> Words(string arg)
+    {
+        yield return arg;
+        if (arg.StartsWith('-') && arg.IndexOfAny(['=', ':']) is var at and > 0)
+        {
+            yield return arg[(at + 1)..];
+        }
     }
 
     /// <summary>Escapes control characters but keeps line feeds and tabs, which lay a message out.</summary>

@@ -134,7 +134,7 @@ public static class ConfigLoader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            var problem = ex is FileNotFoundException or DirectoryNotFoundException ? "does not exist." : $"cannot be read: {ex.Message}";
+            var problem = ex is FileNotFoundException or DirectoryNotFoundException ? "does not exist." : $"cannot be read: {Excerpt.Of(ex.Message, 2 * Excerpt.PathLength)}";
             throw new ConfigException([new ConfigError(name, problem,
                 "pass the path of a readable JSON file (`attnlego config show --preset tiny > my.json` writes one).")]);
         }

@@ -24,6 +24,29 @@ public sealed class EscapingWriterTests
     }
 
     [Test]
+    public void A_deep_path_below_path_max_stays_whole_and_the_value_of_an_option_equals_word_is_cut()
+    {
+        var path = "/tmp/" + new string('d', 3000);
+        var value = new string('9', 130_000);
+        var inner = new StringWriter();
+        var writer = new EscapingWriter(inner, ["--work-dir", path, "--seeds=" + value]);
+        writer.Write($"look at {path}; cannot parse '{value}'.");
+        Assert.That(inner.ToString(), Is.EqualTo($"look at {path}; cannot parse '{new string('9', 200)}... (130,000 characters)'."));
+    }
+
+    [Test]
+    public void An_at_argument_is_not_read_as_a_response_file()
+    {
+        using var folder = new Support.TempFolder();
+        var file = Path.Combine(folder.Path, "args.rsp");
+        File.WriteAllText(file, "--preset\ntiny\n");
+        var error = new StringWriter();
+        var code = CliApp.RunAsync(["config", "show", "@" + file], new CliIo(new StringWriter(), error)).GetAwaiter().GetResult();
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage), error.ToString());
+        Assert.That(error.ToString(), Does.Contain("@" + file));
+    }
+
+    [Test]
     public void Every_message_of_a_run_goes_through_it()
     {
         var error = new StringWriter();
