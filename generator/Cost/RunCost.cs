@@ -378,10 +378,26 @@ public sealed record Machine(double MemoryBytes, int Cores, double? AvailableByt
             // Not Linux, or no /proc: the runtime's view below.
         }
 
-        // The runtime knows the physical memory and a container's limit; it is the smaller when a cgroup caps the process.
-        var runtime = (double)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        var memory = total is { } m ? (runtime > 0 ? Math.Min(m, runtime) : m) : runtime;
+        // A cgroup limit (v2 memory.max, or v1 memory.limit_in_bytes) caps the process below the physical memory. Not the
+        // runtime's GC figure: that is the .NET heap's limit (75 % of a container's, or DOTNET_GCHeapHardLimit), and
+        // Verilator's compiler and the simulators it builds are not .NET processes.
+        var limit = CgroupLimit("/sys/fs/cgroup/memory.max") ?? CgroupLimit("/sys/fs/cgroup/memory/memory.limit_in_bytes");
+        var physical = total ?? (double)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        var memory = limit is { } l && l < physical ? l : physical;
         return new Machine(memory, Environment.ProcessorCount, available is { } free ? Math.Min(free, memory) : null);
+    }
+
+    /// <summary>A cgroup memory limit in bytes, or null when the file is missing, says "max", or is no number.</summary>
+    private static double? CgroupLimit(string file)
+    {
+        try
+        {
+            return long.TryParse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes > 0 ? bytes : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static double? Kilobytes(string line, string key) =>
