@@ -162,6 +162,11 @@ public static class ConfigValidator
                 $"needs a memory image of {image:N0} bytes (the weights of {m.Heads} head(s){(m.OutputProjection ? " and W_O" : "")}, the tokens and the outputs), " +
                 $"more than the {MaxMemoryBytes:N0} that the bus's 32-bit byte addresses reach.",
                 "use fewer heads, a smaller Model.DModel, Model.DHead or Model.MaxSeqLen, or narrower weights.");
+            var words = image / c.Bus.Bytes;
+            Rule(image > MaxMemoryBytes || words <= int.MaxValue, "Bus.DataWidth",
+                $"is {c.Bus.DataWidth}, so the memory image of {image:N0} bytes is {words:N0} bus words, more than the " +
+                $"{int.MaxValue:N0} the co-simulation bench's memory holds (its depth is a 32-bit Verilog integer).",
+                "use a wider bus (Bus.DataWidth 32 or more), or a smaller model.");
         }
 
         if (errors.Count == 0)

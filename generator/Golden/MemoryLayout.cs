@@ -21,12 +21,14 @@ public sealed record MemoryLayout(int BusBytes, uint WBase, uint XBase, uint OBa
         var busBytes = config.Bus.Bytes;
         var tokenBytes = config.Model.DModel * config.Format.DataWidth / 8;
         // Regions start on 256-byte boundaries (every bus word is aligned); the weights do not start at 0 on purpose.
-        static uint Align(long bytes) => (uint)((bytes + 255) / 256 * 256);
-        var wBase = 256u;
+        // The image may end exactly at 2^32 (ConfigValidator allows it), so the end is a long; every base lies below it.
+        static long Align(long bytes) => (bytes + 255) / 256 * 256;
+        var wBase = 256L;
         var xBase = Align(wBase + weightBytes);
-        var oBase = Align(xBase + (long)tokenBytes * config.Model.MaxSeqLen);
-        var end = Align(oBase + (long)outputBytes * (config.Model.MaxSeqLen + 1));
-        return new MemoryLayout(busBytes, wBase, xBase, oBase, tokenBytes, outputBytes, outputBytes / busBytes, (int)(end / busBytes));
+        var oBase = Align(xBase + ((long)tokenBytes * config.Model.MaxSeqLen));
+        var end = Align(oBase + ((long)outputBytes * (config.Model.MaxSeqLen + 1)));
+        return new MemoryLayout(busBytes, (uint)wBase, (uint)xBase, (uint)oBase, tokenBytes, outputBytes, outputBytes / busBytes,
+            checked((int)(end / busBytes)));
     }
 
     /// <summary>The memory words the bench preloads: the three weight matrices, then the tokens.</summary>

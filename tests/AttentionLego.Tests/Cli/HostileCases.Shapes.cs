@@ -22,5 +22,12 @@ public static partial class HostileCases
             s => ["cosim", "--module", "top", "--cache-dir", s.Cache, "--work-dir", s.Work, "--preset", "tiny", .. beyond]);
         b.Add("generate", "generate-memory-beyond-32-bit-addresses", "`generate` of the same configuration", ExitCodes.InvalidConfig, Problem, Fix,
             s => ["generate", "--out", s.Out, "--preset", "tiny", .. beyond]);
+
+        // 11 heads of 65536 x 1024 8-bit weights on an 8-bit bus: 2.2 GB fit the addresses, but not a bench memory of bus words.
+        b.Add("cosim", "cosim-memory-words-beyond-bench", "`cosim --module top` of 11 heads of 65536 x 1024 8-bit weights on an 8-bit bus", ExitCodes.InvalidConfig,
+            "Bus.DataWidth: is 8, so the memory image of 2,217,061,632 bytes is 2,217,061,632 bus words, more than the 2,147,483,647 the co-simulation bench's memory holds",
+            "use a wider bus (Bus.DataWidth 32 or more), or a smaller model",
+            s => ["cosim", "--module", "top", "--cache-dir", s.Cache, "--work-dir", s.Work, "--preset", "tiny", "--set", "Model.Heads=11",
+                "--set", "Model.DModel=65536", "--set", "Model.DHead=1024", "--set", "Bus.DataWidth=8"]);
     }
 }

@@ -198,4 +198,22 @@ public sealed class ConfigValidatorTests
         Assert.That((error.Path, error.Problem), Is.EqualTo(("Model",
             "needs a memory image of 4,431,654,144 bytes (the weights of 11 head(s), the tokens and the outputs), more than the 4,294,967,296 that the bus's 32-bit byte addresses reach.")));
     }
+
+    [TestCase(8, 11, false, TestName = "Eleven_heads_of_8_bit_weights_on_an_8_bit_bus_are_more_words_than_the_bench_memory_holds")]
+    [TestCase(8, 10, true, TestName = "Ten_heads_on_an_8_bit_bus_fit_the_bench_memory")]
+    [TestCase(16, 11, true, TestName = "Eleven_heads_on_a_16_bit_bus_fit_the_bench_memory")]
+    public void The_memory_image_in_bus_words_must_fit_the_bench_memory(int bus, int heads, bool valid)
+    {
+        var tiny = Presets.Tiny;
+        var c = tiny with { Model = tiny.Model with { Heads = heads, DModel = 65536, DHead = 1024 }, Bus = tiny.Bus with { DataWidth = bus } };
+        var errors = ConfigValidator.Validate(c);
+        if (valid)
+        {
+            Assert.That(errors, Is.Empty);
+            Assert.That(AttentionLego.Gen.Golden.MemoryLayout.ForArray(c).Words, Is.EqualTo(ConfigValidator.MemoryImageBytes(c) / (bus / 8)));
+            return;
+        }
+
+        Assert.That(errors.Single().ToString(), Does.StartWith("Bus.DataWidth: is 8, so the memory image of 2,217,061,632 bytes is 2,217,061,632 bus words"));
+    }
 }
