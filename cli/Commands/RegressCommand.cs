@@ -300,7 +300,7 @@ public static class RegressCommand
                 try
                 {
                     // Each file with a cap, and all of them together: a device or a huge file is refused, not read whole.
-                    text = BoundedFile.ReadAllText(file, Math.Min(Limits.MaxJUnitBytes, Limits.MaxJUnitTotalBytes - total), ct);
+                    text = ReadCounted(file, Limits.MaxJUnitBytes, Limits.MaxJUnitTotalBytes, ref total, ct);
                 }
                 catch (InputTooLargeException ex)
                 {
@@ -310,7 +310,6 @@ public static class RegressCommand
                         $"pass the JUnit files that attnlego regress wrote (a case takes about 300 bytes, so a regression of {Limits.MaxCases:N0} cases fits).");
                 }
 
-                total += System.Text.Encoding.UTF8.GetByteCount(text);
                 inputs.Add((file, text));
             }
 
@@ -361,6 +360,19 @@ public static class RegressCommand
         }
 
         throw new OutputException($"--out {folder} and {trimmed}-2 .. {trimmed}-{MaxDefaultOutFolders} are all in use by other runs. Fix: wait for them, or pass --out.");
+    }
+
+    /// <summary>
+    /// Reads one of several files that share a budget: at most <paramref name="perFile"/> bytes, and at most what is left
+    /// of <paramref name="allFiles"/> after <paramref name="total"/>, which grows by the bytes read (not by the UTF-8 length
+    /// of the decoded text, which invalid bytes make up to three times longer and which would overdraw the budget).
+    /// </summary>
+    internal static string ReadCounted(string file, long perFile, long allFiles, ref long total, CancellationToken ct = default)
+    {
+        var bytes = BoundedFile.ReadAllBytes(file, Math.Max(0, Math.Min(perFile, allFiles - total)), ct);
+        total += bytes.Length;
+        using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd(); // decoded as BoundedFile.ReadAllText decodes
     }
 
     /// <summary>Why <paramref name="path"/> cannot name the JUnit file, and the exit code, checked before any case runs; null when it can.</summary>

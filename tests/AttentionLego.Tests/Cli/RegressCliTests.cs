@@ -1,5 +1,7 @@
 using AttentionLego.Cli;
+using AttentionLego.Cli.Commands;
 using AttentionLego.Cosim.Benches;
+using AttentionLego.Gen.IO;
 using AttentionLego.Tests.Support;
 using static AttentionLego.Tests.Support.CliRunner;
 
@@ -111,6 +113,22 @@ public sealed class RegressCliTests
         var run = await Attnlego("regress", "merge", temp.Combine("none.xml"), "-o", temp.Combine("merged.xml"));
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
         Assert.That(run.Err, Does.Contain("does not exist"));
+    }
+
+    [Test]
+    public void Merge_counts_the_bytes_it_read_against_its_budget_not_the_length_of_the_decoded_text()
+    {
+        // Each 0xFF byte decodes to U+FFFD, three bytes in UTF-8: counted that way, 120 bytes read overdrew a budget of
+        // 150 and the next file's cap went negative (an ArgumentOutOfRangeException, exit 70).
+        using var temp = new TempFolder();
+        var files = new[] { "a", "b", "c" }.Select(n => temp.Combine(n + ".xml")).ToList();
+        files.ForEach(f => File.WriteAllBytes(f, Enumerable.Repeat((byte)0xFF, 60).ToArray()));
+        long total = 0;
+        Assert.That(RegressCommand.ReadCounted(files[0], 100, 150, ref total), Has.Length.EqualTo(60));
+        Assert.That(RegressCommand.ReadCounted(files[1], 100, 150, ref total), Has.Length.EqualTo(60));
+        Assert.That(total, Is.EqualTo(120), "bytes read");
+        var ex = Assert.Throws<InputTooLargeException>(() => RegressCommand.ReadCounted(files[2], 100, 150, ref total))!;
+        Assert.That(ex.Limit, Is.EqualTo(30), "what is left of the budget");
     }
 
     private static List<string> Ids(string output) => [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#'))];
