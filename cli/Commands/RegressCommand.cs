@@ -188,6 +188,17 @@ public static class RegressCommand
                     return ExitCodes.OutputError;
                 }
 
+                // Found now, not after every build: each case would be an ERROR and the JUnit file would never be written.
+                foreach (var (folder, option) in new[] { (owned.Path, "--out " + root), (Path.GetDirectoryName(fullJunit)!, "--junit " + junitFile) }.DistinctBy(p => p.Item1))
+                {
+                    if (CannotWriteIn(folder, out var where) is { } why)
+                    {
+                        await io.Err.WriteLineAsync($"error: {option}: cannot write files in {where} ({why}). " +
+                                                    $"Fix: make {where} writable, or choose another {option.Split(' ')[0]}.");
+                        return ExitCodes.OutputError;
+                    }
+                }
+
                 if (moved)
                 {
                     await io.Out.WriteLineAsync($"regress: {parse.GetValue(outDir)} is in use by {OwnedFolder.DescribeHolder(holder)}; this run writes to {root} instead");
@@ -373,6 +384,39 @@ public static class RegressCommand
         total += bytes.Length;
         using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return reader.ReadToEnd(); // decoded as BoundedFile.ReadAllText decodes
+    }
+
+    /// <summary>
+    /// Why no file can be made in <paramref name="folder"/>, or in the nearest folder above it that exists (where it would
+    /// be made: <paramref name="existing"/>), found by making and removing an empty file; null when one can. Permission
+    /// bits alone do not tell: root writes past them, and not into a read-only mount or an immutable (<c>chattr +i</c>) folder.
+    /// </summary>
+    private static string? CannotWriteIn(string folder, out string existing)
+    {
+        existing = Path.GetFullPath(folder);
+        while (!Directory.Exists(existing))
+        {
+            if (Path.GetDirectoryName(existing) is not { } above)
+            {
+                return null;
+            }
+
+            existing = above;
+        }
+
+        var probe = Path.Combine(existing, string.Create(CultureInfo.InvariantCulture, $".attnlego-write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}"));
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ex is UnauthorizedAccessException ? "permission denied, or the folder is read-only or immutable" : ex.Message.TrimEnd('.');
+        }
     }
 
     /// <summary>Why <paramref name="path"/> cannot name the JUnit file, and the exit code, checked before any case runs; null when it can.</summary>

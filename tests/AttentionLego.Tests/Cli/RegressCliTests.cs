@@ -131,5 +131,73 @@ public sealed class RegressCliTests
         Assert.That(ex.Limit, Is.EqualTo(30), "what is left of the budget");
     }
 
+    [TestCase(false, TestName = "An_out_folder_where_no_file_can_be_made_is_refused_before_anything_is_built")]
+    [TestCase(true, TestName = "A_junit_folder_where_no_file_can_be_made_is_refused_before_anything_is_built")]
+    public async Task An_unwritable_output_folder_exits_4_before_any_build(bool junitOnly)
+    {
+        using var temp = new TempFolder();
+        var matrix = temp.Combine("m.json");
+        await File.WriteAllTextAsync(matrix, """{ "entries": [ { "preset": "tiny", "modules": ["requant"] } ] }""");
+        var locked = temp.Combine("locked");
+        using var unwritable = Unwritable(locked);
+        string[] args = junitOnly
+            ? ["--out", temp.Combine("out"), "--junit", Path.Combine(locked, "reports", "junit.xml")]
+            : ["--out", locked];
+        var run = await Attnlego(["regress", "--matrix", matrix, "--cache-dir", TestEnvironment.CacheRoot, .. args]);
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.OutputError), run.Err);
+        Assert.That(run.Err, Does.Contain(junitOnly ? "error: --junit " : $"error: --out {locked}: cannot write files in {locked}")
+            .And.Contain($"Fix: make {locked} writable, or choose another {(junitOnly ? "--junit" : "--out")}."));
+        Assert.That(run.Out, Does.Not.Contain("regress:"), "refused before the run started: nothing built, no case run");
+        Assert.That(Directory.Exists(temp.Combine("out")), Is.False, "the --out it had made is removed again");
+    }
+
+    /// <summary>
+    /// A folder in which no file can be made, by this process too: immutable (<c>chattr +i</c>) when that is allowed (as
+    /// root, which writes past permission bits), else read-only by its mode for a user that is not root; ignored when neither works.
+    /// </summary>
+    private static IDisposable Unwritable(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        if (Run("chattr", "+i", folder) == 0)
+        {
+            return new Undo(() => Run("chattr", "-i", folder));
+        }
+
+        if (!Environment.IsPrivilegedProcess && !OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            return new Undo(() =>
+            {
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+            });
+        }
+
+        Assert.Ignore("needs chattr +i (root writes past permission bits, so a read-only mode would not stop it)");
+        return null!;
+    }
+
+    private static int Run(string file, params string[] args)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(file, args) { RedirectStandardError = true })!;
+            process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return -1; // not installed
+        }
+    }
+
+    private sealed class Undo(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
     private static List<string> Ids(string output) => [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#'))];
 }
