@@ -227,6 +227,7 @@ public static class RegressCommand
                 }
 
                 var done = 0;
+                var reports = 0;
                 var runner = new RegressRunner(verilator, new RegressSettings
                 {
                     CacheRoot = parse.GetValue(cacheDir) ?? BuildCache.DefaultRoot(),
@@ -255,10 +256,12 @@ public static class RegressCommand
                     }
                 }, ct, partial =>
                 {
+                    // Called again (once) when cases finished after the stop: their verdicts, and the folders failing ones keep, are listed too.
                     JUnitReport.WriteAtomically(fullJunit, JUnitReport.Build(partial, properties));
                     written = true;
                     io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"junit: {junitFile} (stopped by {partial.InterruptedBy}: {partial.PassedCount} passed, {partial.FailedCount} failed, {partial.InterruptedCount} without a verdict, listed as skipped)"));
+                        $"junit: {junitFile} (stopped by {partial.InterruptedBy}: {partial.PassedCount} passed, {partial.FailedCount} failed, {partial.InterruptedCount} without a verdict, listed as skipped)")
+                        + (++reports > 1 ? " rewritten with the cases that finished after the stop" : ""));
                 }, () => Interruption.Received ?? "a cancellation");
 
                 JUnitReport.WriteAtomically(fullJunit, JUnitReport.Build(result, properties));
