@@ -16,24 +16,33 @@ public sealed class Interruption : IDisposable
     /// <summary>How long a command may take to stop after the signal before the process is ended for it (the contract is 2 s).</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(1500);
 
+    private const int SigInt = 2;
+    private const int SigTerm = 15;
+
     private readonly CancellationTokenSource _cts = new();
     private readonly List<PosixSignalRegistration> _registrations = [];
     private readonly TextWriter _err;
-    private int _requested;
+    private int _signal; // 0 until the first signal, then its number: whether one came and which, in one word
     private int _reported;
+    private int _disposed;
 
-    private Interruption(TextWriter err) => _err = err;
+    internal Interruption(TextWriter err) => _err = err;
 
     /// <summary>Cancelled by the first SIGINT or SIGTERM.</summary>
     public CancellationToken Token => _cts.Token;
 
     /// <summary>The signal that stopped the process, or null while none came.</summary>
-    public PosixSignal? Signal { get; private set; }
+    public PosixSignal? Signal => Volatile.Read(ref _signal) switch
+    {
+        0 => null,
+        SigTerm => PosixSignal.SIGTERM,
+        _ => PosixSignal.SIGINT,
+    };
 
     /// <summary>The command being run, for the line printed at the end ("attnlego cosim").</summary>
     public string Command { get; set; } = "attnlego";
 
-    public bool Requested => Volatile.Read(ref _requested) != 0;
+    public bool Requested => Volatile.Read(ref _signal) != 0;
 
     /// <summary>"SIGINT" or "SIGTERM" once a signal stopped this process, for a command that records it (regress's JUnit); null before.</summary>
     public static string? Received { get; private set; }
@@ -60,18 +69,22 @@ public sealed class Interruption : IDisposable
     /// <summary>Stops the command as a signal would (the signal handler calls this; tests may too).</summary>
     public void Request(PosixSignal signal)
     {
-        if (Interlocked.Exchange(ref _requested, 1) != 0)
+        // The signal is recorded in the same atomic step that marks the request: whoever sees Requested (a command that
+        // ends just as a SIGTERM lands) sees which signal it was, never a request without one, reported as SIGINT.
+        if (Interlocked.CompareExchange(ref _signal, signal == PosixSignal.SIGTERM ? SigTerm : SigInt, 0) != 0)
         {
             Exit(); // a second signal: the user does not want to wait
             return;
         }
 
-        Signal = signal;
         Received = signal == PosixSignal.SIGTERM ? "SIGTERM" : "SIGINT";
         _ = Task.Run(async () =>
         {
             await Task.Delay(Grace);
-            Exit();
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                Exit();
+            }
         });
         _cts.Cancel();
     }
@@ -99,6 +112,7 @@ public sealed class Interruption : IDisposable
 
     public void Dispose()
     {
+        Volatile.Write(ref _disposed, 1); // the command has returned: nothing is left to end by force
         foreach (var registration in _registrations)
         {
             registration.Dispose();

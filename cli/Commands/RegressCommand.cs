@@ -188,6 +188,17 @@ public static class RegressCommand
                     return ExitCodes.OutputError;
                 }
 
+                // Found now, not after every build: each case would be an ERROR and the JUnit file would never be written.
+                foreach (var (folder, option) in new[] { (owned.Path, "--out " + root), (Path.GetDirectoryName(fullJunit)!, "--junit " + junitFile) }.DistinctBy(p => p.Item1))
+                {
+                    if (CannotWriteIn(folder, out var where) is { } why)
+                    {
+                        await io.Err.WriteLineAsync($"error: {option}: cannot write files in {where} ({why}). " +
+                                                    $"Fix: make {where} writable, or choose another {option.Split(' ')[0]}.");
+                        return ExitCodes.OutputError;
+                    }
+                }
+
                 if (moved)
                 {
                     await io.Out.WriteLineAsync($"regress: {parse.GetValue(outDir)} is in use by {OwnedFolder.DescribeHolder(holder)}; this run writes to {root} instead");
@@ -216,6 +227,7 @@ public static class RegressCommand
                 }
 
                 var done = 0;
+                var reports = 0;
                 var runner = new RegressRunner(verilator, new RegressSettings
                 {
                     CacheRoot = parse.GetValue(cacheDir) ?? BuildCache.DefaultRoot(),
@@ -244,10 +256,12 @@ public static class RegressCommand
                     }
                 }, ct, partial =>
                 {
+                    // Called again (once) when cases finished after the stop: their verdicts, and the folders failing ones keep, are listed too.
                     JUnitReport.WriteAtomically(fullJunit, JUnitReport.Build(partial, properties));
                     written = true;
                     io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"junit: {junitFile} (stopped by {partial.InterruptedBy}: {partial.PassedCount} passed, {partial.FailedCount} failed, {partial.InterruptedCount} without a verdict, listed as skipped)"));
+                        $"junit: {junitFile} (stopped by {partial.InterruptedBy}: {partial.PassedCount} passed, {partial.FailedCount} failed, {partial.InterruptedCount} without a verdict, listed as skipped)")
+                        + (++reports > 1 ? " rewritten with the cases that finished after the stop" : ""));
                 }, () => Interruption.Received ?? "a cancellation");
 
                 JUnitReport.WriteAtomically(fullJunit, JUnitReport.Build(result, properties));
@@ -300,7 +314,7 @@ public static class RegressCommand
                 try
                 {
                     // Each file with a cap, and all of them together: a device or a huge file is refused, not read whole.
-                    text = BoundedFile.ReadAllText(file, Math.Min(Limits.MaxJUnitBytes, Limits.MaxJUnitTotalBytes - total), ct);
+                    text = ReadCounted(file, Limits.MaxJUnitBytes, Limits.MaxJUnitTotalBytes, ref total, ct);
                 }
                 catch (InputTooLargeException ex)
                 {
@@ -310,7 +324,6 @@ public static class RegressCommand
                         $"pass the JUnit files that attnlego regress wrote (a case takes about 300 bytes, so a regression of {Limits.MaxCases:N0} cases fits).");
                 }
 
-                total += System.Text.Encoding.UTF8.GetByteCount(text);
                 inputs.Add((file, text));
             }
 
@@ -361,6 +374,52 @@ public static class RegressCommand
         }
 
         throw new OutputException($"--out {folder} and {trimmed}-2 .. {trimmed}-{MaxDefaultOutFolders} are all in use by other runs. Fix: wait for them, or pass --out.");
+    }
+
+    /// <summary>
+    /// Reads one of several files that share a budget: at most <paramref name="perFile"/> bytes, and at most what is left
+    /// of <paramref name="allFiles"/> after <paramref name="total"/>, which grows by the bytes read (not by the UTF-8 length
+    /// of the decoded text, which invalid bytes make up to three times longer and which would overdraw the budget).
+    /// </summary>
+    internal static string ReadCounted(string file, long perFile, long allFiles, ref long total, CancellationToken ct = default)
+    {
+        var bytes = BoundedFile.ReadAllBytes(file, Math.Max(0, Math.Min(perFile, allFiles - total)), ct);
+        total += bytes.Length;
+        using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd(); // decoded as BoundedFile.ReadAllText decodes
+    }
+
+    /// <summary>
+    /// Why no file can be made in <paramref name="folder"/>, or in the nearest folder above it that exists (where it would
+    /// be made: <paramref name="existing"/>), found by making and removing an empty file; null when one can. Permission
+    /// bits alone do not tell: root writes past them, and not into a read-only mount or an immutable (<c>chattr +i</c>) folder.
+    /// </summary>
+    private static string? CannotWriteIn(string folder, out string existing)
+    {
+        existing = Path.GetFullPath(folder);
+        while (!Directory.Exists(existing))
+        {
+            if (Path.GetDirectoryName(existing) is not { } above)
+            {
+                return null;
+            }
+
+            existing = above;
+        }
+
+        var probe = Path.Combine(existing, string.Create(CultureInfo.InvariantCulture, $".attnlego-write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}"));
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ex is UnauthorizedAccessException ? "permission denied, or the folder is read-only or immutable" : ex.Message.TrimEnd('.');
+        }
     }
 
     /// <summary>Why <paramref name="path"/> cannot name the JUnit file, and the exit code, checked before any case runs; null when it can.</summary>

@@ -116,7 +116,14 @@ public static partial class RegressMatrix
                 break;
             }
 
-            cases.AddRange(Entry(entry, path, baseDir, labels, errors));
+            // A backstop for a count that missed: the expansion itself stops one past the bound and is refused.
+            cases.AddRange(Entry(entry, path, baseDir, labels, errors).Take(Limits.MaxCases - cases.Count + 1));
+            if (cases.Count > Limits.MaxCases)
+            {
+                errors.Add(new ConfigError(path, $"brings the regression to more than the {Limits.MaxCases:N0} cases one regression runs (configurations x modules x seeds).",
+                    "split the matrix into several files, or list fewer seeds or modules."));
+                break;
+            }
         }
 
         var duplicate = cases.GroupBy(c => c.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -446,12 +453,14 @@ public static partial class RegressMatrix
     /// </summary>
     private static long PlannedCases(JsonObject entry)
     {
-        long modules = entry["modules"] switch
+        // Parsed as the expansion parses it: "all", ["all"] and "softmax,top" are 9, 9 and 2 modules, not 1.
+        List<string>? words = entry["modules"] switch
         {
-            JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() == AllModules => ModuleBenches.All.Count,
-            JsonArray a when a.Count > 0 => a.Count,
-            _ => 1,
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
+            JsonArray a when a.All(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.String) => a.Select(n => n!.GetValue<string>()).ToList(),
+            _ => null,
         };
+        long modules = words is null ? 1 : Math.Max(1, Modules(words, out _)?.Count ?? 1);
         long seeds = entry["seeds"] switch
         {
             JsonArray a when a.Count > 0 => a.Count,

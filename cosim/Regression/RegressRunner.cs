@@ -84,6 +84,9 @@ public sealed class RegressRunner(VerilatorDriver verilator, RegressSettings set
     /// (the cases still running and those not started as <see cref="CaseStatus.Interrupted"/>; <paramref name="signal"/>
     /// names the cause), before the running simulators are waited for, so that it can write them even if the process
     /// must end before they are; then the folders of the unfinished cases are removed and the cancellation propagates.
+    /// A case that finished in the meantime (its simulation had ended: a true verdict, and a failing case's folder that
+    /// stays) is not dropped: it goes to <paramref name="onCase"/>, and <paramref name="onInterrupted"/> is called once
+    /// more with it, so the report lists every folder the run leaves.
     /// </summary>
     public async Task<RegressResult> RunAsync(IReadOnlyList<RegressCase> cases, Action<RegressOutcome>? onCase = null, CancellationToken ct = default,
         Action<RegressResult>? onInterrupted = null, Func<string>? signal = null)
@@ -102,6 +105,8 @@ public sealed class RegressRunner(VerilatorDriver verilator, RegressSettings set
         var prepared = new ConcurrentDictionary<string, Lazy<Task<PreparedCosim>>>(StringComparer.Ordinal);
         var outcomes = new RegressOutcome?[cases.Count];
         var report = new Lock();
+        var reported = false; // onInterrupted has had the verdicts: one that comes later must be given to it again
+        var late = false;
         var schedule = cases.Select((c, i) => (Case: c, Index: i))
             .GroupBy(x => x.Case.BuildGroup, StringComparer.Ordinal)
             .SelectMany(g => g.Select((x, rank) => (x.Case, x.Index, Rank: rank)))
@@ -121,12 +126,11 @@ public sealed class RegressRunner(VerilatorDriver verilator, RegressSettings set
             var outcome = await RunCaseAsync(runner, prepared, item.Case, token);
             lock (report)
             {
-                // A verdict that comes after the stop is not one: the interrupted run's report is already written.
-                if (!ct.IsCancellationRequested)
-                {
-                    outcomes[item.Index] = outcome;
-                    onCase?.Invoke(outcome);
-                }
+                // A verdict that comes after the stop is still one: the case ran to its end (a case the stop cut short
+                // threw instead). It is recorded and, once the interrupted run's report is written, reported again.
+                outcomes[item.Index] = outcome;
+                late |= reported;
+                onCase?.Invoke(outcome);
             }
         });
 
@@ -139,22 +143,37 @@ public sealed class RegressRunner(VerilatorDriver verilator, RegressSettings set
         if (ct.IsCancellationRequested)
         {
             RegressResult partial;
+            var stoppedBy = signal?.Invoke() ?? "a cancellation";
             lock (report)
             {
-                partial = Result(signal?.Invoke() ?? "a cancellation");
+                partial = Result(stoppedBy);
+                reported = true;
             }
 
-            onInterrupted?.Invoke(partial);
             try
             {
-                await run; // the simulators are being killed; each unfinished case removes its folder
+                onInterrupted?.Invoke(partial);
             }
-            catch (Exception)
+            finally
             {
-                // Cancelled: a killed simulator's failure is the stop's doing, not a verdict.
+                // Even when the report could not be written: the workers end and the unfinished cases' folders go.
+                try
+                {
+                    await run; // the simulators are being killed; each unfinished case removes its folder
+                }
+                catch (Exception)
+                {
+                    // Cancelled: a killed simulator's failure is the stop's doing, not a verdict.
+                }
+
+                RemoveEmptyFolders(Path.GetFullPath(settings.CasesRoot), cases);
             }
 
-            RemoveEmptyFolders(Path.GetFullPath(settings.CasesRoot), cases);
+            if (late)
+            {
+                onInterrupted?.Invoke(Result(stoppedBy)); // every worker has ended: no lock needed
+            }
+
             ct.ThrowIfCancellationRequested();
         }
 

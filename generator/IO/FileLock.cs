@@ -94,34 +94,50 @@ public sealed class FileLock : IDisposable
     /// <summary>The pid of the process that holds a lock on <paramref name="path"/>, from <c>/proc/locks</c>; null when none or unknown.</summary>
     public static int? HolderPid(string path)
     {
-        if (Native.Inode(System.IO.Path.GetFullPath(path)) is not { } inode)
+        if (Native.Identity(System.IO.Path.GetFullPath(path)) is not { } identity)
         {
             return null;
         }
 
         try
         {
-            // "1: FLOCK  ADVISORY  WRITE 12345 00:2b:1234567 0 EOF": pid, then device:inode.
-            foreach (var line in File.ReadLines("/proc/locks"))
-            {
-                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                var flock = Array.IndexOf(fields, "FLOCK");
-                if (flock < 0 || fields.Length < flock + 5 || fields[flock + 1] == "->")
-                {
-                    continue;
-                }
-
-                var id = fields[flock + 4].Split(':');
-                if (id.Length == 3 && ulong.TryParse(id[2], NumberStyles.None, CultureInfo.InvariantCulture, out var ino) && ino == inode
-                    && int.TryParse(fields[flock + 3], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-                {
-                    return pid;
-                }
-            }
+            return HolderPid(File.ReadLines("/proc/locks"), identity.Device, identity.Inode);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// The holder of an flock on the file <paramref name="device"/> (<c>st_dev</c>) and <paramref name="inode"/> in the lines
+    /// of <c>/proc/locks</c>: "1: FLOCK  ADVISORY  WRITE 12345 fe:00:1234567 0 EOF" (pid, then major:minor:inode, the
+    /// numbers of the device in hex). A process blocked waiting for the lock is listed too, as "1: -> FLOCK ...", and holds
+    /// nothing; an inode of the same number on another file system is another file.
+    /// </summary>
+    internal static int? HolderPid(IEnumerable<string> locks, ulong device, ulong inode)
+    {
+        // st_dev as glibc encodes it (gnu_dev_major, gnu_dev_minor); /proc/locks prints the kernel's MAJOR and MINOR.
+        var major = ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfffUL);
+        var minor = (device & 0xff) | ((device >> 12) & ~0xffUL);
+        foreach (var line in locks)
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var flock = Array.IndexOf(fields, "FLOCK");
+            if (flock < 1 || fields.Length < flock + 5 || fields[flock - 1] == "->")
+            {
+                continue;
+            }
+
+            var id = fields[flock + 4].Split(':');
+            if (id.Length == 3
+                && ulong.TryParse(id[0], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var maj) && maj == major
+                && ulong.TryParse(id[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var min) && min == minor
+                && ulong.TryParse(id[2], NumberStyles.None, CultureInfo.InvariantCulture, out var ino) && ino == inode
+                && int.TryParse(fields[flock + 3], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                return pid;
+            }
         }
 
         return null;
@@ -172,10 +188,13 @@ public sealed class FileLock : IDisposable
             return fstat(fd, buffer) == 0 ? BitConverter.ToUInt64(buffer, 8) : null;
         }
 
-        public static ulong? Inode(string path)
+        public static ulong? Inode(string path) => Identity(path)?.Inode;
+
+        /// <summary>st_dev and st_ino of <paramref name="path"/>, from one stat.</summary>
+        public static (ulong Device, ulong Inode)? Identity(string path)
         {
             var buffer = new byte[256];
-            return stat(path, buffer) == 0 ? BitConverter.ToUInt64(buffer, 8) : null;
+            return stat(path, buffer) == 0 ? (BitConverter.ToUInt64(buffer, 0), BitConverter.ToUInt64(buffer, 8)) : null;
         }
 
         public static IOException Error(string what, int? errno = null)

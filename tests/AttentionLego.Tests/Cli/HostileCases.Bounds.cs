@@ -70,6 +70,11 @@ public static partial class HostileCases
             "entries[0]: brings the regression to 450,000 cases or more", "split the matrix into several files",
             s => ["regress", "--matrix", s.Write("in/m.json", """{ "entries": [ { "preset": "tiny", "modules": "all", "seeds": { "count": 50000 } }, { "preset": "paper", "modules": "all", "seeds": { "count": 50000 } }, { "preset": "paper-exact", "modules": "all", "seeds": { "count": 50000 } } ] }"""),
                 "--out", s.Out, "--cache-dir", s.Cache]);
+        // "all" inside an array was counted as one module: 100,000 seeds then passed the bound and expanded to 900,000 cases.
+        b.Add("regress", "bounds-matrix-modules-all-in-an-array", "a matrix entry with `\"modules\": [\"all\"]` and 100,000 seeds", ExitCodes.InvalidConfig,
+            "entries[0]: brings the regression to 900,000 cases or more", "split the matrix into several files",
+            s => ["regress", "--matrix", s.Write("in/m.json", """{ "entries": [ { "preset": "tiny", "modules": ["all"], "seeds": { "count": 100000 } } ] }"""),
+                "--list", "--out", s.Out, "--cache-dir", s.Cache], check: ShortMessage);
         b.Add("faults draw", "bounds-faults-draw-rate-1-paper-mha", "`faults draw --rate 1 --preset paper-mha` (671 million stuck bits)", ExitCodes.Usage,
             "--rate 1 draws about 671,088,640 faults over the 671,088,640 stored bits of paper-mha, more than the 1,000,000 entries a fault map may hold.",
             "use a rate of at most 0.00149 on paper-mha", _ => ["faults", "draw", "--preset", "paper-mha", "--rate", "1"], process: real,

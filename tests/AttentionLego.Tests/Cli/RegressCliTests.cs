@@ -1,5 +1,7 @@
 using AttentionLego.Cli;
+using AttentionLego.Cli.Commands;
 using AttentionLego.Cosim.Benches;
+using AttentionLego.Gen.IO;
 using AttentionLego.Tests.Support;
 using static AttentionLego.Tests.Support.CliRunner;
 
@@ -111,6 +113,90 @@ public sealed class RegressCliTests
         var run = await Attnlego("regress", "merge", temp.Combine("none.xml"), "-o", temp.Combine("merged.xml"));
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
         Assert.That(run.Err, Does.Contain("does not exist"));
+    }
+
+    [Test]
+    public void Merge_counts_the_bytes_it_read_against_its_budget_not_the_length_of_the_decoded_text()
+    {
+        // Each 0xFF byte decodes to U+FFFD, three bytes in UTF-8: counted that way, 120 bytes read overdrew a budget of
+        // 150 and the next file's cap went negative (an ArgumentOutOfRangeException, exit 70).
+        using var temp = new TempFolder();
+        var files = new[] { "a", "b", "c" }.Select(n => temp.Combine(n + ".xml")).ToList();
+        files.ForEach(f => File.WriteAllBytes(f, Enumerable.Repeat((byte)0xFF, 60).ToArray()));
+        long total = 0;
+        Assert.That(RegressCommand.ReadCounted(files[0], 100, 150, ref total), Has.Length.EqualTo(60));
+        Assert.That(RegressCommand.ReadCounted(files[1], 100, 150, ref total), Has.Length.EqualTo(60));
+        Assert.That(total, Is.EqualTo(120), "bytes read");
+        var ex = Assert.Throws<InputTooLargeException>(() => RegressCommand.ReadCounted(files[2], 100, 150, ref total))!;
+        Assert.That(ex.Limit, Is.EqualTo(30), "what is left of the budget");
+    }
+
+    [TestCase(false, TestName = "An_out_folder_where_no_file_can_be_made_is_refused_before_anything_is_built")]
+    [TestCase(true, TestName = "A_junit_folder_where_no_file_can_be_made_is_refused_before_anything_is_built")]
+    public async Task An_unwritable_output_folder_exits_4_before_any_build(bool junitOnly)
+    {
+        using var temp = new TempFolder();
+        var matrix = temp.Combine("m.json");
+        await File.WriteAllTextAsync(matrix, """{ "entries": [ { "preset": "tiny", "modules": ["requant"] } ] }""");
+        var locked = temp.Combine("locked");
+        using var unwritable = Unwritable(locked);
+        string[] args = junitOnly
+            ? ["--out", temp.Combine("out"), "--junit", Path.Combine(locked, "reports", "junit.xml")]
+            : ["--out", locked];
+        var run = await Attnlego(["regress", "--matrix", matrix, "--cache-dir", TestEnvironment.CacheRoot, .. args]);
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.OutputError), run.Err);
+        Assert.That(run.Err, Does.Contain(junitOnly ? "error: --junit " : $"error: --out {locked}: cannot write files in {locked}")
+            .And.Contain($"Fix: make {locked} writable, or choose another {(junitOnly ? "--junit" : "--out")}."));
+        Assert.That(run.Out, Does.Not.Contain("regress:"), "refused before the run started: nothing built, no case run");
+        Assert.That(Directory.Exists(temp.Combine("out")), Is.False, "the --out it had made is removed again");
+    }
+
+    /// <summary>
+    /// A folder in which no file can be made, by this process too: immutable (<c>chattr +i</c>) when that is allowed (as
+    /// root, which writes past permission bits), else read-only by its mode for a user that is not root; ignored when neither works.
+    /// </summary>
+    private static IDisposable Unwritable(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        if (Run("chattr", "+i", folder) == 0)
+        {
+            return new Undo(() => Run("chattr", "-i", folder));
+        }
+
+        if (!Environment.IsPrivilegedProcess && !OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            return new Undo(() =>
+            {
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+            });
+        }
+
+        Assert.Ignore("needs chattr +i (root writes past permission bits, so a read-only mode would not stop it)");
+        return null!;
+    }
+
+    private static int Run(string file, params string[] args)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(file, args) { RedirectStandardError = true })!;
+            process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return -1; // not installed
+        }
+    }
+
+    private sealed class Undo(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
     }
 
     private static List<string> Ids(string output) => [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#'))];

@@ -97,6 +97,47 @@ public sealed class FileLockTests
         Assert.That(Directory.Exists(done), Is.True);
     }
 
+    [Test]
+    public void The_holder_is_the_lock_on_the_same_device_and_inode_not_a_waiter_nor_another_file_system()
+    {
+        string[] locks =
+        [
+            "1: FLOCK  ADVISORY  WRITE 111 08:01:4242 0 EOF", // the same inode number on another file system
+            "2: -> FLOCK  ADVISORY  WRITE 222 fe:00:4242 0 EOF", // a process waiting for the lock holds nothing
+            "2: FLOCK  ADVISORY  WRITE 333 fe:00:4242 0 EOF",
+        ];
+        Assert.That(FileLock.HolderPid(locks, device: 0xfe00, inode: 4242), Is.EqualTo(333));
+        Assert.That(FileLock.HolderPid(locks[..2], device: 0xfe00, inode: 4242), Is.Null, "only a waiter and another device's file");
+        // Major 259 (0x103), minor 0x12345: glibc's st_dev keeps the low 8 bits of the minor in bits 0..7 and the rest from bit 20.
+        Assert.That(FileLock.HolderPid(["5: FLOCK  ADVISORY  WRITE 444 103:12345:7 0 EOF"], device: 0x12310345, inode: 7), Is.EqualTo(444));
+    }
+
+    [Test]
+    public void A_process_waiting_for_a_held_lock_is_not_named_as_its_holder()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Combine("d.lock");
+        using var held = FileLock.TryAcquire(path)!;
+        using var waiter = Process.Start("flock", [path, "true"]);
+        try
+        {
+            // Wait until the kernel lists the waiter ("N: -> FLOCK ..."), so the lookup really has one to skip.
+            var until = DateTime.UtcNow.AddSeconds(10);
+            while (!File.ReadLines("/proc/locks").Any(l => l.Contains("-> FLOCK", StringComparison.Ordinal) && l.Contains($" {waiter.Id} ", StringComparison.Ordinal))
+                   && DateTime.UtcNow < until)
+            {
+                Thread.Sleep(20);
+            }
+
+            Assert.That(FileLock.HolderPid(path), Is.EqualTo(Environment.ProcessId));
+        }
+        finally
+        {
+            held.Dispose();
+            waiter.WaitForExit(10_000);
+        }
+    }
+
     private static int Flock(string path)
     {
         using var process = Process.Start("flock", ["-n", path, "true"]);

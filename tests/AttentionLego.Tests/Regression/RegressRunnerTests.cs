@@ -3,7 +3,9 @@ using AttentionLego.Cli;
 using AttentionLego.Cli.Commands;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Regression;
+using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.IO;
 using AttentionLego.Tests.Support;
 
 namespace AttentionLego.Tests.Regression;
@@ -90,6 +92,80 @@ public sealed class RegressRunnerTests
         Assert.That(output.ToString(), Does.Contain("4 tests, 0 failures, 0 errors"));
         Assert.That(XDocument.Load(temp.Combine("merged.xml")).Descendants("testcase").Select(t => (string?)t.Attribute("name")),
             Is.EquivalentTo(new[] { "requant/seed-1", "requant/seed-2", "pim_macro/seed-1", "pim_macro/seed-2" }));
+    }
+
+    [TestCase(false, TestName = "A_case_that_finishes_after_the_stop_keeps_its_verdict_in_the_interrupted_report")]
+    [TestCase(true, TestName = "A_report_that_cannot_be_written_on_the_stop_still_lets_the_run_end_its_cases_first")]
+    public async Task A_verdict_after_the_stop_is_reported(bool reportFails)
+    {
+        var verilator = await TestEnvironment.RequireVerilatorAsync();
+        using var temp = new TempFolder();
+        var cases = RegressMatrix.Parse("""{ "entries": [ { "preset": "tiny", "modules": ["requant"], "seeds": [1, 2] } ] }""", "m.json", temp.Path);
+        var casesRoot = temp.Combine("out", "cases");
+        using var stop = new CancellationTokenSource();
+        var runner = new RegressRunner(verilator.WithJobs(1), new RegressSettings
+        {
+            CacheRoot = TestEnvironment.CacheRoot,
+            CasesRoot = casesRoot,
+            Jobs = 2,
+            Tamper = c => c with { Expected = [.. c.Expected.Take(c.Expected.Count - 1)] }, // both cases fail, and keep their folders
+            Waves = WaveSettings.Never,
+        });
+        var verdicts = new List<RegressOutcome>();
+        var reports = new List<RegressResult>();
+        var run = runner.RunAsync(cases, o =>
+        {
+            if (verdicts.Count == 0)
+            {
+                // The first verdict: wait until the other case's simulation has ended and its folder is let go (its verdict
+                // is made, and waits for this callback), then stop the run: that verdict arrives after the stop.
+                var other = cases.Single(c => c != o.Case);
+                var folder = Path.Combine(casesRoot, other.Request.WorkFolder!, $"seed-{other.Seed}");
+                var until = DateTime.UtcNow.AddMinutes(2);
+                while (DateTime.UtcNow < until && !(File.Exists(Path.Combine(folder, "trace.txt")) && Released(folder)))
+                {
+                    Thread.Sleep(20);
+                }
+
+                stop.Cancel();
+            }
+            else
+            {
+                Thread.Sleep(300); // slow to report: the run must wait for it, even when its interrupted report failed
+            }
+
+            verdicts.Add(o);
+        }, stop.Token, partial =>
+        {
+            reports.Add(partial);
+            if (reportFails)
+            {
+                throw new IOException("the disk is gone");
+            }
+        }, () => "SIGTERM");
+
+        if (reportFails)
+        {
+            Assert.That((await Assert.CatchAsync<IOException>(async () => await run))!.Message, Is.EqualTo("the disk is gone"));
+        }
+        else
+        {
+            await Assert.CatchAsync<OperationCanceledException>(async () => await run);
+            Assert.That(reports[^1].Outcomes.Select(o => (o.Case.Id, o.Status)), Is.EquivalentTo(cases.Select(c => (c.Id, CaseStatus.Failed))),
+                "the last interrupted report lists both verdicts");
+            Assert.That(reports[^1].InterruptedBy, Is.EqualTo("SIGTERM"));
+        }
+
+        Assert.That(verdicts.Select(o => o.Case.Id), Is.EquivalentTo(cases.Select(c => c.Id)), "both verdicts reported, before the run ended");
+        Assert.That(cases.Select(c => Path.Combine(casesRoot, c.Request.WorkFolder!, $"seed-{c.Seed}", "trace.txt")).Where(f => !File.Exists(f)), Is.Empty,
+            "each failing case keeps its folder, which the report lists");
+    }
+
+    /// <summary>No live run holds <paramref name="folder"/> (its case has ended).</summary>
+    private static bool Released(string folder)
+    {
+        using var taken = FileLock.TryAcquire(folder, folder: true);
+        return taken is not null;
     }
 
     [Test]
