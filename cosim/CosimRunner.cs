@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
 using Stopwatch = System.Diagnostics.Stopwatch;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Scoring;
@@ -107,6 +109,12 @@ public sealed class CosimRunner
     private readonly IcarusDriver? _icarus;
     private readonly CosimSettings _settings;
 
+    /// <summary>
+    /// The latest build of each cache entry (by key) this runner obtained: a seed runs on it, and a crash is checked
+    /// against it, so that once an entry was rebuilt the next crash is not taken for another rebuild.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, BuildResult> _latest = new(StringComparer.Ordinal);
+
     /// <summary>A runner on Verilator; <paramref name="settings"/> must choose <see cref="Simulator.Verilator"/> (the default).</summary>
     public CosimRunner(VerilatorDriver verilator, CosimSettings settings)
     {
@@ -176,17 +184,26 @@ public sealed class CosimRunner
     /// <summary>The tracing of the build every seed runs on. Waves always: every run is traced, so only the traced build is needed.</summary>
     private WaveFormat? MainTrace => _settings.Waves.Mode == WaveMode.Always && _icarus is null ? _settings.Waves.Format : null;
 
-    private Task<BuildResult> BuildAsync(IModuleBench bench, AttentionConfig config, WaveFormat? trace, CancellationToken ct)
+    private async Task<BuildResult> BuildAsync(IModuleBench bench, AttentionConfig config, WaveFormat? trace, CancellationToken ct)
     {
         var cache = new BuildCache(_settings.CacheRoot, _settings.Notes);
+        BuildResult build;
         if (_icarus is not null)
         {
-            return _icarus.BuildAsync(cache, config, bench.TopModule, bench.Sources(config), ct);
+            build = await _icarus.BuildAsync(cache, config, bench.TopModule, bench.Sources(config), ct);
+        }
+        else
+        {
+            var sources = bench.Sources(config).Append(VerilatorMain(config, bench.TopModule, trace)).ToList();
+            build = await _verilator!.BuildAsync(cache, bench.TopModule, sources, ct, trace);
         }
 
-        var sources = bench.Sources(config).Append(VerilatorMain(config, bench.TopModule, trace)).ToList();
-        return _verilator!.BuildAsync(cache, bench.TopModule, sources, ct, trace);
+        _latest[build.Key] = build;
+        return build;
     }
+
+    /// <summary>The latest build of <paramref name="build"/>'s cache entry this runner obtained (<paramref name="build"/> itself when none since).</summary>
+    private BuildResult Latest(BuildResult build) => _latest.GetValueOrDefault(build.Key, build);
 
     /// <summary>The request's replay command, on the simulator this runner uses.</summary>
     private string Replay(CosimRequest request, int seed) =>
@@ -247,7 +264,8 @@ public sealed class CosimRunner
     /// <summary>Stimulus, simulation and scoring of one case in <paramref name="dir"/>.</summary>
     private async Task<CaseResult> RunCaseAsync(PreparedCosim prepared, BenchCase benchCase, int seed, string dir, CancellationToken ct)
     {
-        var (request, bench, config, build) = prepared;
+        var (request, bench, config, _) = prepared;
+        var build = Latest(prepared.Build);
         var stimulusPath = Path.Combine(dir, "stimulus.txt");
         var tracePath = Path.Combine(dir, "trace.txt");
         try
@@ -265,29 +283,32 @@ public sealed class CosimRunner
         var stopwatch = Stopwatch.StartNew();
         // More than the bench expects is kept, so a surplus shows as an unexpected response; a runaway trace is not held whole.
         var keep = benchCase.Expected.Count * 2 + 1024;
-        Task<(int Exit, Trace? Trace, string? Malformed)> Run(BuildResult on) => SimulateAndReadAsync(prepared, on.Executable, seed, dir, stimulusPath, tracePath,
+        Task<SimulatorRun> Run(BuildResult on) => SimulateAndReadAsync(prepared, on.Executable, seed, dir, stimulusPath, tracePath,
             benchCase.CycleBudget, always ? [$"+waves={rtlWaves}"] : [], "simulation.log", keep, ct);
-        var (exit, read, malformed) = await Run(build);
+        var run = await Run(build);
         string? rebuiltBecause = null;
-        if (IsCrash(exit, read, malformed) && new BuildCache(_settings.CacheRoot, _settings.Notes).Suspect(build) is { } suspect)
+        if ((run.Crashed || run.NoTrace) && new BuildCache(_settings.CacheRoot, _settings.Notes).Suspect(build) is { } suspect)
         {
-            // The simulator may have crashed because its cache entry is damaged (or was replaced meanwhile): ask for the
-            // build again, which verifies it and rebuilds a damaged one, and run once more.
+            // The simulator may have crashed (or not started, or written nothing) because its cache entry is damaged (or
+            // was replaced meanwhile): ask for the build again, which verifies it and rebuilds a damaged one, and run once more.
             rebuiltBecause = suspect;
-            var again = await BuildAsync(bench, config, MainTrace, ct);
-            _settings.Notes?.Invoke($"seed {seed}: the simulator {DescribeExit(exit)}, and its cache entry {suspect}; ran it again on the {(again.Cached ? "current" : "rebuilt")} build");
-            (exit, read, malformed) = await Run(again);
+            build = await BuildAsync(bench, config, MainTrace, ct);
+            _settings.Notes?.Invoke($"seed {seed}: the simulator {run.Describe}, and its cache entry {suspect}; ran it again on the {(build.Cached ? "current" : "rebuilt")} build");
+            run = await Run(build);
         }
 
         var elapsed = stopwatch.Elapsed;
-        if (IsCrash(exit, read, malformed))
+        var (_, read, malformed, _) = run;
+        if (run.Crashed || run.NoTrace)
         {
             if (FreeBytes(dir) is < 64 * 1024)
             {
-                throw BuildCache.NoSpace(dir, $"the simulation of {bench.Module} seed {seed}: its simulator {DescribeExit(exit)} on a full disk");
+                throw BuildCache.NoSpace(dir, $"the simulation of {bench.Module} seed {seed}: its simulator {run.Describe} on a full disk");
             }
 
-            throw Crashed(prepared, build.Executable, seed, dir, exit, "simulation.log", rebuiltBecause);
+            throw run.Crashed
+                ? Crashed(prepared, build.Executable, seed, dir, run, "simulation.log", rebuiltBecause, IntactEntry)
+                : NoTrace(prepared, build.Executable, seed, dir, tracePath, run, "simulation.log");
         }
 
         if (malformed is not null)
@@ -345,49 +366,67 @@ public sealed class CosimRunner
         var to = mismatch.Cycle + waves.CyclesAfter;
         var rtlWaves = Path.Combine(dir, "rtl" + waves.Extension);
         // Start at the falling edge before the window's first rising edge: the dump's first values are what that edge samples.
-        var (exit, read, malformed) = await SimulateAndReadAsync(prepared, traced.Executable, seed, dir, stimulusPath, Path.Combine(dir, "waves-trace.txt"),
+        var run = await SimulateAndReadAsync(prepared, traced.Executable, seed, dir, stimulusPath, Path.Combine(dir, "waves-trace.txt"),
             benchCase.CycleBudget, [$"+waves={rtlWaves}", $"+wave_from={BenchClock.EdgeTime(from) - 1}", $"+wave_to={BenchClock.EdgeTime(to) + 1}"],
             "waves.log", benchCase.Expected.Count * 2 + 1024, ct);
-        if (IsCrash(exit, read, malformed))
+        if (run.Crashed)
         {
-            throw Crashed(prepared, traced.Executable, seed, dir, exit, "waves.log", null);
+            // Checked as the main run's crash is, so the message says what is true of the traced build's entry (no rerun:
+            // the waves are not the verdict; the next run that asks for this build rebuilds a damaged entry).
+            var suspect = new BuildCache(_settings.CacheRoot, _settings.Notes).Suspect(traced);
+            throw Crashed(prepared, traced.Executable, seed, dir, run, "waves.log", null,
+                suspect is null ? IntactEntry : $"Its cache entry {suspect}: the next run that dumps waves builds it again.");
         }
 
         return WaveArtifacts.Complete(dir, rtlWaves, waves, prepared.Bench, prepared.Config, benchCase, Math.Min(to, trace.EndCycle), mismatch, from);
     }
 
     /// <summary>
-    /// Runs the simulator and reads its trace as a stream: the exit status (a signal shows as 128 + its number, as .NET
-    /// reports it), the trace (null when it is malformed) and why it is malformed.
+    /// One run of a simulator: its exit status (a signal shows as 128 + its number, as .NET reports it), its trace (empty
+    /// when there is no trace file; null when it is malformed), why it is malformed, and why it could not be started.
     /// </summary>
-    private async Task<(int Exit, Trace? Trace, string? Malformed)> SimulateAndReadAsync(PreparedCosim prepared, string executable, int seed, string dir,
+    private sealed record SimulatorRun(int Exit, Trace? Trace, string? Malformed, string? NotStarted)
+    {
+        /// <summary>
+        /// A crash is a tool failure, not a verdict on the RTL: the simulator could not be started, or it exited non-zero
+        /// (or died on a signal) and its trace has no end marker. A trace that ended with its marker is the RTL's, whatever
+        /// the exit status.
+        /// </summary>
+        public bool Crashed => NotStarted is not null || (Exit != 0 && (Malformed is not null || Trace is { End: TraceEnd.Truncated }));
+
+        /// <summary>
+        /// No trace at all: the file is missing, or holds no complete line. The bench could not open its stimulus or trace
+        /// (it says so and finishes, with status 0): a tool failure whatever the exit status, never an RTL that stopped early.
+        /// </summary>
+        public bool NoTrace => Malformed is null && Trace is { End: TraceEnd.Truncated, Transactions.Count: 0, Dropped: 0 };
+
+        /// <summary>"died on SIGSEGV (exit status 139)", "exited with status 0" or "could not be started (...)".</summary>
+        public string Describe => NotStarted is { } why ? $"could not be started ({why})" : DescribeExit(Exit);
+    }
+
+    /// <summary>Runs the simulator and reads its trace as a stream (<see cref="SimulatorRun"/>).</summary>
+    private async Task<SimulatorRun> SimulateAndReadAsync(PreparedCosim prepared, string executable, int seed, string dir,
         string stimulusPath, string tracePath, long cycleBudget, IReadOnlyList<string> extra, string logName, int keep, CancellationToken ct)
     {
         File.Delete(tracePath);
-        var exit = await SimulateAsync(prepared, executable, seed, dir, stimulusPath, tracePath, cycleBudget, extra, logName, ct);
+        var (exit, notStarted) = await SimulateAsync(prepared, executable, seed, dir, stimulusPath, tracePath, cycleBudget, extra, logName, ct);
         if (!File.Exists(tracePath))
         {
-            return (exit, new Trace([], TraceEnd.Truncated, 0), null);
+            return new SimulatorRun(exit, new Trace([], TraceEnd.Truncated, 0), null, notStarted);
         }
 
         try
         {
-            return (exit, Trace.ReadFile(tracePath, ct, keep), null);
+            return new SimulatorRun(exit, Trace.ReadFile(tracePath, ct, keep), null, notStarted);
         }
         catch (FormatException ex)
         {
-            return (exit, null, ex.Message);
+            return new SimulatorRun(exit, null, ex.Message, notStarted);
         }
     }
 
-    /// <summary>
-    /// A crash is a tool failure, not a verdict on the RTL: the simulator exited non-zero (or died on a signal) and its
-    /// trace has no end marker. A trace that ended with its marker is the RTL's, whatever the exit status.
-    /// </summary>
-    private static bool IsCrash(int exit, Trace? trace, string? malformed) =>
-        exit != 0 && (malformed is not null || trace is { End: TraceEnd.Truncated });
-
-    private async Task<int> SimulateAsync(PreparedCosim prepared, string executable, int seed, string dir, string stimulusPath, string tracePath,
+    /// <summary>The exit status as a shell reports a program it cannot run (127), and why it could not be started (null: it ran).</summary>
+    private async Task<(int Exit, string? NotStarted)> SimulateAsync(PreparedCosim prepared, string executable, int seed, string dir, string stimulusPath, string tracePath,
         long cycleBudget, IReadOnlyList<string> extra, string logName, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -409,8 +448,14 @@ public sealed class CosimRunner
             // Ends the simulator and what it started at once (CliWrap's own kill walks every process of the machine: too slow under load).
             await using (timeout.Token.Register(() => ChildProcesses.KillTree(run.ProcessId)))
             {
-                return (await run).ExitCode;
+                return ((await run).ExitCode, null);
             }
+        }
+        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException && !ct.IsCancellationRequested)
+        {
+            // Not started: the simulator is gone (another run's rebuild moved its cache entry away), or is no program (a
+            // truncated ELF header: ENOEXEC). A failed run like a crash, which checks the cache entry and reruns on a rebuild.
+            return (127, _icarus is { } i ? $"{i.Vvp}: {StartError(ex)}" : StartError(ex));
         }
         catch (IOException ex) when (BuildCache.IsNoSpace(ex))
         {
@@ -425,19 +470,61 @@ public sealed class CosimRunner
         }
     }
 
-    /// <summary>The crash as a tool failure: the signal or exit status, the simulator's last words, the case folder and the replay command.</summary>
-    private ToolException Crashed(PreparedCosim prepared, string executable, int seed, string dir, int exit, string logName, string? rebuiltBecause)
+    /// <summary>The OS error of a process that could not be started: "No such file or directory, errno 2", "Exec format error, errno 8".</summary>
+    private static string StartError(Exception ex)
     {
-        var log = Path.Combine(dir, logName);
-        var said = Tail(log + ".stderr").Select(l => "stderr: " + l).Concat(Tail(log).Select(l => "output: " + l)).ToList();
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is Win32Exception { NativeErrorCode: not 0 } os)
+            {
+                return $"{System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(os.NativeErrorCode)}, errno {os.NativeErrorCode}";
+            }
+        }
+
+        return ex.Message;
+    }
+
+    /// <summary>What <see cref="Crashed"/> says of a cache entry that the full check (<see cref="BuildCache.Suspect"/>) found intact.</summary>
+    private const string IntactEntry = "The cache entry checked intact against its build checksum.";
+
+    /// <summary>
+    /// The crash as a tool failure: the signal or exit status, the simulator's last words, the case folder and the replay
+    /// command. <paramref name="entry"/> says what the check of the cache entry found (<see cref="IntactEntry"/>, or that it
+    /// will be rebuilt): only a check that ran is told of.
+    /// </summary>
+    private ToolException Crashed(PreparedCosim prepared, string executable, int seed, string dir, SimulatorRun run, string logName, string? rebuiltBecause,
+        string entry)
+    {
         var simulator = _icarus is null ? $"the simulator {executable}" : $"vvp on {executable}";
         return new ToolException(ToolFailure.Crashed,
-            $"the simulation of {prepared.Bench.Module} seed {seed} crashed: {simulator} {DescribeExit(exit)} before writing its trace's end marker" +
+            $"the simulation of {prepared.Bench.Module} seed {seed} crashed: {simulator} {run.Describe} before writing its trace's end marker" +
             (rebuiltBecause is null ? "" : $", also after a rerun (its cache entry {rebuiltBecause})") +
-            "; this is a tool failure, not a verdict on the RTL." +
-            (said.Count > 0 ? "\n  " + string.Join("\n  ", said) : " It printed nothing.") +
-            $"\nFix: look at {dir} ({logName}, {logName}.stderr); replay with: {Replay(prepared.Request, seed)}. " +
-            "The cache entry checked intact against its build checksum; if the crash repeats, report it with the configuration (`attnlego config show`).");
+            "; this is a tool failure, not a verdict on the RTL." + LastWords(Path.Combine(dir, logName)) +
+            $"\nFix: look at {dir} ({logName}, {logName}.stderr); replay with: {Replay(prepared.Request, seed)}. {entry} " +
+            (run.NotStarted is null ? "" : "Check that the cache folder's file system allows programs to run (not mounted noexec) and is not being emptied. ") +
+            "If the crash repeats, report it with the configuration (`attnlego config show`).");
+    }
+
+    /// <summary>
+    /// A simulator that left no trace (missing, or without one complete line): the bench could not open its stimulus or
+    /// trace file (permissions, too many open files, no free inodes) and finished at once. A tool failure, whatever its status.
+    /// </summary>
+    private ToolException NoTrace(PreparedCosim prepared, string executable, int seed, string dir, string tracePath, SimulatorRun run, string logName)
+    {
+        var simulator = _icarus is null ? $"the simulator {executable}" : $"vvp on {executable}";
+        return new ToolException(ToolFailure.Failed,
+            $"the simulation of {prepared.Bench.Module} seed {seed} wrote no trace: {simulator} {run.Describe} and {tracePath} " +
+            $"{(File.Exists(tracePath) ? "holds no complete line" : "is missing")}; the bench could not open its stimulus or trace file. " +
+            "This is a tool failure, not a verdict on the RTL." + LastWords(Path.Combine(dir, logName)) +
+            $"\nFix: look at {Path.Combine(dir, logName)} (and {logName}.stderr) for the file it could not open; check that {dir} is writable, " +
+            $"has free inodes and that the open-file limit (ulimit -n) is not reached; replay with: {Replay(prepared.Request, seed)}.");
+    }
+
+    /// <summary>The simulator's last lines on stderr and stdout, or " It printed nothing."</summary>
+    private static string LastWords(string log)
+    {
+        var said = Tail(log + ".stderr").Select(l => "stderr: " + l).Concat(Tail(log).Select(l => "output: " + l)).ToList();
+        return said.Count > 0 ? "\n  " + string.Join("\n  ", said) : " It printed nothing.";
     }
 
     /// <summary>The bytes free to this user on the file system of <paramref name="folder"/>, or null when it cannot be told.</summary>

@@ -102,10 +102,22 @@ public sealed partial class YosysDriver
             var output = result.StandardOutput + result.StandardError;
             if (result.ExitCode != 0 || !File.Exists(Path.Combine(dir, StatFile)))
             {
-                var errors = output.Split('\n').Where(l => l.Contains("ERROR", StringComparison.Ordinal)).Take(8).ToList();
+                var lines = output.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToList();
+                var errors = lines.Where(l => l.Contains("ERROR", StringComparison.Ordinal)).Take(8).ToList();
+                if (Died(result.ExitCode) || errors.Count == 0 || errors.Any(l => MachineError().IsMatch(l)))
+                {
+                    // Yosys died on a signal, or stopped without saying what in the RTL it refused, or refused the machine
+                    // (a full disk, no memory): the installation or the machine failed, not the generated RTL.
+                    throw new ToolException(ToolFailure.Failed,
+                        $"yosys failed on {top} without rejecting the RTL: it {DescribeExit(result.ExitCode)}" +
+                        (result.ExitCode == 0 ? " but wrote no statistics" : "") + (lines.Count > 0 ? ", its last output:\n  " +
+                        string.Join("\n  ", (errors.Count > 0 ? errors : lines.TakeLast(8)).Select(l => Excerpt.Of(l, 200))) : ", printing nothing.") +
+                        $"\nFix: check the Yosys installation ({_executable}; scripts/setup.sh installs it, {OverrideVariable} chooses another), " +
+                        $"free memory, and free space in the temporary folder {Path.GetTempPath()} (or set TMPDIR); or pass --no-yosys to skip the cell statistics.");
+                }
+
                 throw new ToolException(ToolFailure.Failed,
-                    $"yosys rejected the generated RTL of {top} (exit {result.ExitCode}):\n  " +
-                    string.Join("\n  ", errors.Count > 0 ? errors : output.Split('\n').TakeLast(8)) +
+                    $"yosys rejected the generated RTL of {top} (exit {result.ExitCode}):\n  " + string.Join("\n  ", errors) +
                     "\nFix: the generated Verilog must be plain Verilog-2005 that Yosys 0.23 reads; report this with the configuration " +
                     "(`attnlego config show`), or pass --no-yosys to skip the cell statistics.");
             }
@@ -118,6 +130,18 @@ public sealed partial class YosysDriver
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>Died on a signal: .NET reports 128 + its number, or a negative status.</summary>
+    private static bool Died(int exit) => exit is > 128 or < 0;
+
+    /// <summary>"died on signal 9 (exit status 137)", "exited with status 1".</summary>
+    private static string DescribeExit(int exit) => Died(exit)
+        ? $"died on {(exit > 128 ? $"signal {exit - 128}" : "a signal")} (exit status {exit})"
+        : $"exited with status {exit}";
+
+    /// <summary>An ERROR line about the machine, not the RTL: a full disk, no memory, a file it could not write.</summary>
+    [GeneratedRegex(@"No space left on device|Disk quota exceeded|Cannot allocate memory|[Oo]ut of memory|std::bad_alloc|Too many open files|Can't (create|open) output file|Permission denied")]
+    private static partial Regex MachineError();
 
     [GeneratedRegex(@"^Yosys \d+\.\d+")]
     private static partial Regex VersionPattern();

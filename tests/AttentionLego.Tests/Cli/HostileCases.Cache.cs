@@ -144,6 +144,29 @@ public static partial class HostileCases
                 return Task.CompletedTask;
             });
 
+        // A simulator that cannot be started (ENOEXEC: no #!, no ELF header) is a crash naming the OS error, not exit 70.
+        b.Add("cosim", "cache-simulator-not-a-program", "`cosim` on a simulator (stand-in) that is no program (no `#!`, no ELF header: `Exec format error`)",
+            ExitCodes.SimulatorCrashed, "could not be started (Exec format error, errno 8) before writing its trace's end marker", Replay, Cosim,
+            env: s => [(VerilatorDriver.OverrideVariable, StandIn(s, ExitsThree, "printf 'not a program\\n' > \"obj_dir/V$top\""))], mayLeave: CacheAndWork,
+            check: (s, run) =>
+            {
+                Assert.That(run.Err, Does.Contain("The cache entry checked intact against its build checksum."), "checked, and not rebuilt");
+                Assert.That(Builds(s), Has.Count.EqualTo(1));
+                return Task.CompletedTask;
+            });
+
+        // A bench that cannot open its stimulus or trace says so and finishes with status 0: no trace is a tool failure, not an RTL that stopped early.
+        b.Add("cosim", "cache-simulator-writes-no-trace", "`cosim` on a simulator (stand-in) that says it cannot open its files and exits 0 without a trace",
+            ExitCodes.ToolFailed, "wrote no trace: the simulator ", "simulation.log", Cosim,
+            env: s => With(s, WritesNoTrace), mayLeave: CacheAndWork,
+            check: (_, run) =>
+            {
+                Assert.That(run.Err, Does.Contain("exited with status 0 and ").And.Contain("trace.txt is missing"));
+                Assert.That(run.Err, Does.Contain("output: al_tb_softmax: cannot open the stimulus or trace file"), "what the bench said");
+                Assert.That(run.Out + run.Err, Does.Not.Contain("FAIL").And.Not.Contain("missing response"), "never an RTL mismatch");
+                return Task.CompletedTask;
+            });
+
         // A full disk under the simulation: the trace is cut short with exit status 0, which would read as an RTL that stopped early.
         b.Add("cosim", "work-disk-full-during-simulation", "`cosim --work-dir` on a 256 KiB tmpfs, the simulator (stand-in) filling it with its trace",
             ExitCodes.OutputError, "no space left on device in ", "free space there, or choose another --cache-dir or --work-dir",
@@ -167,6 +190,12 @@ public static partial class HostileCases
                 return Task.CompletedTask;
             });
     }
+
+    /// <summary>What a bench prints when its $fopen of the stimulus or trace fails, before it $finish-es with status 0.</summary>
+    private const string WritesNoTrace = """
+        echo "al_tb_softmax: cannot open the stimulus or trace file"
+        exit 0
+        """;
 
     /// <summary>A simulator that writes one response and then fills the disk with a line that never ends, and exits 0.</summary>
     private const string FillsTheDisk = """

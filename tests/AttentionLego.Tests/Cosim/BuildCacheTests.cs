@@ -272,6 +272,120 @@ public sealed class BuildCacheTests
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="test"/> with a stand-in Verilator whose simulators are <paramref name="simulator"/>: a runner on
+    /// a fresh cache (its notes in the queue it is given) and the requant bench of tiny, prepared (built).
+    /// </summary>
+    private static async Task WithStandIn(string simulator, Func<CosimRunner, PreparedCosim, ConcurrentQueue<string>, Task> test)
+    {
+        using var temp = new TempFolder();
+        var verilator = StandInVerilator(temp.Path, simulator);
+        var old = Environment.GetEnvironmentVariable(VerilatorDriver.OverrideVariable);
+        Environment.SetEnvironmentVariable(VerilatorDriver.OverrideVariable, verilator);
+        try
+        {
+            var notes = new ConcurrentQueue<string>();
+            var runner = await CosimRunner.LocateAsync(new CosimSettings { CacheRoot = temp.Combine("cache"), WorkRoot = temp.Combine("work"), Notes = notes.Enqueue });
+            var prepared = await runner.PrepareAsync(new CosimRequest(AttentionLego.Gen.Config.ConfigSource.FromPreset("tiny"), "requant"));
+            await test(runner, prepared, notes);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(VerilatorDriver.OverrideVariable, old);
+        }
+    }
+
+    private const string Healthy = """#!/bin/sh\nfor a in "$@"; do case "$a" in +trace=*) t="${a#+trace=}";; esac; done\nprintf "0 end\\n" > "$t"\n""";
+
+    /// <summary>
+    /// Another run's rebuild moved the entry away between this run's build and its simulation: the simulator cannot be
+    /// started (ENOENT), which is a failed run like a crash: the entry is checked, built again, and the seed runs on it.
+    /// </summary>
+    [Test]
+    public Task A_simulator_whose_entry_was_moved_away_is_rebuilt_and_the_seed_runs_again() => WithStandIn(Healthy, async (runner, prepared, notes) =>
+    {
+        BuildCache.RemoveFolder(Path.GetDirectoryName(Path.GetDirectoryName(prepared.Build.Executable))!);
+
+        var result = await runner.RunSeedAsync(prepared, 1);
+
+        Assert.That(result.Score.FirstMismatch!.Kind, Is.EqualTo("missing response"), "the rerun's verdict, on the rebuilt simulator");
+        Assert.That(notes, Has.Some.Match(@"^seed 1: the simulator could not be started \(.*No such file or directory.*\), and its cache entry it was removed; ran it again on the rebuilt build$"));
+    });
+
+    /// <summary>A simulator that is no program (a truncated ELF header: ENOEXEC) on an intact entry: a crash naming the OS error, exit 8, not exit 70.</summary>
+    [Test]
+    public Task A_simulator_that_cannot_be_executed_is_a_crash_naming_the_os_error() => WithStandIn("not a program\n", async (runner, prepared, notes) =>
+    {
+        var ex = (await Assert.ThrowsAsync<ToolException>(() => runner.RunSeedAsync(prepared, 1)))!;
+        TestContext.Out.WriteLine(ex.Message);
+
+        Assert.That(ex.Failure, Is.EqualTo(ToolFailure.Crashed));
+        Assert.That(ex.Message, Does.StartWith($"the simulation of requant seed 1 crashed: the simulator {prepared.Build.Executable} could not be started ("));
+        Assert.That(ex.Message, Does.Contain("Exec format error").And.Contain("The cache entry checked intact against its build checksum."));
+        Assert.That(notes, Has.None.Contain("ran it again"), "an intact entry is not rebuilt");
+    });
+
+    /// <summary>
+    /// A bench that cannot open its stimulus or trace (EACCES, EMFILE, no inodes) says so and finishes with status 0,
+    /// leaving no trace: a tool failure naming simulation.log, never "missing response ... the simulation stopped early".
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public Task A_simulator_that_exits_zero_without_a_trace_is_a_tool_failure_not_a_mismatch(bool emptyFile) => WithStandIn(
+        (emptyFile ? """#!/bin/sh\nfor a in "$@"; do case "$a" in +trace=*) t="${a#+trace=}";; esac; done\n: > "$t"\n""" : "#!/bin/sh\n") +
+        "echo \"al_tb_requant: cannot open the stimulus or trace file\"\nexit 0\n", async (runner, prepared, notes) =>
+        {
+            var ex = (await Assert.ThrowsAsync<ToolException>(() => runner.RunSeedAsync(prepared, 1)))!;
+            TestContext.Out.WriteLine(ex.Message);
+
+            Assert.That(ex.Failure, Is.EqualTo(ToolFailure.Failed));
+            Assert.That(ex.Message, Does.StartWith($"the simulation of requant seed 1 wrote no trace: the simulator {prepared.Build.Executable} exited with status 0 and "));
+            Assert.That(ex.Message, Does.Contain(emptyFile ? "trace.txt holds no complete line" : "trace.txt is missing"));
+            Assert.That(ex.Message, Does.Contain("output: al_tb_requant: cannot open the stimulus or trace file").And.Contain("simulation.log"));
+            Assert.That(ex.Message, Does.Not.Contain("missing response"));
+            Assert.That(notes, Has.None.Contain("ran it again"), "an intact entry is not rebuilt");
+        });
+
+    /// <summary>
+    /// Once a crash rebuilt the entry, the runner runs on and checks against the rebuilt one: a later genuine crash is
+    /// told as one, not taken for an entry "built again by another run" and rebuilt or fetched and rerun once more.
+    /// </summary>
+    [Test]
+    public Task After_a_rebuild_a_genuine_crash_is_not_rerun() => WithStandIn("""#!/bin/sh\necho "stand-in: crash" >&2\nexit 3\n""", async (runner, prepared, notes) =>
+    {
+        var exe = prepared.Build.Executable;
+        var size = new FileInfo(exe).Length;
+        File.WriteAllText(exe, "#!/bin/sh\nexit 4\n".PadRight((int)size - 1, '#') + "\n");
+
+        var first = (await Assert.ThrowsAsync<ToolException>(() => runner.RunSeedAsync(prepared, 1)))!;
+        Assert.That(first.Message, Does.Contain("exited with status 3 before writing its trace's end marker, also after a rerun (its cache entry obj_dir/Val_tb_requant does not match"));
+        var second = (await Assert.ThrowsAsync<ToolException>(() => runner.RunSeedAsync(prepared, 2)))!;
+        TestContext.Out.WriteLine(second.Message);
+
+        Assert.That(second.Failure, Is.EqualTo(ToolFailure.Crashed));
+        Assert.That(second.Message, Does.Contain("exited with status 3 before writing its trace's end marker; this is a tool failure"), "no rerun");
+        Assert.That(second.Message, Does.Contain("The cache entry checked intact against its build checksum."));
+        Assert.That(notes.Where(n => n.Contains("ran it again", StringComparison.Ordinal)), Has.Exactly(1).StartWith("seed 1: "), "one rerun, for the damaged entry");
+    });
+
+    /// <summary>
+    /// The traced build that dumps the waves of a failing case crashes on an entry that is damaged meanwhile (here the
+    /// simulator damages itself): the waves' error says what the check of that entry found, not that it checked intact.
+    /// </summary>
+    [Test]
+    public Task A_crash_of_the_wave_dump_on_a_damaged_entry_does_not_claim_the_entry_is_intact() => WithStandIn(
+        """#!/bin/sh\nfor a in "$@"; do case "$a" in +trace=*) t="${a#+trace=}";; +waves=*) w=1;; esac; done\nif [ -n "$w" ]; then echo "# damaged" >> "$0"; exit 3; fi\nprintf "0 end\\n" > "$t"\n""",
+        async (runner, prepared, _) =>
+        {
+            var result = await runner.RunSeedAsync(prepared, 1);
+            TestContext.Out.WriteLine(result.WaveError);
+
+            Assert.That(result.Score.FirstMismatch!.Kind, Is.EqualTo("missing response"), "the verdict stands");
+            Assert.That(result.WaveError, Does.StartWith("no waves: the simulation of requant seed 1 crashed: "));
+            Assert.That(result.WaveError, Does.Contain("Its cache entry obj_dir/Val_tb_requant is ").And.Contain("the next run that dumps waves builds it again."));
+            Assert.That(result.WaveError, Does.Not.Contain("checked intact"));
+        });
+
     [Test]
     public async Task In_a_regression_a_crashed_simulator_is_an_error_of_its_own_kind_never_a_failure()
     {
