@@ -241,17 +241,9 @@ public sealed class BuildCacheTests
     /// rerun's (here an RTL verdict: the healthy stand-in finishes without a response).
     /// </summary>
     [Test]
-    public async Task A_crash_on_an_entry_damaged_while_in_use_rebuilds_it_and_runs_the_seed_again()
-    {
-        using var temp = new TempFolder();
-        var verilator = StandInVerilator(temp.Path, """#!/bin/sh\nfor a in "$@"; do case "$a" in +trace=*) t="${a#+trace=}";; esac; done\nprintf "0 end\\n" > "$t"\n""");
-        var old = Environment.GetEnvironmentVariable(VerilatorDriver.OverrideVariable);
-        Environment.SetEnvironmentVariable(VerilatorDriver.OverrideVariable, verilator);
-        try
+    public Task A_crash_on_an_entry_damaged_while_in_use_rebuilds_it_and_runs_the_seed_again() =>
+        WithStandIn(Healthy, async (runner, prepared, notes) =>
         {
-            var notes = new ConcurrentQueue<string>();
-            var runner = await CosimRunner.LocateAsync(new CosimSettings { CacheRoot = temp.Combine("cache"), WorkRoot = temp.Combine("work"), Notes = notes.Enqueue });
-            var prepared = await runner.PrepareAsync(new CosimRequest(AttentionLego.Gen.Config.ConfigSource.FromPreset("tiny"), "requant"));
             var healthy = await runner.RunSeedAsync(prepared, 1);
             Assert.That(healthy.Score.FirstMismatch!.Kind, Is.EqualTo("missing response"), "the healthy stand-in: an RTL verdict");
 
@@ -265,12 +257,7 @@ public sealed class BuildCacheTests
             Assert.That(rerun.Score.FirstMismatch!.Kind, Is.EqualTo("missing response"), "the rerun's verdict, on the rebuilt simulator");
             Assert.That(notes, Has.Some.StartWith($"cache entry {Path.GetDirectoryName(Path.GetDirectoryName(exe))} was damaged (obj_dir/Val_tb_requant does not match"));
             Assert.That(notes, Has.Some.StartWith("seed 1: the simulator exited with status 3, and its cache entry obj_dir/Val_tb_requant does not match"));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(VerilatorDriver.OverrideVariable, old);
-        }
-    }
+        });
 
     /// <summary>
     /// Runs <paramref name="test"/> with a stand-in Verilator whose simulators are <paramref name="simulator"/>: a runner on
