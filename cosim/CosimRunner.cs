@@ -287,7 +287,7 @@ public sealed class CosimRunner
             benchCase.CycleBudget, always ? [$"+waves={rtlWaves}"] : [], "simulation.log", keep, ct);
         var run = await Run(build);
         string? rebuiltBecause = null;
-        if ((run.Crashed || run.NoTrace) && new BuildCache(_settings.CacheRoot, _settings.Notes).Suspect(build) is { } suspect)
+        if (run.Failed && new BuildCache(_settings.CacheRoot, _settings.Notes).Suspect(build) is { } suspect)
         {
             // The simulator may have crashed (or not started, or written nothing) because its cache entry is damaged (or
             // was replaced meanwhile): ask for the build again, which verifies it and rebuilds a damaged one, and run once more.
@@ -299,7 +299,7 @@ public sealed class CosimRunner
 
         var elapsed = stopwatch.Elapsed;
         var (_, read, malformed, _) = run;
-        if (run.Crashed || run.NoTrace)
+        if (run.Failed)
         {
             if (FreeBytes(dir) is < 64 * 1024)
             {
@@ -399,6 +399,9 @@ public sealed class CosimRunner
         /// (it says so and finishes, with status 0): a tool failure whatever the exit status, never an RTL that stopped early.
         /// </summary>
         public bool NoTrace => Malformed is null && Trace is { End: TraceEnd.Truncated, Transactions.Count: 0, Dropped: 0 };
+
+        /// <summary>Crashed or left no trace: a tool failure either way, after which the cache entry is checked.</summary>
+        public bool Failed => Crashed || NoTrace;
 
         /// <summary>"died on SIGSEGV (exit status 139)", "exited with status 0" or "could not be started (...)".</summary>
         public string Describe => NotStarted is { } why ? $"could not be started ({why})" : DescribeExit(Exit);
