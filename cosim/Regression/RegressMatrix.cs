@@ -249,7 +249,7 @@ public static partial class RegressMatrix
             yield break;
         }
 
-        var hash = GeneratorInfo.ConfigHash(config);
+        var hash = ConfigHash.Of(config);
         var label = name ?? (preset is not null ? source.Preset! : file is not null ? Path.GetFileNameWithoutExtension(file) : "random-" + random!.Replace(':', '-'))
             + (name is null && overrides.Count > 0 ? "-" + hash[..8] : "");
         if (!LabelPattern().IsMatch(label))

@@ -20,7 +20,7 @@ public sealed class RegressMatrixTests
               { "preset": "tiny", "set": ["Quant.QShift=7"], "modules": ["top"], "seeds": [9], "top": { "tokens": 2, "stalls": true } },
             ] }
             """);
-        var hash = Gen.Rendering.GeneratorInfo.ConfigHash(Presets.Tiny with { Quant = Presets.Tiny.Quant with { QShift = 7 } })[..8];
+        var hash = Gen.Config.ConfigHash.Of(Presets.Tiny with { Quant = Presets.Tiny.Quant with { QShift = 7 } })[..8];
         Assert.That(cases.Select(c => c.Id), Is.EqualTo(new[]
         {
             "tiny/softmax/seed-3", "tiny/softmax/seed-4", "tiny/score/seed-3", "tiny/score/seed-4", $"tiny-{hash}/top-t2-stalls/seed-9",
