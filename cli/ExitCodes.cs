@@ -40,4 +40,14 @@ public static class ExitCodes
 
     /// <summary>A bug in attnlego itself.</summary>
     public const int Internal = 70;
+
+    /// <summary>The exit code of a library session's verdict.</summary>
+    public static int Of(Cosim.RunVerdict verdict) => verdict switch
+    {
+        Cosim.RunVerdict.Passed => Ok,
+        Cosim.RunVerdict.Failed => CheckFailed,
+        Cosim.RunVerdict.InvalidInput => InvalidConfig,
+        Cosim.RunVerdict.OutputError => OutputError,
+        _ => Usage,
+    };
 }

@@ -231,7 +231,7 @@ public sealed class CosimRunner
         }
 
         // Owned by this run: another live run on the same work folder gets seed-N.2, ... (never this folder, nor we its).
-        CaseFolder? folder = CaseFolder.Claim(Path.Combine(Path.GetFullPath(_settings.WorkRoot), request.WorkFolder ?? $"{bench.Module}-{GeneratorInfo.ConfigHash(config)}"), $"seed-{seed}");
+        CaseFolder? folder = CaseFolder.Claim(Path.Combine(Path.GetFullPath(_settings.WorkRoot), request.WorkFolder ?? $"{bench.Module}-{ConfigHash.Of(config)}"), $"seed-{seed}");
         try
         {
             var result = await RunCaseAsync(prepared, benchCase, seed, folder.Path, ct);

@@ -112,19 +112,17 @@ public static partial class Linter
     /// <summary>PIM macros in <paramref name="module"/>'s hierarchy when it is the top.</summary>
     public static long ElaboratedMacros(AttentionConfig c, string module)
     {
-        long projection = c.ProjectionShape.MacroCount;
-        var head = 3 * projection + c.ScoreShape.MacroCount + c.ContextShape.MacroCount;
-        var wo = c.Model.OutputProjection ? c.OutputProjectionShape.MacroCount : 0;
+        var layout = new MacroLayout(c);
         return module switch
         {
             "al_pim_macro" => 1,
-            "al_pim_matrix" => projection,
-            "al_qkv" => 3 * projection,
-            "al_score" => c.ScoreShape.MacroCount,
-            "al_context" => c.ContextShape.MacroCount,
-            "al_head" or "al_top" => head,
-            "al_oproj" => wo,
-            "al_array" => c.Model.Heads * head + wo,
+            "al_pim_matrix" => layout.Projection,
+            "al_qkv" => 3L * layout.Projection,
+            "al_score" => layout.KCache,
+            "al_context" => layout.VCache,
+            "al_head" or "al_top" => layout.PerHead,
+            "al_oproj" => layout.Output,
+            "al_array" => layout.Macros,
             _ => 0,
         };
     }
@@ -157,7 +155,7 @@ public static partial class Linter
             body.Append("  wire unused_inputs = ^{").Append(string.Join(", ", inputs)).Append("};\n");
         }
 
-        // Zeros in slices of at most 4096 bits: Verilator warns of a replication wider than 8192 (W_O's y_data_o has 102,400).
+        // Zeros in slices of at most WideVectors.ChunkBits: Verilator warns of a replication wider than 8192 (W_O's y_data_o has 102,400).
         var wide = false;
         foreach (var (_, width, name) in ports.Where(p => p.Dir == "output"))
         {
@@ -168,8 +166,8 @@ public static partial class Linter
             }
 
             wide = true;
-            body.Append($"  for (zero_bit = 0; zero_bit < ({width}); zero_bit = zero_bit + 4096) begin : g_zero_{name}\n")
-                .Append($"    localparam integer Bits = (({width}) - zero_bit) < 4096 ? (({width}) - zero_bit) : 4096;\n")
+            body.Append($"  for (zero_bit = 0; zero_bit < ({width}); zero_bit = zero_bit + {WideVectors.ChunkBits}) begin : g_zero_{name}\n")
+                .Append($"    localparam integer Bits = (({width}) - zero_bit) < {WideVectors.ChunkBits} ? (({width}) - zero_bit) : {WideVectors.ChunkBits};\n")
                 .Append($"    assign {name}[zero_bit +: Bits] = {{ Bits{{1'b0}} }};\n  end\n");
         }
 

@@ -38,7 +38,7 @@ public static class AccuracyCommand
             RunCost.Check(RunCost.Golden(config, count, 1, "accuracy", wholeArray: false), Machine.Current, io.Err.WriteLine);
             var report = Accuracy.Run(config, parse.GetValue(seed), count, ct);
             var replay = $"scripts/attnlego accuracy {source.ToArguments()} --tokens {count} --seed {report.Seed}";
-            await io.Out.WriteAsync(Format(source.DisplayName, GeneratorInfo.ConfigHash(config), config, report, replay));
+            await io.Out.WriteAsync(Format(source.DisplayName, ConfigHash.Of(config), config, report, replay));
             return ExitCodes.Ok;
         }));
         return command;

@@ -15,7 +15,7 @@ public static class ConfigCommand
         validate.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var config = ConfigLoader.Load(validateOptions.Source(parse));
-            await io.Out.WriteLineAsync($"valid: {validateOptions.Source(parse).DisplayName} (config {GeneratorInfo.ConfigHash(config)})");
+            await io.Out.WriteLineAsync($"valid: {validateOptions.Source(parse).DisplayName} (config {ConfigHash.Of(config)})");
             return ExitCodes.Ok;
         }));
 

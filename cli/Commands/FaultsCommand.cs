@@ -64,7 +64,7 @@ public static class FaultsCommand
             ConfigValidator.ThrowIfInvalid(faulty);
             await io.Out.WriteAsync(ConfigJson.Serialize(faulty));
             await io.Err.WriteLineAsync($"faults: {faults.StuckAt.Count} stuck-at bits and {faults.DeadColumns.Count} dead ADC columns " +
-                                        $"drawn at rate {Text(r)} over {Describe(config)} (config {GeneratorInfo.ConfigHash(faulty)})");
+                                        $"drawn at rate {Text(r)} over {Describe(config)} (config {ConfigHash.Of(faulty)})");
             return ExitCodes.Ok;
         }));
         return command;
@@ -135,7 +135,7 @@ public static class FaultsCommand
             }
 
             var (bits, columns) = FaultMaps.Population(config);
-            var header = $"fault sweep: {source.DisplayName} (config {GeneratorInfo.ConfigHash(config)}), {kindText} faults, {parse.GetValue(seeds)} fault " +
+            var header = $"fault sweep: {source.DisplayName} (config {ConfigHash.Of(config)}), {kindText} faults, {parse.GetValue(seeds)} fault " +
                          $"maps per rate from seed {parse.GetValue(seed)}, {count} tokens of input seed {parse.GetValue(inputSeed)}; " +
                          $"{bits:N0} stored bits, {columns:N0} ADC columns";
             var replay = $"scripts/attnlego faults sweep {source.ToArguments()} --kind {kindText} --rates {string.Join(",", list.Select(Text))} " +

@@ -18,7 +18,7 @@ public static class PresetsCommand
                 await io.Out.WriteLineAsync($"{preset.Name,-12} {preset.Description}");
                 await io.Out.WriteLineAsync(
                     $"{"",-12} macros {c.Pim.Rows}x{c.Pim.Cols}, {c.Pim.InputLanes} lanes, {c.Pim.AdcCount} ADCs of {c.Pim.AdcBits} bits >> {c.Pim.AdcShift}" +
-                    $"{(PimMath.IsIdealAdc(c) ? " (ideal)" : " (lossy)")}, {c.Pim.SliceBits}-bit slices; {Heads(c.Model)}config {GeneratorInfo.ConfigHash(c)}");
+                    $"{(PimMath.IsIdealAdc(c) ? " (ideal)" : " (lossy)")}, {c.Pim.SliceBits}-bit slices; {Heads(c.Model)}config {ConfigHash.Of(c)}");
             }
 
             return ExitCodes.Ok;

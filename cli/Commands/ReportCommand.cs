@@ -54,7 +54,7 @@ public static class ReportCommand
             var total = Stopwatch.StartNew();
             var source = configOptions.Source(parse);
             var config = ConfigLoader.Load(source);
-            var hash = GeneratorInfo.ConfigHash(config);
+            var hash = ConfigHash.Of(config);
             var count = parse.GetResult(tokens) is null ? Accuracy.DefaultTokens(config) : parse.GetValue(tokens);
             if (count > config.Model.MaxSeqLen)
             {
@@ -75,7 +75,7 @@ public static class ReportCommand
             var replace = parse.GetValue(force);
             ReportFolder.CheckTarget(folder, replace);
 
-            var top = config.Model.IsArray ? "al_array" : "al_top";
+            var top = RtlBundle.TopModule(config);
             var limit = parse.GetValue(yosysTimeout);
             SynthesisSection synthesis;
             if (parse.GetValue(noYosys))

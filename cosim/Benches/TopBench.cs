@@ -137,7 +137,7 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
         Write(R.Tokens, 1);
         Run(R.CtrlDecode);
         Read(R.Error, R.Status);
-        Write(R.Error, 0x1f);
+        Write(R.Error, CsrMap.ErrorMask);
         // Values other than exactly one command bit and a misaligned weight base (where a bus word is wider than a
         // byte) are refused too.
         Write(R.Ctrl, 0);
@@ -150,7 +150,7 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
         }
 
         Read(R.Error);
-        Write(R.Error, 0x1f);
+        Write(R.Error, CsrMap.ErrorMask);
 
         // Load the weights.
         Write(R.WBase, layout.WBase);
@@ -169,7 +169,7 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
             Write(R.Tokens, 1);
             Run(R.CtrlDecode);
             Read(R.Error, R.SeqLen);
-            Write(R.Error, 0x1f);
+            Write(R.Error, CsrMap.ErrorMask);
         }
 
         // Decode the tokens in two commands: the second continues the sequence.
@@ -188,7 +188,7 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
                 Write(R.WBase, 0);
                 Write(R.Tokens, (uint)count + 1);
                 Read(R.Error, R.WBase, R.Tokens);
-                Write(R.Error, 0x1f);
+                Write(R.Error, CsrMap.ErrorMask);
             }
 
             list.Add(new HeadCommand.WaitIrq());
@@ -200,7 +200,7 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
         Write(R.Tokens, (uint)(config.Model.MaxSeqLen - first + 1));
         Run(R.CtrlDecode);
         Read(R.Error, R.Status, R.SeqLen);
-        Write(R.Error, 0x1f);
+        Write(R.Error, CsrMap.ErrorMask);
         if (tokens > first)
         {
             Decode(first, tokens - first);
@@ -334,6 +334,6 @@ public sealed record TopBenchView(string Banner, string TbName, string Dut, bool
         return new(banner, array ? "al_tb_array" : "al_tb_top", array ? "al_array" : "al_top", array, heads, masters,
             fairnessBound ?? masters - 1, depth,
             c.Model.RowElements * c.Format.DataWidth, c.Bus.DataWidth, layout.Words, c.Model.DHead, c.Model.MaxSeqLen, c.Format.DataWidth,
-            c.ScoreShape.AccWidth, c.Softmax.ProbBits, 4096);
+            c.ScoreShape.AccWidth, c.Softmax.ProbBits, WideVectors.ChunkBits);
     }
 }

@@ -6,7 +6,6 @@ using AttentionLego.Cosim.Benches;
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.IO;
-using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cosim.Regression;
 
@@ -24,6 +23,10 @@ public sealed class MatrixException(IReadOnlyList<ConfigError> errors) : Excepti
 public static partial class RegressMatrix
 {
     public const string AllModules = "all";
+
+    /// <summary>The strict JSON of a matrix file: trailing commas allowed, problems named "file: path".</summary>
+    public static readonly JsonDocumentKind Document = new("a regression matrix", "docs/CLI.md, \"Matrix file\", has an example",
+        TrailingCommas: true, SourceInPaths: true);
 
     private static readonly string[] EntryKeys = ["name", "preset", "config", "random", "set", "modules", "seeds", "top"];
     private static readonly string[] TopKeys = ["tokens", "memLatency", "stalls"];
@@ -59,19 +62,11 @@ public static partial class RegressMatrix
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            Touch(root);
+            root = JsonFields.Parse(text, sourceName, Document);
         }
-        catch (JsonException ex)
+        catch (ConfigException ex)
         {
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
-            throw new MatrixException([new ConfigError(sourceName, $"malformed JSON{where}.", "fix the JSON syntax (docs/CLI.md, \"Matrix file\", has an example).")]);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new MatrixException([ConfigJson.FindRepeatedKey(text) is { } repeated
-                ? new ConfigError($"{sourceName}: {Excerpt.Of(repeated.Path, 2 * Excerpt.Length)}", $"appears twice in the same object (again at line {repeated.Line}).", "keep each key once: delete one of the two.")
-                : new ConfigError(sourceName, $"has a repeated key ({ex.Message}).", "keep each key once.")]);
+            throw new MatrixException(ex.Errors);
         }
 
         var errors = new List<ConfigError>();
@@ -82,13 +77,7 @@ public static partial class RegressMatrix
                 "write { \"entries\": [ { \"preset\": \"tiny\", \"modules\": \"all\" } ] }.")]);
         }
 
-        foreach (var (key, _) in obj)
-        {
-            if (key != "entries")
-            {
-                errors.Add(new ConfigError($"{sourceName}: {Excerpt.Of(key)}", "is not a matrix key.", "the top level holds only \"entries\"."));
-            }
-        }
+        JsonFields.RejectUnknownKeys(obj, ["entries"], $"{sourceName}: ", "a matrix key", errors);
 
         if (entries.Count == 0)
         {
@@ -191,15 +180,7 @@ public static partial class RegressMatrix
         Dictionary<string, (string Path, string Hash)> labels, List<ConfigError> errors)
     {
         var before = errors.Count;
-        foreach (var (key, _) in entry)
-        {
-            if (!EntryKeys.Contains(key, StringComparer.Ordinal))
-            {
-                var close = EntryKeys.FirstOrDefault(k => k.StartsWith(key, StringComparison.OrdinalIgnoreCase) || key.StartsWith(k, StringComparison.OrdinalIgnoreCase));
-                errors.Add(new ConfigError($"{path}.{Excerpt.Of(key)}", "is not an entry key.",
-                    (close is null ? "remove it or use one of: " : $"did you mean {close}? (keys: ") + string.Join(", ", EntryKeys) + (close is null ? "." : ").")));
-            }
-        }
+        JsonFields.RejectUnknownKeys(entry, EntryKeys, path + ".", "an entry key", errors);
 
         var preset = String(entry, "preset", path, errors);
         var file = String(entry, "config", path, errors);
@@ -249,7 +230,7 @@ public static partial class RegressMatrix
             yield break;
         }
 
-        var hash = GeneratorInfo.ConfigHash(config);
+        var hash = ConfigHash.Of(config);
         var label = name ?? (preset is not null ? source.Preset! : file is not null ? Path.GetFileNameWithoutExtension(file) : "random-" + random!.Replace(':', '-'))
             + (name is null && overrides.Count > 0 ? "-" + hash[..8] : "");
         if (!LabelPattern().IsMatch(label))
@@ -288,12 +269,12 @@ public static partial class RegressMatrix
             return null;
         }
 
-        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } s)
+        if (JsonFields.String(node) is { Length: > 0 } s)
         {
             return s;
         }
 
-        errors.Add(new ConfigError($"{path}.{key}", "must be a non-empty string.", $"write \"{key}\": \"...\"."));
+        errors.Add(new ConfigError($"{path}.{key}", $"must be a non-empty string, not {JsonFields.Describe(node)}.", $"write \"{key}\": \"...\"."));
         return null;
     }
 
@@ -304,25 +285,19 @@ public static partial class RegressMatrix
             return [];
         }
 
-        if (node is JsonArray a && a.All(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.String))
+        if (JsonFields.Strings(node) is { } strings)
         {
-            return a.Select(n => n!.GetValue<string>()).ToList();
+            return strings;
         }
 
-        errors.Add(new ConfigError($"{path}.{key}", "must be an array of strings.", $"write \"{key}\": [\"Pim.Rows=8\"]."));
+        errors.Add(new ConfigError($"{path}.{key}", $"must be an array of strings, not {JsonFields.Describe(node)}.", $"write \"{key}\": [\"Pim.Rows=8\"]."));
         return [];
     }
 
     private static IReadOnlyList<string>? ModuleList(JsonObject entry, string path, List<ConfigError> errors)
     {
         var node = entry["modules"];
-        List<string>? words = node switch
-        {
-            null => null,
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
-            JsonArray a when a.Count > 0 && a.All(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.String) => a.Select(n => n!.GetValue<string>()).ToList(),
-            _ => null,
-        };
+        var words = ModuleWords(node) is { Count: > 0 } given ? given : null;
         if (words is null)
         {
             errors.Add(new ConfigError($"{path}.modules", node is null ? "is missing." : "must be \"all\" or a non-empty array of module names.",
@@ -410,13 +385,7 @@ public static partial class RegressMatrix
             errors.Add(new ConfigError($"{path}.top", "is given, but the entry does not run module top or array.", "add \"top\" or \"array\" to \"modules\" or drop \"top\"."));
         }
 
-        foreach (var (key, _) in o)
-        {
-            if (!TopKeys.Contains(key, StringComparer.Ordinal))
-            {
-                errors.Add(new ConfigError($"{path}.top.{Excerpt.Of(key)}", "is not a top option.", $"use {string.Join(", ", TopKeys)}."));
-            }
-        }
+        JsonFields.RejectUnknownKeys(o, TopKeys, $"{path}.top.", "a top option", errors);
 
         int? tokens = null;
         if (o.ContainsKey("tokens") && (tokens = Int(o["tokens"])) is null or < 1)
@@ -433,13 +402,13 @@ public static partial class RegressMatrix
         var stalls = false;
         if (o["stalls"] is { } s)
         {
-            if (s is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
+            if (JsonFields.Bool(s) is { } flag)
             {
-                stalls = v.GetValue<bool>();
+                stalls = flag;
             }
             else
             {
-                errors.Add(new ConfigError($"{path}.top.stalls", "must be true or false.", "write \"stalls\": true."));
+                errors.Add(new ConfigError($"{path}.top.stalls", $"must be true or false, not {JsonFields.Describe(s)}.", "write \"stalls\": true."));
             }
         }
 
@@ -454,12 +423,7 @@ public static partial class RegressMatrix
     private static long PlannedCases(JsonObject entry)
     {
         // Parsed as the expansion parses it: "all", ["all"] and "softmax,top" are 9, 9 and 2 modules, not 1.
-        List<string>? words = entry["modules"] switch
-        {
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
-            JsonArray a when a.All(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.String) => a.Select(n => n!.GetValue<string>()).ToList(),
-            _ => null,
-        };
+        var words = ModuleWords(entry["modules"]);
         long modules = words is null ? 1 : Math.Max(1, Modules(words, out _)?.Count ?? 1);
         long seeds = entry["seeds"] switch
         {
@@ -470,37 +434,16 @@ public static partial class RegressMatrix
         return seeds > Limits.MaxSeeds ? 0 : modules * seeds;
     }
 
-    private static int? Int(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
-        && int.TryParse(v.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i) ? i : null;
+    private static int? Int(JsonNode? node) => JsonFields.Int(node);
+
+    /// <summary>"modules" as words: one string, or an array of strings; null for anything else.</summary>
+    private static List<string>? ModuleWords(JsonNode? node) => JsonFields.String(node) is { } one ? [one] : JsonFields.Strings(node);
 
     /// <summary>The path relative to the current folder when it lies below it (replay commands stay short), else absolute.</summary>
     private static string ShortPath(string full)
     {
         var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), full);
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
-    }
-
-    /// <summary>JsonNode builds objects lazily and notices a repeated key only then: walk everything once, up front.</summary>
-    private static void Touch(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject o:
-                foreach (var (_, child) in o)
-                {
-                    Touch(child);
-                }
-
-                break;
-            case JsonArray a:
-                foreach (var child in a)
-                {
-                    Touch(child);
-                }
-
-                break;
-        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9._+-]+$")]

@@ -36,6 +36,15 @@ public sealed record AttentionConfig
     public MatrixShape ContextShape => new(CacheConfig() with { Format = Format with { DataWidth = Softmax.ProbBits, WeightWidth = Format.DataWidth } },
         Model.MaxSeqLen, Model.DHead, InputSigned: false);
 
+    /// <summary>Bytes of one head's weights in memory: W_Q, W_K and W_V, each DModel x DHead of Format.WeightWidth bits.</summary>
+    public long HeadWeightBytes => 3L * Model.DModel * Model.DHead * Format.WeightWidth / 8;
+
+    /// <summary>Bytes of W_O in memory ((Heads x DHead) x DModel weights); 0 without the output projection.</summary>
+    public long OutputWeightBytes => Model.OutputProjection ? (long)Model.Heads * Model.DHead * Model.DModel * Format.WeightWidth / 8 : 0;
+
+    /// <summary>Bytes of every weight a LOAD reads: each head's, then W_O's.</summary>
+    public long WeightBytes => (Model.Heads * HeadWeightBytes) + OutputWeightBytes;
+
     /// <summary>
     /// This configuration as seen by a cache array, whose cells hold activations rather than weights. A method,
     /// not a property: a record prints its properties, and this one would print itself forever.

@@ -60,151 +60,13 @@ public static class ConfigJson
     private static Type? ListElement(Type type) =>
         type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? type.GetGenericArguments()[0] : null;
 
-    /// <summary>Parses JSON text; a syntax error is reported with its line and position.</summary>
-    public static JsonObject ParseObject(string text, string source)
-    {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false });
-        }
-        catch (JsonException ex)
-        {
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                throw new ConfigException([new ConfigError(source, "malformed JSON: the file is empty.",
-                    "write a configuration into it; `attnlego config show --preset tiny` prints a valid file to start from.")]);
-            }
+    /// <summary>The strict JSON of a configuration file: a syntax error is reported with its line and position.</summary>
+    public static readonly JsonDocumentKind Document = new("a configuration", "`attnlego config show --preset tiny` prints a valid file to start from");
 
-            if (FindRepeatedKey(text) is { } duplicate)
-            {
-                throw new ConfigException([new ConfigError(Excerpt.Of(duplicate.Path, 2 * Excerpt.Length), $"appears twice in the same object (again at line {duplicate.Line} of {source}).",
-                    "keep each key once: delete one of the two.")]);
-            }
-
-            if (EndsEarly(text))
-            {
-                throw new ConfigException([new ConfigError(source, $"malformed JSON{where}: the text ends before the JSON is complete (a truncated file?).",
-                    "complete the file (every { and [ needs its closing } and ]); `attnlego config show --preset tiny` prints a complete one.")]);
-            }
-
-            throw new ConfigException([new ConfigError(source, $"malformed JSON{where}: {FirstSentence(ex.Message)}",
-                "fix the JSON syntax; `attnlego config show --preset tiny` prints a valid file to start from.")]);
-        }
-
-        var obj = node as JsonObject ?? throw new ConfigException([new ConfigError(source,
+    /// <summary>Parses JSON text whose top level must be an object; a syntax error is reported with its line and position.</summary>
+    public static JsonObject ParseObject(string text, string source) =>
+        JsonFields.Parse(text, source, Document) as JsonObject ?? throw new ConfigException([new ConfigError(source,
             "the top level is not a JSON object.", "write the configuration as { \"Model\": { ... }, ... }.")]);
-        try
-        {
-            Materialize(obj);
-        }
-        catch (ArgumentException ex)
-        {
-            // JsonObject builds its dictionary lazily and only then notices a repeated key.
-            throw new ConfigException([new ConfigError(source, $"has a repeated key ({ex.Message}).", "keep each key once.")]);
-        }
-
-        return obj;
-    }
-
-    /// <summary>
-    /// The key path (e.g. <c>Model.DModel</c>, <c>entries[2].preset</c>) and line of the first key that an object of
-    /// <paramref name="text"/> repeats, or null. JsonNode only says "an item with the same key has already been added".
-    /// </summary>
-    public static (string Path, int Line)? FindRepeatedKey(string text)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        var open = new Stack<JsonFrame>();
-        var member = "";
-        try
-        {
-            while (reader.Read())
-            {
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.PropertyName:
-                        var frame = open.Peek();
-                        var name = reader.GetString()!;
-                        member = frame.Path.Length == 0 ? name : frame.Path + "." + name;
-                        if (!frame.Keys!.Add(name))
-                        {
-                            return (member, 1 + bytes.AsSpan(0, (int)reader.TokenStartIndex).Count((byte)'\n'));
-                        }
-
-                        continue;
-                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                        open.Pop();
-                        continue;
-                }
-
-                // A value: named by its key, or by its index in the array around it.
-                var path = open.Count == 0 ? "" : open.Peek().Keys is null ? $"{open.Peek().Path}[{open.Peek().Index++}]" : member;
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                {
-                    open.Push(new JsonFrame(reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null, path));
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // Not the repeated key's report: the caller names the syntax error.
-        }
-
-        return null;
-    }
-
-    /// <summary>An open object (its keys so far) or array (its next index) while <see cref="FindRepeatedKey"/> reads.</summary>
-    private sealed class JsonFrame(HashSet<string>? keys, string path)
-    {
-        public HashSet<string>? Keys { get; } = keys;
-
-        public string Path { get; } = path;
-
-        public int Index { get; set; }
-    }
-
-    /// <summary>Whether <paramref name="text"/> is valid JSON as far as it goes and only its end is missing.</summary>
-    private static bool EndsEarly(string text)
-    {
-        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(text), isFinalBlock: false,
-            new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip }));
-        try
-        {
-            while (reader.Read())
-            {
-            }
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        // Still inside an object or array when the text ran out.
-        return reader.CurrentDepth > 0;
-    }
-
-    private static void Materialize(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject o:
-                foreach (var (_, child) in o)
-                {
-                    Materialize(child);
-                }
-
-                break;
-            case JsonArray a:
-                foreach (var child in a)
-                {
-                    Materialize(child);
-                }
-
-                break;
-        }
-    }
 
     public static AttentionConfig Bind(JsonObject obj)
     {
@@ -246,7 +108,7 @@ public static class ConfigJson
             var prefix = Excerpt.Of(string.Join('.', parts.Take(i + 1)), 2 * Excerpt.Length);
             if (property is null)
             {
-                errors.Add(new ConfigError(prefix, "is not a configuration key.", KnownKeysHint(type, parts[i])));
+                errors.Add(new ConfigError(prefix, "is not a configuration key.", JsonFields.KnownKeysHint(KeyNames(type), parts[i])));
                 return;
             }
 
@@ -313,13 +175,7 @@ public static class ConfigJson
     {
         var instance = Activator.CreateInstance(type)!;
         var properties = SettableProperties(type).ToList();
-        foreach (var (key, _) in obj)
-        {
-            if (properties.All(p => p.Name != key))
-            {
-                errors.Add(new ConfigError(prefix + Excerpt.Of(key), "is not a configuration key.", KnownKeysHint(type, key)));
-            }
-        }
+        JsonFields.RejectUnknownKeys(obj, KeyNames(type), prefix, "a configuration key", errors);
 
         foreach (var property in properties)
         {
@@ -350,26 +206,23 @@ public static class ConfigJson
     {
         if (type == typeof(int))
         {
-            // Parse the JSON text: a node may wrap an int, a long or a JsonElement, and 1.5 or 1e3 must fail.
-            if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
-                && long.TryParse(v.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)
-                && l is >= int.MinValue and <= int.MaxValue)
+            if (JsonFields.Int(node) is { } number)
             {
-                return (int)l;
+                return number;
             }
 
-            errors.Add(new ConfigError(path, $"must be a whole number, not {Describe(node)}.", "write an integer such as 16."));
+            errors.Add(new ConfigError(path, $"must be a whole number, not {JsonFields.Describe(node)}.", "write an integer such as 16."));
             return null;
         }
 
         if (type == typeof(bool))
         {
-            if (node is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
+            if (JsonFields.Bool(node) is { } flag)
             {
-                return v.GetValue<bool>();
+                return flag;
             }
 
-            errors.Add(new ConfigError(path, $"must be true or false, not {Describe(node)}.", "write true or false."));
+            errors.Add(new ConfigError(path, $"must be true or false, not {JsonFields.Describe(node)}.", "write true or false."));
             return null;
         }
 
@@ -382,7 +235,7 @@ public static class ConfigJson
                 return Enum.Parse(type, name);
             }
 
-            errors.Add(new ConfigError(path, $"must be one of {names}, not {Describe(node)}.", $"write one of {names}."));
+            errors.Add(new ConfigError(path, $"must be one of {names}, not {JsonFields.Describe(node)}.", $"write one of {names}."));
             return null;
         }
 
@@ -390,7 +243,7 @@ public static class ConfigJson
         {
             if (node is not JsonArray array)
             {
-                errors.Add(new ConfigError(path, $"must be an array (a list of {{ ... }} entries), not {Describe(node)}.",
+                errors.Add(new ConfigError(path, $"must be an array (a list of {{ ... }} entries), not {JsonFields.Describe(node)}.",
                     $"write [ {{ {string.Join(", ", SettableProperties(element).Select(p => $"\"{p.Name}\": ..."))} }}, ... ] or leave {path} out."));
                 return null;
             }
@@ -422,28 +275,12 @@ public static class ConfigJson
             return BindRecord(type, child, path + ".", errors);
         }
 
-        errors.Add(new ConfigError(path, $"must be an object (a section), not {Describe(node)}.",
+        errors.Add(new ConfigError(path, $"must be an object (a section), not {JsonFields.Describe(node)}.",
             $"write {{ {string.Join(", ", SettableProperties(type).Select(p => $"\"{p.Name}\": ..."))} }}."));
         return null;
     }
 
-    private static string Describe(JsonNode node) => node.GetValueKind() switch
-    {
-        JsonValueKind.String => $"the string {Excerpt.Quoted(node.GetValue<string>())}",
-        JsonValueKind.Number => $"the number {Excerpt.Of(node.ToJsonString())}",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.True or JsonValueKind.False => node.ToJsonString(),
-        _ => "null",
-    };
-
-    private static string KnownKeysHint(Type type, string key)
-    {
-        var names = SettableProperties(type).Select(p => p.Name).ToList();
-        var close = names.FirstOrDefault(n => string.Equals(n, key, StringComparison.OrdinalIgnoreCase));
-        var known = $"known keys here: {string.Join(", ", names)}.";
-        return close is null ? $"remove it or use one of the {known}" : $"did you mean {close}? ({known})";
-    }
+    private static List<string> KeyNames(Type type) => [.. SettableProperties(type).Select(p => p.Name)];
 
     private static bool IsLeaf(Type type) => type == typeof(int) || type == typeof(bool) || type.IsEnum;
 
@@ -451,12 +288,6 @@ public static class ConfigJson
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.SetMethod is not null && p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract")
             .OrderBy(p => p.MetadataToken);
-
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(". ", StringComparison.Ordinal);
-        return cut < 0 ? message : message[..(cut + 1)];
-    }
 
     /// <summary>Every key path of a single value, for docs and error hints (not the optional lists, such as Faults).</summary>
     public static IEnumerable<string> KeyPaths(Type? type = null, string prefix = "")

@@ -15,13 +15,25 @@ public sealed class MacroLayout(AttentionConfig config)
     public int VCache { get; } = config.ContextShape.MacroCount;
 
     /// <summary>Macros of one head: three projections and two caches.</summary>
-    public int PerHead => (3 * Projection) + KCache + VCache;
+    public int PerHead => (int)HeadMacros(Projection, KCache, VCache);
+
+    /// <summary>Macros of W_O (0 without it).</summary>
+    public int Output => config.Model.OutputProjection ? config.OutputProjectionShape.MacroCount : 0;
+
+    /// <summary>PIM macros of the whole design: Heads x <see cref="PerHead"/>, plus W_O (what the reports count).</summary>
+    public long Macros => ((long)config.Model.Heads * PerHead) + Output;
 
     /// <summary>The first id of the output projection W_O.</summary>
     public int OutputBase => config.Model.Heads * PerHead;
 
-    /// <summary>Ids of every macro in the design.</summary>
-    public int Total => OutputBase + (config.Model.OutputProjection ? config.OutputProjectionShape.MacroCount : 0);
+    /// <summary>Ids of every macro in the design (<see cref="Macros"/> as an id bound).</summary>
+    public int Total => checked((int)Macros);
+
+    /// <summary>
+    /// Macros of one head from its matrices' macro counts: the one formula, also for a draw that is screened before its
+    /// configuration exists (<see cref="RandomConfigs"/>).
+    /// </summary>
+    public static long HeadMacros(long projection, long kCache, long vCache) => (3 * projection) + kCache + vCache;
 
     /// <summary>The id of tile 0 of <paramref name="matrix"/> in head <paramref name="head"/>, relative to its head (W_O: absolute).</summary>
     public int Offset(PimMatrix matrix) => matrix switch

@@ -135,7 +135,7 @@ public static class RandomConfigs
         var seqStep = Math.Max(side, softmaxLanes);
         var maxSeqLen = wide == WideVector.Sequence ? Wide(r, seqStep) : seqStep * r.Next(1, wide == WideVector.None ? MaxSequence / seqStep : 2);
         long[] arrays = [(long)dModel / rows * (dHead / cols), (long)dHead / rows * (maxSeqLen / cols), (long)maxSeqLen / rows * (dHead / cols)];
-        var headMacros = (3 * arrays[0]) + arrays[1] + arrays[2];
+        var headMacros = MacroLayout.HeadMacros(arrays[0], arrays[1], arrays[2]);
         var maxCells = wide == WideVector.None ? MaxHeadCells : MaxWideHeadCells;
         if (arrays.Max() > MaxMacrosPerArray || headMacros * rows * cols > maxCells || headMacros * lanes * adcs > MaxHeadMacLanes)
         {

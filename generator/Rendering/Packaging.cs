@@ -21,15 +21,12 @@ public static class SoftwareHeader
     {
         var m = c.Model;
         var layout = c.Model.IsArray ? MemoryLayout.ForArray(c) : MemoryLayout.For(c);
-        var headWeights = ArrayTiming.HeadWeightBytes(c);
-        var woWeights = m.OutputProjection ? (long)m.Heads * m.DHead * m.DModel * c.Format.WeightWidth / 8 : 0;
-        var weights = (m.IsArray ? m.Heads : 1) * headWeights + woWeights;
         var rowElements = m.IsArray ? m.RowElements : m.DHead;
         return
         [
             new("AL_TOP_MODULE", Quote(RtlBundle.TopModule(c)), "the top module of this configuration"),
-            new("AL_CONFIG_HASH_STR", Quote(GeneratorInfo.ConfigHash(c)), "the config hash (the banner of every generated file)"),
-            new("AL_CONFIG_HASH", Hex(GeneratorInfo.ConfigHash32(c)), "what CONFIG_HASH reads: the hash's first 8 hex digits"),
+            new("AL_CONFIG_HASH_STR", Quote(ConfigHash.Of(c)), "the config hash (the banner of every generated file)"),
+            new("AL_CONFIG_HASH", Hex(ConfigHash.Register(c)), "what CONFIG_HASH reads: the hash's first 8 hex digits"),
             new("AL_ID_VALUE", Hex(CsrMap.IdValue), "what ID reads (\"ALG1\")"),
             new("AL_HEADS", Number(m.Heads), "Model.Heads"),
             new("AL_OUTPUT_PROJECTION", Number(m.OutputProjection ? 1 : 0), "Model.OutputProjection: 1 when the array applies W_O"),
@@ -40,10 +37,10 @@ public static class SoftwareHeader
             new("AL_WEIGHT_WIDTH", Number(c.Format.WeightWidth), "Format.WeightWidth: bits of a weight"),
             new("AL_BUS_WIDTH", Number(c.Bus.DataWidth), "Bus.DataWidth: bits of a memory word"),
             new("AL_BUS_BYTES", Number(c.Bus.Bytes), "bytes of a memory word: W_BASE, X_BASE and O_BASE are multiples of it"),
-            new("AL_HEAD_WEIGHT_BYTES", Number(headWeights), "one head's W_Q, W_K, W_V (head h's at W_BASE + h * this)"),
-            new("AL_WO_WEIGHT_BYTES", Number(woWeights), "W_O, after the last head's weights (0 without W_O)"),
-            new("AL_WEIGHT_BYTES", Number(weights), "every weight LOAD reads from W_BASE"),
-            new("AL_WEIGHT_WORDS", Number(weights / c.Bus.Bytes), "the same in memory words"),
+            new("AL_HEAD_WEIGHT_BYTES", Number(c.HeadWeightBytes), "one head's W_Q, W_K, W_V (head h's at W_BASE + h * this)"),
+            new("AL_WO_WEIGHT_BYTES", Number(c.OutputWeightBytes), "W_O, after the last head's weights (0 without W_O)"),
+            new("AL_WEIGHT_BYTES", Number(c.WeightBytes), "every weight LOAD reads from W_BASE"),
+            new("AL_WEIGHT_WORDS", Number(c.WeightBytes / c.Bus.Bytes), "the same in memory words"),
             new("AL_TOKEN_BYTES", Number(layout.TokenBytes), "one token: token t at X_BASE + t * this"),
             new("AL_OUTPUT_ROW_ELEMENTS", Number(rowElements), "elements of one output row"),
             new("AL_OUTPUT_ROW_BYTES", Number(layout.OutputBytes), "one output row: row t at O_BASE + t * this"),
@@ -109,7 +106,7 @@ public static class FuseSocCore
     public static string FileName(AttentionConfig c) => RtlBundle.TopModule(c) + ".core";
 
     /// <summary>attentionlego:gen:&lt;top&gt;_&lt;config hash&gt;:&lt;generator version&gt;: one core per configuration.</summary>
-    public static string Vlnv(AttentionConfig c) => $"attentionlego:gen:{RtlBundle.TopModule(c)}_{GeneratorInfo.ConfigHash(c)}:{GeneratorInfo.Version}";
+    public static string Vlnv(AttentionConfig c) => $"attentionlego:gen:{RtlBundle.TopModule(c)}_{ConfigHash.Of(c)}:{GeneratorInfo.Version}";
 
     public static string Render(AttentionConfig c, IReadOnlyList<RenderedFile> modules)
     {
@@ -118,7 +115,7 @@ public static class FuseSocCore
             ? $"{m.Heads} attention heads{(m.OutputProjection ? " and W_O" : "")}"
             : "one attention head";
         var description = $"AttentionLego {what}: d_model {m.DModel}, d_head {m.DHead}, max seq {m.MaxSeqLen}, " +
-                          $"bus {c.Bus.DataWidth} bits; config {GeneratorInfo.ConfigHash(c)}";
+                          $"bus {c.Bus.DataWidth} bits; config {ConfigHash.Of(c)}";
         return RtlGenerator.File(Template, FileName(c), c, banner => new CoreView("#" + banner[2..], Vlnv(c), description,
             string.Join("\n", modules.Select(f => "      - " + f.Name)), SoftwareHeader.FileName, RtlBundle.TopModule(c))).Content;
     }

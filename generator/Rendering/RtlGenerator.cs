@@ -15,7 +15,7 @@ public sealed record RtlBundle(AttentionConfig Config, IReadOnlyList<RenderedFil
     public const string ManifestName = "manifest.json";
     public const string ConfigName = "config.json";
 
-    public string ConfigHash => GeneratorInfo.ConfigHash(Config);
+    public string ConfigHash => AttentionLego.Gen.Config.ConfigHash.Of(Config);
 
     /// <summary>The top module: al_array for an array (more than one head, or W_O), else al_top.</summary>
     public static string TopModule(AttentionConfig config) => config.Model.IsArray ? "al_array" : "al_top";

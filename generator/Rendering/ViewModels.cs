@@ -3,6 +3,21 @@ using AttentionLego.Gen.Golden;
 
 namespace AttentionLego.Gen.Rendering;
 
+/// <summary>
+/// How wide vectors cross Verilator's limits: one <c>$fscanf</c>/<c>$fwrite</c> argument and one replication may be at
+/// most 8192 bits (docs/ARCHITECTURE.md, "Verilog conventions"), so a bench's stimulus and trace files carry a wide
+/// vector as several hex words, and a wide constant is built in slices. A word is the largest power of two at half that
+/// limit, so a word plus the padding above the last one never comes near it.
+/// </summary>
+public static class WideVectors
+{
+    /// <summary>The most bits of one hex word in a bench file, and of one zero-replication slice.</summary>
+    public const int ChunkBits = 4096;
+
+    /// <summary>The word width of a bench whose widest vector is <paramref name="widestBits"/>: the vector itself when it fits.</summary>
+    public static int Chunk(int widestBits) => Math.Min(ChunkBits, widestBits);
+}
+
 /// <summary>View-model of <c>al_pim_macro</c>: the parameter defaults, nothing else.</summary>
 public sealed record PimMacroView(string Banner, int Rows, int Cols, int InputLanes, int AdcCount, int SliceBits,
     int WeightWidth, int AdcBits, int AdcShift)
@@ -15,11 +30,8 @@ public sealed record PimMacroView(string Banner, int Rows, int Cols, int InputLa
 public sealed record PimMatrixView(string Banner, int InDim, int OutDim, int DataWidth, int WeightWidth, int Rows,
     int Cols, int InputLanes, int AdcCount, int SliceBits, int AdcBits, int AdcShift, int AccWidth, int InputSigned)
 {
-    /// <summary>
-    /// Width of one hex word in the bench's stimulus and trace files: simulators limit one $fscanf/$fwrite
-    /// argument (Verilator to 8192 bits), so wide vectors travel as several words.
-    /// </summary>
-    public int ChunkBits => Math.Min(4096, Math.Max(InDim * DataWidth, WeightWidth));
+    /// <summary>Width of one hex word in the bench's stimulus and trace files (<see cref="WideVectors"/>).</summary>
+    public int ChunkBits => WideVectors.Chunk(Math.Max(InDim * DataWidth, WeightWidth));
 
     /// <summary>Column groups of one macro: a bench runs them all.</summary>
     public int ColGroups => Cols / AdcCount;
@@ -36,7 +48,7 @@ public sealed record PimMatrixView(string Banner, int InDim, int OutDim, int Dat
 public sealed record RequantView(string Banner, int Count, int InWidth, int OutWidth, int Shift)
 {
     /// <summary>Width of one hex word in a bench's stimulus and trace files (see <see cref="PimMatrixView.ChunkBits"/>).</summary>
-    public int ChunkBits => Math.Min(4096, Count * InWidth);
+    public int ChunkBits => WideVectors.Chunk(Count * InWidth);
 
     /// <summary>The requantizer after the Q projection: d_head accumulators to activations, by Quant.QShift.</summary>
     public static RequantView ForQuery(AttentionConfig c, string banner) =>
@@ -48,7 +60,7 @@ public sealed record QkvView(string Banner, int DModel, int DHead, int DataWidth
     int InputLanes, int AdcCount, int SliceBits, int AdcBits, int AdcShift, int QShift, int KShift, int VShift, int AccWidth)
 {
     /// <summary>Width of one hex word in the bench's files (see <see cref="PimMatrixView.ChunkBits"/>).</summary>
-    public int ChunkBits => Math.Min(4096, Math.Max(DModel * DataWidth, WeightWidth));
+    public int ChunkBits => WideVectors.Chunk(Math.Max(DModel * DataWidth, WeightWidth));
 
     public static QkvView From(AttentionConfig c, string banner) => new(banner, c.Model.DModel, c.Model.DHead,
         c.Format.DataWidth, c.Format.WeightWidth, c.Pim.Rows, c.Pim.Cols, c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits,
@@ -60,7 +72,7 @@ public sealed record ScoreView(string Banner, int DHead, int MaxSeqLen, int Data
     int AdcCount, int SliceBits, int AdcBits, int AdcShift, int AccWidth)
 {
     /// <summary>Width of one hex word in the bench's files (see <see cref="PimMatrixView.ChunkBits"/>).</summary>
-    public int ChunkBits => Math.Min(4096, DHead * DataWidth);
+    public int ChunkBits => WideVectors.Chunk(DHead * DataWidth);
 
     public static ScoreView From(AttentionConfig c, string banner) => new(banner, c.Model.DHead, c.Model.MaxSeqLen,
         c.Format.DataWidth, c.Pim.Rows, c.Pim.Cols, c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits, c.Pim.AdcBits,
@@ -72,7 +84,7 @@ public sealed record ContextView(string Banner, int DHead, int MaxSeqLen, int Da
     int InputLanes, int AdcCount, int SliceBits, int AdcBits, int AdcShift, int ContextShift, int AccWidth)
 {
     /// <summary>Width of one hex word in the bench's files (see <see cref="PimMatrixView.ChunkBits"/>).</summary>
-    public int ChunkBits => Math.Min(4096, Math.Max(DHead * DataWidth, MaxSeqLen * ProbBits));
+    public int ChunkBits => WideVectors.Chunk(Math.Max(DHead * DataWidth, MaxSeqLen * ProbBits));
 
     public static ContextView From(AttentionConfig c, string banner) => new(banner, c.Model.DHead, c.Model.MaxSeqLen,
         c.Format.DataWidth, c.Softmax.ProbBits, c.Pim.Rows, c.Pim.Cols, c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits,
@@ -94,7 +106,7 @@ public sealed record SoftmaxView(string Banner, int MaxSeqLen, int ScoreWidth, i
     string WindowTop, string RoundHalf, string LutLast, string RecipRemInit, string RecipDividend, IReadOnlyList<string> LutEntries)
 {
     /// <summary>Width of one hex word in the bench's files (see <see cref="PimMatrixView.ChunkBits"/>).</summary>
-    public int ChunkBits => Math.Min(4096, MaxSeqLen * ScoreWidth);
+    public int ChunkBits => WideVectors.Chunk(MaxSeqLen * ScoreWidth);
 
     public static SoftmaxView From(AttentionConfig c, string banner)
     {
@@ -126,9 +138,36 @@ public sealed record DmaView(string Banner, int DModel, int DHead, int MaxSeqLen
 /// </summary>
 public sealed record ControllerView(string Banner, int MaxSeqLen, int BusWidth, string ConfigHash, string RegisterParams, string IdHex,
     string IdAscii, string ErrorParams, int ErrorBits, int ErrorMsb, int ErrorPad, int StatusDoneBit, uint CtrlLoad, uint CtrlDecode,
-    uint CtrlClear, int CtrlLoadBit, int CtrlDecodeBit)
+    uint CtrlClear, int CtrlLoadBit, int CtrlDecodeBit, string StatusRead)
 {
     private const int RegistersPerLine = 4;
+
+    /// <summary>The controller's signal behind each STATUS field of <see cref="CsrMap.StatusFields"/>.</summary>
+    private static readonly Dictionary<string, string> StatusSignals = new(StringComparer.Ordinal)
+    {
+        ["BUSY"] = "busy",
+        ["DONE"] = "done_q",
+        ["ERROR"] = "|error_q",
+        ["WEIGHTS"] = "weights_q",
+    };
+
+    /// <summary>
+    /// What a read of STATUS returns, as a Verilog concatenation: CsrMap's fields from the top bit down, zeros above, so
+    /// the bit order lives in CsrMap alone. A concatenation places a field by its position in the list, so the fields must
+    /// be single bits from bit 0 up without a gap.
+    /// </summary>
+    public static string StatusConcatenation(IReadOnlyList<CsrField> fields)
+    {
+        var ordered = fields.OrderByDescending(f => f.Bit).ToList();
+        if (ordered.Where((f, i) => f.Width != 1 || f.Bit != ordered.Count - 1 - i).Any())
+        {
+            throw new InvalidOperationException("STATUS fields must be single bits from bit 0 up without a gap; give al_controller's read a wider term.");
+        }
+
+        var signals = ordered.Select(f => StatusSignals.TryGetValue(f.Name, out var signal) ? signal
+            : throw new InvalidOperationException($"STATUS field {f.Name} has no al_controller signal; add it to ControllerView.StatusSignals."));
+        return $"{{ {32 - ordered.Count}'d0, {string.Join(", ", signals)} }}";
+    }
 
     public static ControllerView From(AttentionConfig c, string banner)
     {
@@ -139,10 +178,10 @@ public sealed record ControllerView(string Banner, int MaxSeqLen, int BusWidth, 
         var errors = CsrMap.ErrorFields.Select(f => $"Err{CsrMap.UpperCamel(f.Name)} = {f.Bit}");
         var id = System.Text.Encoding.ASCII.GetString(BitConverter.GetBytes(CsrMap.IdValue).Reverse().ToArray());
         static int Bit(IReadOnlyList<CsrField> fields, string name) => fields.Single(f => f.Name == name).Bit;
-        return new(banner, c.Model.MaxSeqLen, c.Bus.DataWidth, GeneratorInfo.ConfigHash32(c).ToString("x8", inv),
+        return new(banner, c.Model.MaxSeqLen, c.Bus.DataWidth, Config.ConfigHash.Register(c).ToString("x8", inv),
             string.Join("\n", lines), CsrMap.IdValue.ToString("x8", inv), id, string.Join(", ", errors), CsrMap.ErrorBits,
             CsrMap.ErrorBits - 1, 32 - CsrMap.ErrorBits, Bit(CsrMap.StatusFields, "DONE"), CsrMap.CtrlLoad, CsrMap.CtrlDecode, CsrMap.CtrlClear,
-            Bit(CsrMap.CtrlCommands, "LOAD"), Bit(CsrMap.CtrlCommands, "DECODE"));
+            Bit(CsrMap.CtrlCommands, "LOAD"), Bit(CsrMap.CtrlCommands, "DECODE"), StatusConcatenation(CsrMap.StatusFields));
     }
 }
 
@@ -187,7 +226,7 @@ public sealed record ArrayView(string Banner, int Heads, int DModel, int DHead, 
 {
     public static ArrayView From(AttentionConfig c, string banner) => new(banner, c.Model.Heads, c.Model.DModel, c.Model.DHead,
         c.Model.MaxSeqLen, c.Format.DataWidth, c.Format.WeightWidth, c.Bus.DataWidth, c.Model.RowElements,
-        3L * c.Model.DModel * c.Model.DHead * c.Format.WeightWidth / 8, c.Model.Heads + (c.Model.OutputProjection ? 1 : 0),
+        c.HeadWeightBytes, c.Model.Heads + (c.Model.OutputProjection ? 1 : 0),
         c.Model.OutputProjection);
 }
 

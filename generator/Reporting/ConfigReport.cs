@@ -68,10 +68,10 @@ public static class ConfigReport
 
         var text = new StringBuilder();
         void Line(FormattableString line) => text.Append(line.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        var hash = GeneratorInfo.ConfigHash(config);
+        var hash = ConfigHash.Of(config);
         Line($"# AttentionLego report: {name} (config {hash})");
         Line($"");
-        Line($"AttentionLego.Gen {GeneratorInfo.Version}; top module `{(m.IsArray ? "al_array" : "al_top")}`; a decode and an accuracy run of {tokens} token{(tokens > 1 ? "s" : "")}, seed {seed}. Every figure is computed by the generator's models. Replay: `{replay}`.");
+        Line($"AttentionLego.Gen {GeneratorInfo.Version}; top module `{RtlBundle.TopModule(config)}`; a decode and an accuracy run of {tokens} token{(tokens > 1 ? "s" : "")}, seed {seed}. Every figure is computed by the generator's models. Replay: `{replay}`.");
         Line($"");
         text.Append(DesignReport.ConfigurationSection(config));
 
@@ -104,9 +104,7 @@ public static class ConfigReport
     }
 
     /// <summary>PIM macros of the whole design: Heads x (3 projections + K cache + V cache), plus W_O.</summary>
-    public static long TotalMacros(AttentionConfig c) =>
-        ((long)c.Model.Heads * ((3L * c.ProjectionShape.MacroCount) + c.ScoreShape.MacroCount + c.ContextShape.MacroCount)) +
-        (c.Model.OutputProjection ? c.OutputProjectionShape.MacroCount : 0);
+    public static long TotalMacros(AttentionConfig c) => new MacroLayout(c).Macros;
 
     /// <summary>The busy cycles of each stage per token, then the whole decode per token, against the ideal bound.</summary>
     public static PlotImage CyclesPlot(HeadPerformance perf)
@@ -149,25 +147,25 @@ public static class ConfigReport
         line($"");
         line($"| matrix | per | inputs x outputs | macros (along input x along output) | accumulator bits | compute steps |");
         line($"|---|---|---|---|---|---|");
-        var matrices = new List<(string Name, string Per, MatrixShape Shape, int Count)>
+        var matrices = new List<(string Name, string Per, MatrixShape Shape)>
         {
-            ("W_Q, W_K, W_V (each)", "head", c.ProjectionShape, 3),
-            ("K cache (scores)", "head", c.ScoreShape, 1),
-            ("V cache (context)", "head", c.ContextShape, 1),
+            ("W_Q, W_K, W_V (each)", "head", c.ProjectionShape),
+            ("K cache (scores)", "head", c.ScoreShape),
+            ("V cache (context)", "head", c.ContextShape),
         };
         if (c.Model.OutputProjection)
         {
-            matrices.Add(("W_O", "array", c.OutputProjectionShape, 1));
+            matrices.Add(("W_O", "array", c.OutputProjectionShape));
         }
 
-        foreach (var (name, per, s, _) in matrices)
+        foreach (var (name, per, s) in matrices)
         {
             line($"| {name} | {per} | {s.InDim} x {s.OutDim} | {s.MacroCount:N0} ({s.MacrosIn} x {s.MacrosOut}) | {s.AccWidth} | {s.ComputeSteps} |");
         }
 
-        var perHead = matrices.Where(x => x.Per == "head").Sum(x => (long)x.Count * x.Shape.MacroCount);
+        var layout = new MacroLayout(c);
         line($"");
-        line($"PIM macros: {perHead:N0} per head x {c.Model.Heads} head{(c.Model.Heads > 1 ? "s" : "")}{(c.Model.OutputProjection ? $" + {c.OutputProjectionShape.MacroCount:N0} for W_O" : "")} = **{macros:N0}** in total, {c.Pim.Rows * c.Pim.Cols:N0} cells each.");
+        line($"PIM macros: {layout.PerHead:N0} per head x {c.Model.Heads} head{(c.Model.Heads > 1 ? "s" : "")}{(c.Model.OutputProjection ? $" + {layout.Output:N0} for W_O" : "")} = **{macros:N0}** in total, {c.Pim.Rows * c.Pim.Cols:N0} cells each.");
         var (adcMin, adcMax) = PimMath.AdcOutputRange(c);
         line($"A column sum of one slice needs {PimMath.ColumnSumBits(c.Pim.InputLanes, c.Pim.SliceBits, c.Format.WeightWidth)} bits; the ADC keeps {c.Pim.AdcBits} after a shift of {c.Pim.AdcShift} ({(PimMath.IsIdealAdc(c) ? "ideal: lossless" : "lossy")}; outputs {adcMin}..{adcMax}); an input takes {c.Slices} slice{(c.Slices > 1 ? "s" : "")} of {c.Pim.SliceBits} bits.");
         line($"");

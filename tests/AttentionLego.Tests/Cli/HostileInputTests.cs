@@ -447,7 +447,7 @@ public sealed partial class HostileInputTests
         void Matrix(string id, string input, string problem, string fix, string text) =>
             Add("regress", id, input, ExitCodes.InvalidConfig, problem, fix,
                 s => ["regress", "--matrix", s.Write("in/m.json", text), "--out", s.Out, "--cache-dir", s.Cache]);
-        Matrix("matrix-malformed", "a matrix file cut off after its first entry", "m.json: malformed JSON at line 1", "fix the JSON syntax",
+        Matrix("matrix-malformed", "a matrix file cut off after its first entry", "m.json: malformed JSON at line 1", "complete the file",
             """{ "entries": [ { "preset": "tiny", "modules": ["softmax"] } """);
         Matrix("matrix-entries-not-array", "`\"entries\"` an object", "m.json: is not an object with an \"entries\" array.", "write { \"entries\": [",
             """{ "entries": { "preset": "tiny" } }""");
@@ -455,7 +455,7 @@ public sealed partial class HostileInputTests
             """{ "entries": [ { "preset": "tiny", "modules": ["sofmax"] } ] }""");
         Matrix("matrix-seeds-wrong-type", "`\"seeds\": [\"one\"]`", "entries[0].seeds: must be a non-empty array of whole numbers of at least 1.", "write \"seeds\": [1, 5, 9]",
             """{ "entries": [ { "preset": "tiny", "modules": ["softmax"], "seeds": ["one"] } ] }""");
-        Matrix("matrix-unknown-key", "a matrix with a top-level key `extra`", "extra: is not a matrix key.", "the top level holds only \"entries\"",
+        Matrix("matrix-unknown-key", "a matrix with a top-level key `extra`", "extra: is not a matrix key.", "known keys here: entries.",
             """{ "entries": [ { "preset": "tiny", "modules": ["softmax"] } ], "extra": 1 }""");
         Matrix("matrix-duplicate-key", "a matrix entry with `preset` twice", "m.json: entries[0].preset: appears twice in the same object (again at line 1).",
             "keep each key once", """{ "entries": [ { "preset": "tiny", "preset": "paper", "modules": ["softmax"] } ] }""");

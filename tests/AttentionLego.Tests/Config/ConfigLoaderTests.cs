@@ -197,13 +197,24 @@ public sealed class ConfigLoaderTests
     [Test]
     public void Rejects_an_override_of_an_unknown_key()
     {
-        var errors = ConfigErrors.OfTinyWith("Pim.Row=16");
+        var errors = ConfigErrors.OfTinyWith("Pim.Foo=16");
 
         Assert.That(errors, Is.EqualTo(new[]
         {
-            new ConfigError("Pim.Row", "is not a configuration key.",
+            new ConfigError("Pim.Foo", "is not a configuration key.",
                 "remove it or use one of the known keys here: Rows, Cols, InputLanes, AdcCount, SliceBits, AdcBits, AdcShift."),
         }));
+    }
+
+    [Test]
+    public void Suggests_the_key_that_a_truncated_or_extended_key_names()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ConfigErrors.OfTinyWith("Pim.Row=16").Single().Fix, Does.StartWith("did you mean Rows? (known keys here: Rows, Cols,"));
+            Assert.That(ConfigErrors.OfTinyWith("Pim.RowsX=16").Single().Fix, Does.StartWith("did you mean Rows?"));
+            Assert.That(ConfigErrors.OfTinyWith("Pim.rows=16").Single().Fix, Does.StartWith("did you mean Rows?"));
+        }
     }
 
     [Test]

@@ -11,7 +11,7 @@ namespace AttentionLego.Tests.Cosim;
 /// <summary>Every co-simulation case owns its folder (issue 16): another live run's folder is never cleared, reused or removed.</summary>
 public sealed class CaseFolderTests
 {
-    private static readonly string SeedOneName = $"softmax-{GeneratorInfo.ConfigHash(Presets.Tiny)}";
+    private static readonly string SeedOneName = $"softmax-{ConfigHash.Of(Presets.Tiny)}";
 
     private static async Task<CosimRunner> Runner(string work, bool keep) =>
         new(await TestEnvironment.RequireVerilatorAsync(), new CosimSettings

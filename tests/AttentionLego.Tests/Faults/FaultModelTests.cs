@@ -98,8 +98,8 @@ public sealed class FaultModelTests
         {
             Assert.That(text, Does.Contain("\"Matrix\": \"KCache\"").And.Contain("\"DeadColumns\""));
             Assert.That(back, Is.EqualTo(config));
-            Assert.That(GeneratorInfo.ConfigHash(back), Is.EqualTo(GeneratorInfo.ConfigHash(config)));
-            Assert.That(GeneratorInfo.ConfigHash(config), Is.Not.EqualTo(GeneratorInfo.ConfigHash(Presets.Tiny)));
+            Assert.That(ConfigHash.Of(back), Is.EqualTo(ConfigHash.Of(config)));
+            Assert.That(ConfigHash.Of(config), Is.Not.EqualTo(ConfigHash.Of(Presets.Tiny)));
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class RegressMatrixTests
               { "preset": "tiny", "set": ["Quant.QShift=7"], "modules": ["top"], "seeds": [9], "top": { "tokens": 2, "stalls": true } },
             ] }
             """);
-        var hash = Gen.Rendering.GeneratorInfo.ConfigHash(Presets.Tiny with { Quant = Presets.Tiny.Quant with { QShift = 7 } })[..8];
+        var hash = Gen.Config.ConfigHash.Of(Presets.Tiny with { Quant = Presets.Tiny.Quant with { QShift = 7 } })[..8];
         Assert.That(cases.Select(c => c.Id), Is.EqualTo(new[]
         {
             "tiny/softmax/seed-3", "tiny/softmax/seed-4", "tiny/score/seed-3", "tiny/score/seed-4", $"tiny-{hash}/top-t2-stalls/seed-9",
@@ -63,6 +63,11 @@ public sealed class RegressMatrixTests
     }
 
     [TestCase("""{ "entries": [ { "preset": "tiny", "modules": "all" }, """, "malformed JSON at line")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "modules": "all" }, """, "the text ends before the JSON is complete (a truncated file?). Fix: complete the file")]
+    [TestCase("""{ "entries": [ { "preset": 5, "modules": "all" } ] }""", "entries[0].preset: must be a non-empty string, not the number 5.")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "modules": ["top"], "top": { "stalls": 1 } } ] }""", "top.stalls: must be true or false, not the number 1.")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "modules": ["top"], "top": { "stall": true } } ] }""", "top.stall: is not a top option. Fix: did you mean stalls?")]
+    [TestCase("""{ "entries": [ { "preset": "tiny", "set": "Pim.Rows=8", "modules": "all" } ] }""", "entries[0].set: must be an array of strings, not the string \"Pim.Rows=8\".")]
     [TestCase("""[1, 2]""", "\"entries\" array")]
     [TestCase("""{ "entries": [] }""", "entries: is empty")]
     [TestCase("""{ "entries": [ { "preset": "tiny", "modules": "all" } ], "extra": 1 }""", "extra: is not a matrix key")]
@@ -89,6 +94,13 @@ public sealed class RegressMatrixTests
         var problems = Problems(json);
         TestContext.Out.WriteLine(problems);
         Assert.That(problems, Does.Contain(says).And.Contain("Fix:"));
+    }
+
+    [Test]
+    public void A_matrix_may_end_its_lists_with_a_comma()
+    {
+        var cases = Parse("""{ "entries": [ { "preset": "tiny", "modules": ["softmax"], }, ], }""");
+        Assert.That(cases.Single().Id, Is.EqualTo("tiny/softmax/seed-1"));
     }
 
     [Test]
