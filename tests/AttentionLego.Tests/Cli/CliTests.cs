@@ -188,6 +188,7 @@ public sealed class CliTests
         Assert.That(ConfigLoader.Load(new ConfigSource(null, file, [])).Model.Heads, Is.EqualTo(2));
     }
 
+    [Category(Tier.Tools)]
     [Test]
     public async Task A_work_folder_that_is_a_file_is_an_output_error_not_a_crash()
     {
@@ -229,6 +230,7 @@ public sealed class CliTests
         Assert.That(run.Err, Does.Contain("not a Verilator version"));
     }
 
+    [Category(Tier.Tools), Category(Tier.Large)]
     [Test]
     public async Task Lint_reports_every_module_clean()
     {
@@ -238,6 +240,7 @@ public sealed class CliTests
         Assert.That(run.Out, Does.Contain("al_pim_macro: clean").And.Contain("al_pim_matrix: clean").And.Contain("al_requant: clean").And.Contain("al_qkv: clean").And.Contain("al_score: clean").And.Contain("al_context: clean").And.Contain("al_cache_fill: clean").And.Contain("al_softmax: clean").And.Contain("al_head: clean").And.Contain("al_dma: clean").And.Contain("al_controller: clean").And.Contain("al_top: clean").And.Contain("12 passed, 0 failed"));
     }
 
+    [Category(Tier.Tools)]
     [Test]
     public async Task Cosim_passes_and_a_second_run_reuses_the_build()
     {

@@ -123,7 +123,7 @@ public static partial class HostileCases
             mayLeave: Pids, check: CheckHungGone, process: new ProcessOptions { Limit = TimeSpan.FromMinutes(2) });
         b.Add("lint", "timeouts-malformed", "`lint` with `ATTNLEGO_TIMEOUTS=probe=soon`", ExitCodes.Usage,
             "ATTNLEGO_TIMEOUTS: \"probe=soon\" is not step=seconds.", "write e.g. ATTNLEGO_TIMEOUTS=probe=60,build=7200", _ => ["lint"],
-            env: _ => [(ToolProcess.TimeoutsVariable, "probe=soon")]);
+            env: _ => [(ToolProcess.TimeoutsVariable, "probe=soon")], tools: true);
 
         // --- wave files beyond the reader's bounds: refused before the memory they would need ----------------------------------
         string Declaring(string width) => "$timescale 1ns $end\n$scope module tb $end\n$var wire 1 ! clk $end\n" +
