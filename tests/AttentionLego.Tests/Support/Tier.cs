@@ -23,16 +23,27 @@ public static class Tier
     public static void RequireCategory(string category, string what)
     {
         var test = TestExecutionContext.CurrentContext.CurrentTest;
-        for (ITest? t = test; t is not null; t = t.Parent)
+        if (Carries(test, category))
         {
-            if (t.Properties[PropertyNames.Category].Contains(category))
-            {
-                return;
-            }
+            return;
         }
 
         Assert.Fail($"{test.FullName} {what} but carries no [Category(Tier.{category})]: " +
                     $"scripts/test.sh --quick would run it. Fix: add the category to the test or its fixture.");
+    }
+
+    /// <summary>Whether <paramref name="test"/> or a suite around it (its method, fixture, namespace) carries <paramref name="category"/>.</summary>
+    public static bool Carries(ITest test, string category)
+    {
+        for (ITest? t = test; t is not null; t = t.Parent)
+        {
+            if (t.Properties[PropertyNames.Category].Contains(category))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary><see cref="RequireCategory"/> for a test about to start <paramref name="tool"/>.</summary>
