@@ -18,30 +18,39 @@ public static partial class Linter
     /// <summary>Macros Verilator 5.006 elaborates for lint within this machine's memory (1,024 take a few GB).</summary>
     public const int MaxElaboratedMacros = 2048;
 
+    /// <summary>Lints <paramref name="bundle"/> with results cached in <see cref="LintCache.Default"/>.</summary>
     public static Task<IReadOnlyList<LintResult>> LintAsync(VerilatorDriver verilator, RtlBundle bundle, CancellationToken ct = default) =>
-        LintAsync(verilator, bundle, MaxElaboratedMacros, ct);
+        LintAsync(verilator, bundle, MaxElaboratedMacros, LintCache.Default(), ct);
 
     /// <param name="maxMacros">The largest hierarchy elaborated in full (<see cref="MaxElaboratedMacros"/>; tests lower it).</param>
-    public static async Task<IReadOnlyList<LintResult>> LintAsync(VerilatorDriver verilator, RtlBundle bundle, int maxMacros, CancellationToken ct = default)
+    public static Task<IReadOnlyList<LintResult>> LintAsync(VerilatorDriver verilator, RtlBundle bundle, int maxMacros, CancellationToken ct = default) =>
+        LintAsync(verilator, bundle, maxMacros, LintCache.Default(), ct);
+
+    /// <param name="maxMacros">The largest hierarchy elaborated in full (<see cref="MaxElaboratedMacros"/>; tests lower it).</param>
+    /// <param name="cache">Where each module's lint is looked up and kept, keyed by what Verilator reads; null lints every module.</param>
+    public static async Task<IReadOnlyList<LintResult>> LintAsync(VerilatorDriver verilator, RtlBundle bundle, int maxMacros, LintCache? cache,
+        CancellationToken ct = default)
     {
         var dir = Directory.CreateTempSubdirectory("attnlego-lint-").FullName;
         using var scratch = Gen.IO.Scratch.Register(dir);
         try
         {
-            foreach (var file in bundle.Modules)
-            {
-                await File.WriteAllTextAsync(Path.Combine(dir, file.Name), file.Content, ct);
-            }
-
             var boxed = Path.Combine(dir, "black-box");
+            var boxedModules = bundle.Modules.Select(f => f.Name == "al_pim_matrix.v" ? f with { Content = BlackBox(f.Content) } : f).ToList();
             Directory.CreateDirectory(boxed);
-            foreach (var file in bundle.Modules)
+            foreach (var (folder, files) in new[] { (dir, bundle.Modules), (boxed, boxedModules) })
             {
-                var content = file.Name == "al_pim_matrix.v" ? BlackBox(file.Content) : file.Content;
-                await File.WriteAllTextAsync(Path.Combine(boxed, file.Name), content, ct);
+                foreach (var file in files)
+                {
+                    await File.WriteAllTextAsync(Path.Combine(folder, file.Name), file.Content, ct);
+                }
             }
 
             var names = bundle.Modules.Select(m => m.Name).ToList();
+            Task<LintResult> Lint(string folder, IReadOnlyList<RenderedFile> files, string top) => cache is null
+                ? verilator.LintAsync(folder, names, top, ct)
+                : cache.GetOrLintAsync(LintCache.Key(verilator, top, files), top, () => verilator.LintAsync(folder, names, top, ct), ct);
+
             var unelaborable = Matrices(bundle.Config).Where(m => m.Macros > maxMacros).ToList();
             var results = new List<LintResult>();
             foreach (var module in names)
@@ -50,7 +59,7 @@ public static partial class Linter
                 var macros = ElaboratedMacros(bundle.Config, top);
                 if (macros <= maxMacros)
                 {
-                    results.Add(await verilator.LintAsync(dir, names, top, ct));
+                    results.Add(await Lint(dir, bundle.Modules, top));
                     continue;
                 }
 
@@ -59,7 +68,7 @@ public static partial class Linter
                 {
                     // The shape this module owns is elaborated nowhere in full: linting its black box would check nothing of it.
                     var itself = top == "al_pim_matrix";
-                    var result = itself ? new LintResult(top, false, []) : await verilator.LintAsync(boxed, names, top, ct);
+                    var result = itself ? new LintResult(top, false, []) : await Lint(boxed, boxedModules, top);
                     results.Add(result with
                     {
                         Clean = false,
@@ -69,7 +78,7 @@ public static partial class Linter
                     continue;
                 }
 
-                results.Add(await verilator.LintAsync(boxed, names, top, ct) with { Note = note });
+                results.Add(await Lint(boxed, boxedModules, top) with { Note = note });
             }
 
             return results;

@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: setup, a Release build of the solution, then every test with a TRX report.
-# Extra arguments go to `dotnet test`, e.g. scripts/test.sh --filter "FullyQualifiedName~Scoreboard".
+# Runs the test suite: setup, a Release build of the solution, then the tests with a TRX report.
+#   scripts/test.sh           every test (what CI runs, through .ci/run)
+#   scripts/test.sh --quick   the in-process tests only (no Verilator, Icarus, Yosys, C compiler or CLI process; ~1 min):
+#                             TestCategory!=Tools, with the tools' override variables pointing at nothing, so a test
+#                             that starts one without the category fails instead of running
+#   scripts/test.sh --tools   the tool-backed tests at tiny size: TestCategory=Tools but not Large (paper-sized builds)
+# Other arguments go to `dotnet test`, e.g. scripts/test.sh --quick --filter "FullyQualifiedName~Scoreboard" (a --filter
+# is combined with the tier's).
+# Simulator builds and lint results are cached in $ATTNLEGO_CACHE, else the CLI's default ($XDG_CACHE_HOME/attnlego or
+# ~/.cache/attnlego), shared by every clone and safe under concurrent runs; a second run rebuilds only what changed.
 # The last line printed is always "N passed, N failed" (counted from the TRX reports); the exit code is
 # non-zero when the build failed, any test failed, or no test ran.
 set -euo pipefail
@@ -10,8 +18,6 @@ cd "$root"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 # CI (CI=true) is passed through untouched: tests that need Verilator fail rather than skip under it.
 if [ -n "${CI+set}" ]; then export CI; fi
-# Keep the tests' Verilator build cache inside the clone unless the caller chose one.
-export ATTNLEGO_CACHE="${ATTNLEGO_CACHE:-$root/build/cache}"
 
 # Any failure before the tests ran still ends with a counts line, so CI sees a failure, not "no tests".
 abort() {
@@ -20,10 +26,50 @@ abort() {
   exit 1
 }
 
+tier=all
+user_filter=""
+pass=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) tier=quick ;;
+    --tools) tier=tools ;;
+    --filter)
+      [ $# -ge 2 ] || abort "--filter needs an expression."
+      user_filter="$2"
+      shift
+      ;;
+    --filter=*) user_filter="${1#--filter=}" ;;
+    *) pass+=("$1") ;;
+  esac
+  shift
+done
+
+case "$tier" in
+  quick)
+    tier_filter="TestCategory!=Tools"
+    ;;
+  tools) tier_filter="TestCategory=Tools&TestCategory!=Large" ;;
+  *) tier_filter="" ;;
+esac
+filter="$tier_filter"
+if [ -n "$user_filter" ]; then
+  filter="${filter:+($filter)&}($user_filter)"
+fi
+if [ -n "$filter" ]; then
+  pass+=(--filter "$filter")
+fi
+
 scripts/setup.sh || abort "scripts/setup.sh failed (see above)."
 
 echo "test: dotnet build -c Release"
 dotnet build AttentionLego.Gen.sln -c Release --nologo -v quiet -clp:Summary || abort "the build failed (see above)."
+
+if [ "$tier" = quick ]; then
+  # After setup (which checks the tools): a command run in-process that would start a tool finds none, so a test that
+  # starts one without the Tools category fails instead of running it.
+  nowhere=/nonexistent/attnlego-test-quick-starts-no-tool
+  export ATTNLEGO_VERILATOR="$nowhere" ATTNLEGO_IVERILOG="$nowhere" ATTNLEGO_YOSYS="$nowhere" ATTNLEGO_FST2VCD="$nowhere"
+fi
 
 # One folder per run, so concurrent runs never read each other's reports; only the newest few are kept.
 results_root="$root/build/test-results"
@@ -31,9 +77,9 @@ results="$results_root/$(date -u +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$results"
 ls -1d "$results_root"/*/ 2>/dev/null | sort | head -n -5 | xargs -r rm -rf
 
-echo "test: dotnet test (TRX reports in ${results#"$root"/})"
+echo "test: dotnet test, tier $tier${filter:+ (--filter \"$filter\")}, cache ${ATTNLEGO_CACHE:-the default (~/.cache/attnlego)} (TRX reports in ${results#"$root"/})"
 test_rc=0
-dotnet test AttentionLego.Gen.sln -c Release --no-build --nologo --logger trx --results-directory "$results" "$@" ||
+dotnet test AttentionLego.Gen.sln -c Release --no-build --nologo --logger trx --results-directory "$results" ${pass[@]+"${pass[@]}"} ||
   test_rc=$?
 
 passed=0

@@ -32,7 +32,8 @@ public static class LintCommand
                 .Append(Linter.ElaboratedMacros(config, "al_pim_matrix")).Max();
             RunCost.Check(RunCost.Lint(config, elaborated), Machine.Current, io.Err.WriteLine);
             var verilator = await VerilatorDriver.LocateAsync(ct);
-            var results = await Linter.LintAsync(verilator, RtlGenerator.Render(config, ct), ct);
+            // Each module's result is cached by content (what Verilator reads, which Verilator, the flags) beside the builds.
+            var results = await Linter.LintAsync(verilator, RtlGenerator.Render(config, ct), Linter.MaxElaboratedMacros, LintCache.Default(io.Out.WriteLine), ct);
             foreach (var result in results)
             {
                 var note = result.Note is null ? "" : $" ({result.Note})";

@@ -29,6 +29,9 @@ public sealed partial class VerilatorDriver
 
     public Version Version { get; }
 
+    /// <summary>The verilator executable this driver runs (part of a lint cache key).</summary>
+    public string Executable => _executable;
+
     /// <summary>Parallel jobs for the C++ compile (this machine's core count).</summary>
     public int Jobs { get; init; } = Math.Max(1, Environment.ProcessorCount);
 

@@ -7,8 +7,7 @@ using static AttentionLego.Tests.Support.CliRunner;
 
 namespace AttentionLego.Tests.Cli;
 
-/// <summary>The attnlego command line, run in-process with captured output.</summary>
-[NonParallelizable]
+/// <summary>The attnlego command line, run in-process with captured output (CliToolOverrideTests: the cases that set ATTNLEGO_VERILATOR).</summary>
 public sealed class CliTests
 {
     [Test]
@@ -188,6 +187,7 @@ public sealed class CliTests
         Assert.That(ConfigLoader.Load(new ConfigSource(null, file, [])).Model.Heads, Is.EqualTo(2));
     }
 
+    [Category(Tier.Tools)]
     [Test]
     public async Task A_work_folder_that_is_a_file_is_an_output_error_not_a_crash()
     {
@@ -211,33 +211,17 @@ public sealed class CliTests
         }
     }
 
-    [Test]
-    public async Task A_missing_verilator_is_named_with_its_fix()
-    {
-        using var env = new EnvironmentVariable(VerilatorDriver.OverrideVariable, "/nonexistent/verilator");
-        var run = await Attnlego("cosim", "--module", "pim_macro");
-        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.ToolMissing));
-        Assert.That(run.Err, Does.Contain("verilator was not found").And.Contain("scripts/setup.sh"));
-    }
-
-    [Test]
-    public async Task A_verilator_that_is_not_verilator_is_refused()
-    {
-        using var env = new EnvironmentVariable(VerilatorDriver.OverrideVariable, "/bin/false");
-        var run = await Attnlego("lint", "--preset", "tiny");
-        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.ToolFailed));
-        Assert.That(run.Err, Does.Contain("not a Verilator version"));
-    }
-
+    [Category(Tier.Tools), Category(Tier.Large)]
     [Test]
     public async Task Lint_reports_every_module_clean()
     {
         await TestEnvironment.RequireVerilatorAsync();
-        var run = await Attnlego("lint", "--preset", "paper");
+        var run = await Tier.OneLargeAtATime(Presets.Paper, () => Attnlego("lint", "--preset", "paper"));
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok));
         Assert.That(run.Out, Does.Contain("al_pim_macro: clean").And.Contain("al_pim_matrix: clean").And.Contain("al_requant: clean").And.Contain("al_qkv: clean").And.Contain("al_score: clean").And.Contain("al_context: clean").And.Contain("al_cache_fill: clean").And.Contain("al_softmax: clean").And.Contain("al_head: clean").And.Contain("al_dma: clean").And.Contain("al_controller: clean").And.Contain("al_top: clean").And.Contain("12 passed, 0 failed"));
     }
 
+    [Category(Tier.Tools)]
     [Test]
     public async Task Cosim_passes_and_a_second_run_reuses_the_build()
     {
@@ -295,21 +279,5 @@ public sealed class CliTests
         var run = await Attnlego("accuracy", "--preset", "tiny", "--set", "Pim.Rows=100");
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.InvalidConfig));
         Assert.That(run.Err, Does.Contain("Pim.Rows"));
-    }
-
-    /// <summary>Sets an environment variable for the scope of a test and restores it afterwards.</summary>
-    private sealed class EnvironmentVariable : IDisposable
-    {
-        private readonly string _name;
-        private readonly string? _old;
-
-        public EnvironmentVariable(string name, string value)
-        {
-            _name = name;
-            _old = Environment.GetEnvironmentVariable(name);
-            Environment.SetEnvironmentVariable(name, value);
-        }
-
-        public void Dispose() => Environment.SetEnvironmentVariable(_name, _old);
     }
 }

@@ -16,6 +16,7 @@ namespace AttentionLego.Tests.Cli;
 /// --out, one shared build cache (ATTNLEGO_CACHE, as every run on a machine shares ~/.cache/attnlego).
 /// </summary>
 [NonParallelizable]
+[Category(Tier.Tools)]
 public sealed partial class ConcurrencyStressTests
 {
     /// <summary>Two entries of tiny modules; the second a configuration of its own (another build group).</summary>

@@ -58,7 +58,7 @@ public static partial class HostileCases
         b.Add("cosim", "cache-simulator-truncated", "`cosim` with the cached simulator cut to half its size (stand-in Verilator whose simulators exit 3)",
             ExitCodes.SimulatorCrashed, "exited with status 3 before writing its trace's end marker", Replay, Cosim,
             setup: s => Damage(s, ExitsThree, path => File.WriteAllBytes(path, File.ReadAllBytes(path)[..(int)(new FileInfo(path).Length / 2)])),
-            env: s => With(s, ExitsThree), mayLeave: CacheAndWork,
+            env: s => With(s, ExitsThree), mayLeave: CacheAndWork, tools: true,
             check: (s, run) => CheckRebuilt(s, run, "obj_dir/Val_tb_softmax is "));
         b.Add("cosim", "cache-simulator-byte-flipped", "`cosim` with one byte of the cached simulator flipped, size and time kept (stand-in whose simulators exit 3)",
             ExitCodes.SimulatorCrashed, "exited with status 3 before writing its trace's end marker", Replay, Cosim,
@@ -70,12 +70,12 @@ public static partial class HostileCases
                 File.WriteAllBytes(path, bytes);
                 File.SetLastWriteTimeUtc(path, written);
             }),
-            env: s => With(s, ExitsThree), mayLeave: CacheAndWork,
+            env: s => With(s, ExitsThree), mayLeave: CacheAndWork, tools: true,
             check: (s, run) => CheckRebuilt(s, run, "obj_dir/Val_tb_softmax does not match the SHA-256 recorded when it was built"));
         b.Add("cosim", "cache-simulator-missing", "`cosim` with the cached simulator deleted but its stamp kept (stand-in whose simulators exit 3)",
             ExitCodes.SimulatorCrashed, "exited with status 3 before writing its trace's end marker", Replay, Cosim,
             setup: s => Damage(s, ExitsThree, File.Delete),
-            env: s => With(s, ExitsThree), mayLeave: CacheAndWork,
+            env: s => With(s, ExitsThree), mayLeave: CacheAndWork, tools: true,
             check: (s, run) => CheckRebuilt(s, run, "obj_dir/Val_tb_softmax is missing"));
         b.Add("cosim", "cache-runtime-truncated", "`cosim` after `verilated.o` in `verilated-runtime-*` was cut short (stand-in whose simulators exit 3)",
             ExitCodes.SimulatorCrashed, "exited with status 3 before writing its trace's end marker", Replay, Cosim,
@@ -87,7 +87,7 @@ public static partial class HostileCases
                 var objects = Path.Combine(Directory.GetDirectories(s.Cache, "verilated-runtime-*").Single(), "verilated.o");
                 File.WriteAllBytes(objects, File.ReadAllBytes(objects)[..4]);
             },
-            env: s => With(s, ExitsThree), mayLeave: CacheAndWork,
+            env: s => With(s, ExitsThree), mayLeave: CacheAndWork, tools: true,
             check: (s, run) =>
             {
                 var runtime = Directory.GetDirectories(s.Cache, "verilated-runtime-*").Single();

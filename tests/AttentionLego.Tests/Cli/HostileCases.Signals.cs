@@ -52,9 +52,11 @@ public static partial class HostileCases
                 check: (s, _) => NoFiles(Path.Combine(s.Out, "cases")), needs: TestEnvironment.RequireVerilatorAsync);
         }
 
+        // An empty cache of its own: with tiny's lint results cached, `lint` would start no Verilator to be interrupted in.
         Signal(b, "lint", "signal-lint-sigint", "SIGINT while Verilator lints a module of `lint`", PosixSignal.SIGINT, _ => ["lint"],
             new Moment("the first verilator_bin process", (f, _) => Has(f, "verilator_bin"), 0, 3.0, (f, _) => Has(f, "verilator")),
-            needs: TestEnvironment.RequireVerilatorAsync);
+            mayLeave: p => p.StartsWith("cache/", StringComparison.Ordinal), needs: TestEnvironment.RequireVerilatorAsync,
+            env: s => [(BuildCache.EnvironmentVariable, s.Cache)]);
 
         Signal(b, "report", "signal-report-sigint", "SIGINT while Yosys runs, in `report`", PosixSignal.SIGINT, s => ["report", "--out", s.Out],
             new Moment("the yosys process", (f, _) => Has(f, "yosys"), 0, 3.0, (f, _) => Has(f, "yosys")), needs: TestEnvironment.RequireYosysAsync);
@@ -123,7 +125,7 @@ public static partial class HostileCases
             mayLeave: Pids, check: CheckHungGone, process: new ProcessOptions { Limit = TimeSpan.FromMinutes(2) });
         b.Add("lint", "timeouts-malformed", "`lint` with `ATTNLEGO_TIMEOUTS=probe=soon`", ExitCodes.Usage,
             "ATTNLEGO_TIMEOUTS: \"probe=soon\" is not step=seconds.", "write e.g. ATTNLEGO_TIMEOUTS=probe=60,build=7200", _ => ["lint"],
-            env: _ => [(ToolProcess.TimeoutsVariable, "probe=soon")]);
+            env: _ => [(ToolProcess.TimeoutsVariable, "probe=soon")], tools: true);
 
         // --- wave files beyond the reader's bounds: refused before the memory they would need ----------------------------------
         string Declaring(string width) => "$timescale 1ns $end\n$scope module tb $end\n$var wire 1 ! clk $end\n" +
@@ -161,12 +163,13 @@ public static partial class HostileCases
     /// nothing in the temp folder (TMPDIR points into the sandbox), and the same command run again without a signal passes.
     /// </summary>
     private static void Signal(HostileCatalogueBuilder b, string command, string id, string input, PosixSignal signal, Func<Sandbox, string[]> args,
-        Moment moment, Action<Sandbox>? setup = null, Func<string, bool>? mayLeave = null, Action<Sandbox, CliRun>? check = null, Func<Task>? needs = null)
+        Moment moment, Action<Sandbox>? setup = null, Func<string, bool>? mayLeave = null, Action<Sandbox, CliRun>? check = null, Func<Task>? needs = null,
+        Func<Sandbox, (string, string)[]>? env = null)
     {
         var name = signal == PosixSignal.SIGTERM ? "SIGTERM" : "SIGINT";
         var exit = signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
         // Temporary files land in the sandbox, where the common check sees any left behind (the runtime's diagnostics socket is off).
-        (string, string)[] Env(Sandbox s) => [("TMPDIR", s.Path("tmp")), ("DOTNET_EnableDiagnostics", "0")];
+        (string, string)[] Env(Sandbox s) => [("TMPDIR", s.Path("tmp")), ("DOTNET_EnableDiagnostics", "0"), .. env?.Invoke(s) ?? []];
         b.Add(command, id, input, exit, $"interrupted: attnlego {command} stopped on {name}", $"(exit {exit})",
             s =>
             {

@@ -15,7 +15,7 @@ public sealed class HostileCatalogueBuilder
     /// </summary>
     public HostileCase Add(string command, string id, string input, int exit, string problem, string fix, Func<Sandbox, string[]> args,
         Action<Sandbox>? setup = null, Func<Sandbox, (string, string)[]>? env = null, Func<string, bool>? mayLeave = null,
-        Func<Sandbox, CliRun, Task>? check = null, ProcessOptions? process = null)
+        Func<Sandbox, CliRun, Task>? check = null, ProcessOptions? process = null, bool tools = false)
     {
         var c = new HostileCase(id, input, exit, problem, fix)
         {
@@ -26,6 +26,7 @@ public sealed class HostileCatalogueBuilder
             MayLeave = mayLeave,
             Check = check,
             Process = process,
+            InProcessTool = tools,
         };
         Cases.Add(c);
         return c;

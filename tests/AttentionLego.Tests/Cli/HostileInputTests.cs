@@ -19,7 +19,11 @@ public sealed partial class HostileInputTests
 {
     public static IReadOnlyList<HostileCase> Catalogue { get; } = BuildCatalogue();
 
-    [TestCaseSource(nameof(Catalogue))]
+    /// <summary>The catalogue as test cases, those that start a program in <see cref="Tier.Tools"/>.</summary>
+    private static IEnumerable<TestCaseData> Cases() =>
+        Catalogue.Select(c => c.StartsTools ? new TestCaseData(c).SetCategory(Tier.Tools) : new TestCaseData(c));
+
+    [TestCaseSource(nameof(Cases))]
     public async Task A_hostile_input_is_refused_cleanly(HostileCase c)
     {
         using var sandbox = new Sandbox();
@@ -569,6 +573,12 @@ public sealed record HostileCase(string Id, string Input, int ExitCode, string P
     /// and when to send it, extra environment); null runs the command in-process.
     /// </summary>
     public ProcessOptions? Process { get; init; }
+
+    /// <summary>Run in-process, the command still starts a tool (a Verilator probe before the input is refused).</summary>
+    public bool InProcessTool { get; init; }
+
+    /// <summary>The case starts an external program: attnlego as a process, or a tool from within the test process.</summary>
+    public bool StartsTools => Process is not null || InProcessTool;
 
     public override string ToString() => Id;
 }

@@ -4,6 +4,7 @@ using AttentionLego.Cli;
 namespace AttentionLego.Tests.Cli;
 
 /// <summary><see cref="Interruption"/> without real signals: <see cref="Interruption.Request"/> stands in for the handler.</summary>
+[NonParallelizable] // a reader spins on one core while the signal is sent from the other: a second fixture would starve it
 public sealed class InterruptionTests
 {
     [Test]

@@ -66,6 +66,7 @@ public sealed class RegressCliTests
         Assert.That(shards, Is.EquivalentTo(ids));
     }
 
+    [Category(Tier.Tools)]
     [Test]
     public async Task An_empty_shard_fails_unless_allowed_and_then_writes_a_junit_file_that_merges()
     {

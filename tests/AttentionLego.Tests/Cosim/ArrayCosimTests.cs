@@ -10,6 +10,7 @@ namespace AttentionLego.Tests.Cosim;
 /// al_array end to end under Verilator: every head's stages, every output row and its memory writes, and every register
 /// read bit-exact and in the cycle ArrayTiming predicts (with stalls: values and order), and the arbiter's fairness.
 /// </summary>
+[Category(Tier.Tools)]
 public sealed class ArrayCosimTests
 {
     private static readonly (string Name, string Preset, string[] Overrides)[] Shapes =

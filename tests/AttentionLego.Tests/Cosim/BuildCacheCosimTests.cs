@@ -14,6 +14,7 @@ namespace AttentionLego.Tests.Cosim;
 /// pastes back into a shell.
 /// </summary>
 [NonParallelizable]
+[Category(Tier.Tools)]
 public sealed class BuildCacheCosimTests
 {
     private TempFolder _temp = null!;

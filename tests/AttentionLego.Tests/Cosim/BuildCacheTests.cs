@@ -373,6 +373,7 @@ public sealed class BuildCacheTests
             Assert.That(result.WaveError, Does.Not.Contain("checked intact"));
         });
 
+    [Category(Tier.Tools)]
     [Test]
     public async Task In_a_regression_a_crashed_simulator_is_an_error_of_its_own_kind_never_a_failure()
     {
@@ -402,6 +403,7 @@ public sealed class BuildCacheTests
     /// Two real processes want one cache key at once: the first builds (a stand-in that takes 3 s), the second waits for
     /// it, says whom it waits for, and reuses the build: one build in all.
     /// </summary>
+    [Category(Tier.Tools)]
     [Test]
     public async Task Two_processes_that_need_one_build_at_once_build_it_once_and_the_second_says_it_waits()
     {

@@ -9,6 +9,7 @@ using AttentionLego.Tests.Support;
 namespace AttentionLego.Tests.Cosim;
 
 /// <summary>Every co-simulation case owns its folder (issue 16): another live run's folder is never cleared, reused or removed.</summary>
+[Category(Tier.Tools)]
 public sealed class CaseFolderTests
 {
     private static readonly string SeedOneName = $"softmax-{ConfigHash.Of(Presets.Tiny)}";

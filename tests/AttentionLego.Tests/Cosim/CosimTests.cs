@@ -10,6 +10,7 @@ namespace AttentionLego.Tests.Cosim;
 /// Co-simulation of the PIM macro and matrix under Verilator: every response bit-exact against the golden
 /// model and in the cycle CycleModel predicts, over several shapes and seeds. Each case prints its replay command.
 /// </summary>
+[Category(Tier.Tools)]
 public sealed class CosimTests
 {
     private const int Seeds = 3;
@@ -30,8 +31,8 @@ public sealed class CosimTests
 
     private static IEnumerable<TestCaseData> MacroCases() =>
         Shapes.Select(s => new TestCaseData(s.Preset, s.Overrides).SetArgDisplayNames(s.Name))
-            .Append(new TestCaseData("paper", Array.Empty<string>()).SetArgDisplayNames("paper"))
-            .Append(new TestCaseData("paper-exact", Array.Empty<string>()).SetArgDisplayNames("paper-exact"));
+            .Append(new TestCaseData("paper", Array.Empty<string>()).SetArgDisplayNames("paper").Sized("paper"))
+            .Append(new TestCaseData("paper-exact", Array.Empty<string>()).SetArgDisplayNames("paper-exact").Sized("paper-exact"));
 
     private static IEnumerable<TestCaseData> MatrixCases() =>
         Shapes.Select(s => new TestCaseData(s.Preset, s.Overrides).SetArgDisplayNames(s.Name));
@@ -47,7 +48,7 @@ public sealed class CosimTests
     private static IEnumerable<TestCaseData> RequantCases()
     {
         yield return new TestCaseData("tiny", Array.Empty<string>()).SetArgDisplayNames("tiny");
-        yield return new TestCaseData("paper", Array.Empty<string>()).SetArgDisplayNames("paper");
+        yield return new TestCaseData("paper", Array.Empty<string>()).SetArgDisplayNames("paper").Sized("paper");
         yield return new TestCaseData("tiny", new[] { "Quant.QShift=0" }).SetArgDisplayNames("no-shift");
         yield return new TestCaseData("tiny", new[] { "Quant.QShift=30" }).SetArgDisplayNames("shift-beyond-the-input-width");
         yield return new TestCaseData("tiny", new[] { "Format.DataWidth=16", "Format.WeightWidth=16", "Pim.SliceBits=16", "Pim.AdcBits=32", "Softmax.ProbBits=16" })
@@ -57,7 +58,7 @@ public sealed class CosimTests
     private static IEnumerable<TestCaseData> QkvCases() =>
         Shapes.Where(s => s.Name is "tiny" or "one-macro" or "lossy-paper-adc" or "narrow-data" or "1-bit-slices")
             .Select(s => new TestCaseData(s.Preset, s.Overrides).SetArgDisplayNames(s.Name))
-            .Append(new TestCaseData("paper-exact", Array.Empty<string>()).SetArgDisplayNames("paper-exact"));
+            .Append(new TestCaseData("paper-exact", Array.Empty<string>()).SetArgDisplayNames("paper-exact").Sized("paper-exact"));
 
     [TestCaseSource(nameof(QkvCases))]
     public async Task Qkv_projects_and_requantizes_bit_exactly_and_cycle_exactly(string preset, string[] overrides) =>
@@ -69,7 +70,7 @@ public sealed class CosimTests
             .Append(new TestCaseData("tiny", new[] { "Model.MaxSeqLen=16" }).SetArgDisplayNames("one-macro-cache"))
             // 16 column groups over 3 cache macros (not a power of two): a query skips up to 15 of them.
             .Append(new TestCaseData("tiny", new[] { "Pim.AdcCount=1", "Model.MaxSeqLen=48" }).SetArgDisplayNames("one-adc-three-cache-macros"))
-            .Append(new TestCaseData("paper-exact", Array.Empty<string>()).SetArgDisplayNames("paper-exact"));
+            .Append(new TestCaseData("paper-exact", Array.Empty<string>()).SetArgDisplayNames("paper-exact").Sized("paper-exact"));
 
     [TestCaseSource(nameof(ScoreCases))]
     public async Task Score_appends_keys_and_scores_queries_bit_exactly_and_cycle_exactly(string preset, string[] overrides) =>
@@ -80,7 +81,7 @@ public sealed class CosimTests
             .Select(s => new TestCaseData(s.Preset, s.Overrides).SetArgDisplayNames(s.Name))
             .Append(new TestCaseData("tiny", new[] { "Model.MaxSeqLen=16" }).SetArgDisplayNames("one-macro-cache"))
             .Append(new TestCaseData("tiny", new[] { "Softmax.ProbBits=16", "Quant.ContextShift=12", "Pim.AdcBits=16" }).SetArgDisplayNames("16-bit-probabilities"))
-            .Append(new TestCaseData("paper-exact", Array.Empty<string>()).SetArgDisplayNames("paper-exact"));
+            .Append(new TestCaseData("paper-exact", Array.Empty<string>()).SetArgDisplayNames("paper-exact").Sized("paper-exact"));
 
     [TestCaseSource(nameof(ContextCases))]
     public async Task Context_accumulates_probability_weighted_values_bit_exactly_and_cycle_exactly(string preset, string[] overrides) =>
@@ -96,7 +97,7 @@ public sealed class CosimTests
             .SetArgDisplayNames("wide-exp-and-probabilities");
         yield return new TestCaseData("tiny", new[] { "Softmax.Mode=Window", "Softmax.ScoreShift=0", "Softmax.LutFracBits=0", "Softmax.Lanes=8" })
             .SetArgDisplayNames("window-without-index-shift");
-        yield return new TestCaseData("paper-exact", Array.Empty<string>()).SetArgDisplayNames("paper-exact");
+        yield return new TestCaseData("paper-exact", Array.Empty<string>()).SetArgDisplayNames("paper-exact").Sized("paper-exact");
     }
 
     [TestCaseSource(nameof(SoftmaxCases))]

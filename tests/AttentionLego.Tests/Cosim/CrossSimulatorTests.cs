@@ -16,6 +16,7 @@ namespace AttentionLego.Tests.Cosim;
 /// <c>cosim --simulator</c> end to end through the CLI.
 /// </summary>
 [NonParallelizable] // one test sets ATTNLEGO_IVERILOG
+[Category(Tier.Tools)]
 public sealed class CrossSimulatorTests
 {
     private const int Seed = 1;

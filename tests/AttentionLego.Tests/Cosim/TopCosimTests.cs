@@ -11,6 +11,7 @@ namespace AttentionLego.Tests.Cosim;
 /// handshake, every memory write and every register read bit-exact and in the cycle HeadTiming predicts; with a stalling
 /// memory the same values in the same order. Each case prints its replay command.
 /// </summary>
+[Category(Tier.Tools)]
 public sealed class TopCosimTests
 {
     private static readonly (string Name, string[] Overrides)[] Shapes =
@@ -45,8 +46,8 @@ public sealed class TopCosimTests
     public async Task The_memory_latency_changes_the_timing_not_the_result(int latency) =>
         await AssertPasses(new CosimRequest(ConfigSource.FromPreset("tiny"), "top", 5, 1, new TopOptions(6, latency)));
 
-    [TestCase("paper-exact")]
-    [TestCase("paper")]
+    [TestCase("paper-exact", Category = Tier.Large)]
+    [TestCase("paper", Category = Tier.Large)]
     public async Task The_paper_sized_head_decodes_eight_tokens_end_to_end(string preset) =>
         await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset), "top", 1, 1, new TopOptions(8)));
 

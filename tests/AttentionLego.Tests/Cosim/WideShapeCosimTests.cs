@@ -10,6 +10,7 @@ namespace AttentionLego.Tests.Cosim;
 /// bit-exactly on every bench (issue 16: <c>cosim --module pim_matrix --set Model.DModel=528</c> did not build). Two
 /// configurations of 16-bit data on 32x32 macros cover every bench's wide input and output, each module built once.
 /// </summary>
+[Category(Tier.Tools)]
 public sealed class WideShapeCosimTests
 {
     private const int Word = 4096;

@@ -13,6 +13,7 @@ namespace AttentionLego.Tests.Faults;
 /// with the same faults, and the faults are visible (the same RTL against fault-free expectations fails), so the RTL
 /// and the model agree on faults rather than both ignoring them.
 /// </summary>
+[Category(Tier.Tools)]
 public sealed class FaultCosimTests
 {
     private const double Rate = 0.02;

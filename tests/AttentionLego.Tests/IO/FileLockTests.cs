@@ -4,6 +4,7 @@ using AttentionLego.Tests.Support;
 
 namespace AttentionLego.Tests.IO;
 
+[NonParallelizable] // Scratch.DeleteAll removes every scratch folder of the process, another fixture's too
 public sealed class FileLockTests
 {
     [Test]

@@ -6,6 +6,7 @@ namespace AttentionLego.Tests.Packaging;
 /// <summary>filelist.f is a usable command file: Verilator lints the design from it, in the generated folder or from elsewhere.</summary>
 public sealed class FilelistTests
 {
+    [Category(Tier.Tools)]
     [TestCase("tiny")]
     [TestCase("tiny-mha4")]
     public async Task Verilator_lints_the_design_straight_from_the_filelist(string preset)
@@ -22,6 +23,7 @@ public sealed class FilelistTests
         Assert.That(elsewhere.Clean, Is.True, string.Join("\n", elsewhere.Diagnostics));
     }
 
+    [Category(Tier.Tools)]
     [Test]
     public async Task A_filelist_naming_a_missing_module_fails_the_lint()
     {

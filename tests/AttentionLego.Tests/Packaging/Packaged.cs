@@ -30,6 +30,7 @@ internal static class Packaged
     /// <summary>The C compiler; missing, the test fails under CI and is ignored elsewhere (Verilator needs one anyway).</summary>
     public static string RequireCc()
     {
+        Tier.RequireTools("a C compiler");
         var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(d => Path.Combine(d, "cc")).FirstOrDefault(File.Exists);
         if (path is not null)

@@ -16,6 +16,7 @@ public sealed partial class SoftwareHeaderTests
 {
     private static IEnumerable<string> Presets => Packaged.Presets;
 
+    [Category(Tier.Tools)]
     [TestCaseSource(nameof(Presets))]
     public void The_header_compiles_as_strict_C99_even_when_included_twice(string preset)
     {
@@ -30,6 +31,7 @@ public sealed partial class SoftwareHeaderTests
         Assert.That(twice.ExitCode, Is.Zero, twice.Output);
     }
 
+    [Category(Tier.Tools)]
     [TestCaseSource(nameof(Presets))]
     public void A_C_program_reads_the_values_the_generator_holds(string preset)
     {
@@ -40,6 +42,7 @@ public sealed partial class SoftwareHeaderTests
         Assert.That(Mismatches(header, expected), Is.Empty);
     }
 
+    [Category(Tier.Tools)]
     [Test]
     public void A_header_with_a_wrong_register_offset_is_detected()
     {
@@ -50,6 +53,7 @@ public sealed partial class SoftwareHeaderTests
         Assert.That(Mismatches(wrong, Expected(bundle)), Has.One.Contains("AL_REG_STATUS"));
     }
 
+    [Category(Tier.Tools)]
     [Test]
     public void A_header_with_a_wrong_configuration_value_is_detected()
     {

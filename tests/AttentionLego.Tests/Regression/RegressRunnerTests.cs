@@ -12,6 +12,7 @@ namespace AttentionLego.Tests.Regression;
 
 /// <summary>The regression runner with real co-simulations of small tiny-preset cases (Verilator required).</summary>
 [NonParallelizable]
+[Category(Tier.Tools)]
 public sealed class RegressRunnerTests
 {
     private sealed record Run(int ExitCode, string Out, string Err);

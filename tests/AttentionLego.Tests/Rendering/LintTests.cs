@@ -25,7 +25,7 @@ public sealed partial class LintTests
     {
         foreach (var preset in Presets.All)
         {
-            yield return new TestCaseData(preset.Config).SetArgDisplayNames(preset.Name);
+            yield return new TestCaseData(preset.Config).SetArgDisplayNames(preset.Name).Sized(preset.Config);
         }
 
         var tiny = Presets.Tiny;
@@ -49,12 +49,14 @@ public sealed partial class LintTests
         }).SetArgDisplayNames("two-heads-of-10240-bits");
     }
 
+    [Category(Tier.Tools)]
     [TestCaseSource(nameof(Configs))]
     public async Task Every_module_lints_clean_under_verilator_Wall(AttentionConfig config) => await AssertLintsClean(config, replay: null);
 
     private static IEnumerable<TestCaseData> RandomDraws() =>
         Enumerable.Range(0, RandomCount).Select(i => new TestCaseData(i).SetArgDisplayNames($"random-{RandomConfigs.Format(RandomSeed, i)}"));
 
+    [Category(Tier.Tools)]
     [TestCaseSource(nameof(RandomDraws))]
     public async Task Every_module_of_a_random_configuration_lints_clean(int index)
     {
@@ -67,7 +69,7 @@ public sealed partial class LintTests
     {
         Assert.That(ConfigValidator.Validate(config), Is.Empty, replay);
         var verilator = await TestEnvironment.RequireVerilatorAsync();
-        var results = await Linter.LintAsync(verilator, RtlGenerator.Render(config));
+        var results = await Tier.OneLargeAtATime(config, () => Linter.LintAsync(verilator, RtlGenerator.Render(config)));
         Assert.That(results, Is.Not.Empty);
         var suffix = replay is null ? "" : $"\nreplay: {replay}";
         foreach (var result in results)
@@ -184,6 +186,7 @@ public sealed partial class LintTests
         }
     }
 
+    [Category(Tier.Tools)]
     [Test]
     public async Task A_module_whose_matrix_is_elaborated_nowhere_in_full_is_not_linted_and_never_clean()
     {
@@ -200,6 +203,7 @@ public sealed partial class LintTests
         Assert.That(results.Single(r => r.TopModule == "al_score").Note, Is.Null, "2 macros: elaborated in full");
     }
 
+    [Category(Tier.Tools)]
     [Test]
     public async Task The_black_box_lints_clean_on_its_own_without_a_waiver()
     {
@@ -215,6 +219,7 @@ public sealed partial class LintTests
         Assert.That(result.Clean, Is.True);
     }
 
+    [Category(Tier.Tools)]
     [Test]
     public async Task The_linter_reports_a_warning_when_there_is_one()
     {

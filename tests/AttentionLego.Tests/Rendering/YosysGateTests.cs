@@ -10,6 +10,7 @@ namespace AttentionLego.Tests.Rendering;
 /// check, stat) takes the tiny head's <c>al_top</c> with no error, infers no latch, and <c>check</c> finds nothing.
 /// The negatives show that a latch and a check problem are seen.
 /// </summary>
+[Category(Tier.Tools)]
 public sealed class YosysGateTests
 {
     /// <summary>Tiny takes about 10 s on an idle core; the shared machine can make it several times that.</summary>

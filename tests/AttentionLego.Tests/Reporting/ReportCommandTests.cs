@@ -20,6 +20,7 @@ public sealed class ReportCommandTests
 
     private static string Cycles(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
 
+    [Category(Tier.Tools)]
     [Test]
     public async Task The_tiny_report_has_every_section_the_models_figures_and_yosyss_cells()
     {
@@ -201,6 +202,7 @@ public sealed class ReportCommandTests
         }
     }
 
+    [Category(Tier.Tools)]
     [Test]
     public async Task A_yosys_that_rejects_the_rtl_is_an_error()
     {
@@ -212,6 +214,7 @@ public sealed class ReportCommandTests
         Assert.That(ex.Message, Does.Contain("rejected").And.Contain("ERROR"));
     }
 
+    [Category(Tier.Tools)]
     [Test]
     public async Task Yosys_past_its_time_limit_is_stopped()
     {

@@ -20,6 +20,7 @@ public static class CliProcess
     /// <summary>Runs attnlego with <paramref name="args"/>; see <see cref="ProcessOptions"/>.</summary>
     public static async Task<CliRun> RunAsync(IReadOnlyList<string> args, ProcessOptions? options = null)
     {
+        Tier.RequireTools("attnlego as a process");
         options ??= new ProcessOptions();
         // Through env(1), which resets SIGINT and SIGTERM to their defaults and then execs dotnet (same pid): a test host
         // started in the background of a non-interactive shell (as CI may start it) ignores SIGINT, every process it

@@ -2,6 +2,7 @@ using AttentionLego.Cosim;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Scoring;
 using AttentionLego.Cosim.WaveDumps;
+using AttentionLego.Gen.Config;
 
 namespace AttentionLego.Tests.Support;
 
@@ -16,8 +17,12 @@ public static class CosimHarness
     {
         using var temp = new TempFolder();
         var runner = await Runner(TestEnvironment.CacheRoot, temp.Combine("work"), tamper);
-        return await runner.RunAsync(request);
+        return await Run(runner, request);
     }
+
+    /// <summary>Runs <paramref name="request"/>, a paper-sized one alone (<see cref="Tier.OneLargeAtATime"/>).</summary>
+    public static Task<CosimResult> Run(CosimRunner runner, CosimRequest request) =>
+        Tier.OneLargeAtATime(ConfigLoader.Load(request.Source), () => runner.RunAsync(request));
 
     /// <summary>The elements with the lowest bit of element 0 flipped.</summary>
     public static long[] Bump(long[] elements) => ExpectedFault.Flip(elements);
@@ -40,7 +45,7 @@ public static class CosimHarness
     {
         using var temp = new TempFolder();
         var runner = await Runner(TestEnvironment.CacheRoot, temp.Combine("work"));
-        var result = await runner.RunAsync(request);
+        var result = await Run(runner, request);
         foreach (var c in result.Cases)
         {
             TestContext.Out.WriteLine($"seed {c.Seed}: {(c.Passed ? "pass" : c.Score.FirstMismatch!.Describe())}; replay: {c.Replay}");

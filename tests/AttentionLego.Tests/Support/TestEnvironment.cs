@@ -9,7 +9,7 @@ public static class TestEnvironment
     {
         try
         {
-            return (await VerilatorDriver.LocateAsync(), null);
+            return ((await VerilatorDriver.LocateAsync()).WithJobs(Parallelism.VerilatorJobs), null);
         }
         catch (ToolException ex)
         {
@@ -19,20 +19,18 @@ public static class TestEnvironment
 
     public static string RepositoryRoot { get; } = FindRoot();
 
-    /// <summary>The build cache: $ATTNLEGO_CACHE when set (scripts/test.sh sets it), else build/cache in the repo.</summary>
-    public static string CacheRoot =>
-        Environment.GetEnvironmentVariable(BuildCache.EnvironmentVariable) is { Length: > 0 } root
-            ? root
-            : Path.Combine(RepositoryRoot, "build", "cache");
+    /// <summary>The build cache the CLI uses too: $ATTNLEGO_CACHE, else the user's cache folder (<see cref="BuildCache.DefaultRoot"/>).</summary>
+    public static string CacheRoot => BuildCache.DefaultRoot();
 
     public static bool InCi => Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ci && ci != "false" && ci != "0";
 
     /// <summary>
-    /// The Verilator driver. When Verilator is missing the test fails under CI (scripts/setup.sh installs it)
+    /// The Verilator driver, with a share of the cores for its builds (<see cref="Parallelism.VerilatorJobs"/>). When Verilator is missing the test fails under CI (scripts/setup.sh installs it)
     /// and is ignored on a developer machine.
     /// </summary>
     public static async Task<VerilatorDriver> RequireVerilatorAsync()
     {
+        Tier.RequireTools("Verilator");
         var (driver, problem) = await Verilator.Value;
         if (driver is not null)
         {
@@ -53,10 +51,10 @@ public static class TestEnvironment
     private static readonly Lazy<Task<(YosysDriver? Driver, string? Problem)>> Yosys = new(() => Locate(YosysDriver.LocateAsync));
 
     /// <summary>Icarus Verilog (iverilog and vvp): as <see cref="RequireVerilatorAsync"/>, a failure under CI and ignored elsewhere.</summary>
-    public static Task<IcarusDriver> RequireIcarusAsync() => Require(Icarus.Value, "Icarus Verilog");
+    public static Task<IcarusDriver> RequireIcarusAsync() => Require(() => Icarus.Value, "Icarus Verilog");
 
     /// <summary>Yosys: as <see cref="RequireVerilatorAsync"/>, a failure under CI and ignored elsewhere.</summary>
-    public static Task<YosysDriver> RequireYosysAsync() => Require(Yosys.Value, "Yosys");
+    public static Task<YosysDriver> RequireYosysAsync() => Require(() => Yosys.Value, "Yosys");
 
     private static async Task<(T? Driver, string? Problem)> Locate<T>(Func<CancellationToken, Task<T>> locate)
         where T : class
@@ -71,10 +69,11 @@ public static class TestEnvironment
         }
     }
 
-    private static async Task<T> Require<T>(Task<(T? Driver, string? Problem)> located, string name)
+    private static async Task<T> Require<T>(Func<Task<(T? Driver, string? Problem)>> located, string name)
         where T : class
     {
-        var (driver, problem) = await located;
+        Tier.RequireTools(name);
+        var (driver, problem) = await located();
         if (driver is not null)
         {
             return driver;

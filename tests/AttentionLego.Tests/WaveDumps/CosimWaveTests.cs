@@ -13,6 +13,7 @@ namespace AttentionLego.Tests.WaveDumps;
 /// Waves from co-simulation: Verilator's dumps, the golden model's expected waves with the same names, the overlay and
 /// GTKWave save file, and `wave diff` on them, for passing cases and for a deliberately failing one.
 /// </summary>
+[Category(Tier.Tools)]
 public sealed class CosimWaveTests
 {
     private static IEnumerable<TestCaseData> Benches() =>

@@ -10,6 +10,7 @@ namespace AttentionLego.Tests.Waves;
 /// One small design and bench dumped by Verilator 5 and by Icarus 11: both dialects read, and the two dumps agree
 /// on every common signal (Verilator's TOP scope dropped; Icarus starts registers at x, Verilator at 0).
 /// </summary>
+[Category(Tier.Tools)]
 public sealed class SimulatorDumpTests
 {
     private const string Design = """
