@@ -62,24 +62,24 @@ public sealed class ControllerMirror(AttentionConfig config)
         var wrCsr = csrValid && csrWe;
         _rdCsr = csrValid && !csrWe;
         (_csrAddr, _csrData) = (csrAddr, csrData);
-        var cmdWr = wrCsr && csrAddr == HeadRegisters.Ctrl;
+        var cmdWr = wrCsr && csrAddr == CsrMap.Ctrl;
         var seqLen = Clear ? 0 : inputs.SeqLen;
-        _cfgWr = wrCsr && csrAddr is HeadRegisters.Tokens or HeadRegisters.WBase or HeadRegisters.XBase or HeadRegisters.OBase;
+        _cfgWr = wrCsr && csrAddr is CsrMap.Tokens or CsrMap.WBase or CsrMap.XBase or CsrMap.OBase;
         (_nextMode, _nextDone, _nextWeights, _nextError) = (_mode, _done, _weights, _error);
         (_loadStart, _decodeStart, _clearNext, _accept) = (false, false, false, false);
-        if (wrCsr && csrAddr == HeadRegisters.Status && (csrData & HeadRegisters.StatusDone) != 0)
+        if (wrCsr && csrAddr == CsrMap.Status && (csrData & CsrMap.StatusDone) != 0)
         {
             _nextDone = false;
         }
 
-        if (wrCsr && csrAddr == HeadRegisters.Error)
+        if (wrCsr && csrAddr == CsrMap.Error)
         {
             _nextError &= ~(csrData & CsrMap.ErrorMask);
         }
 
         if (_cfgWr && _busy)
         {
-            _nextError |= HeadRegisters.ErrBusy;
+            _nextError |= CsrMap.ErrBusy;
         }
 
         if (_mode == Mode.Load && inputs.LoadDone)
@@ -99,17 +99,17 @@ public sealed class ControllerMirror(AttentionConfig config)
 
         if (csrData is not (CsrMap.CtrlLoad or CsrMap.CtrlDecode or CsrMap.CtrlClear))
         {
-            _nextError |= HeadRegisters.ErrCommand;
+            _nextError |= CsrMap.ErrCommand;
         }
         else if (_busy)
         {
-            _nextError |= HeadRegisters.ErrBusy;
+            _nextError |= CsrMap.ErrBusy;
         }
         else if (csrData == CsrMap.CtrlLoad)
         {
             if ((WBase & _alignMask) != 0)
             {
-                _nextError |= HeadRegisters.ErrAlign;
+                _nextError |= CsrMap.ErrAlign;
             }
             else
             {
@@ -120,15 +120,15 @@ public sealed class ControllerMirror(AttentionConfig config)
         {
             if (!_weights)
             {
-                _nextError |= HeadRegisters.ErrNoWeights;
+                _nextError |= CsrMap.ErrNoWeights;
             }
             else if ((ulong)seqLen + TokensReg > (ulong)_maxSeq)
             {
-                _nextError |= HeadRegisters.ErrOverflow;
+                _nextError |= CsrMap.ErrOverflow;
             }
             else if (((XBase | OBase) & _alignMask) != 0)
             {
-                _nextError |= HeadRegisters.ErrAlign;
+                _nextError |= CsrMap.ErrAlign;
             }
             else if (TokensReg == 0)
             {
@@ -182,10 +182,10 @@ public sealed class ControllerMirror(AttentionConfig config)
         {
             switch (_csrAddr)
             {
-                case HeadRegisters.Tokens: TokensReg = _csrData; break;
-                case HeadRegisters.WBase: WBase = _csrData; break;
-                case HeadRegisters.XBase: XBase = _csrData; break;
-                case HeadRegisters.OBase: OBase = _csrData; break;
+                case CsrMap.Tokens: TokensReg = _csrData; break;
+                case CsrMap.WBase: WBase = _csrData; break;
+                case CsrMap.XBase: XBase = _csrData; break;
+                case CsrMap.OBase: OBase = _csrData; break;
             }
         }
 
@@ -195,26 +195,26 @@ public sealed class ControllerMirror(AttentionConfig config)
 
     private uint ReadRegister(int offset) => offset switch
     {
-        HeadRegisters.Status => (_mode != Mode.Idle ? CsrMap.StatusBusy : 0) | (_done ? CsrMap.StatusDone : 0)
+        CsrMap.Status => (_mode != Mode.Idle ? CsrMap.StatusBusy : 0) | (_done ? CsrMap.StatusDone : 0)
             | (_error != 0 ? CsrMap.StatusError : 0) | (_weights ? CsrMap.StatusWeights : 0),
-        HeadRegisters.Error => _error,
-        HeadRegisters.Tokens => TokensReg,
-        HeadRegisters.WBase => WBase,
-        HeadRegisters.XBase => XBase,
-        HeadRegisters.OBase => OBase,
-        HeadRegisters.SeqLen => Clear ? 0u : (uint)_in.SeqLen,
-        HeadRegisters.Cycles => _cycles,
-        HeadRegisters.TokensDone => _tokensDone,
-        HeadRegisters.TokenCycles => _tokenCycles,
-        HeadRegisters.CycFetch => _cycFetch,
-        HeadRegisters.CycQkv => _cycQkv,
-        HeadRegisters.CycScore => _cycScore,
-        HeadRegisters.CycSoftmax => _cycSoftmax,
-        HeadRegisters.CycContext => _cycContext,
-        HeadRegisters.CycWrite => _cycWrite,
-        HeadRegisters.Id => HeadRegisters.IdValue,
-        HeadRegisters.ConfigHash => _configHash,
-        HeadRegisters.MaxSeqLen => (uint)_maxSeq,
+        CsrMap.Error => _error,
+        CsrMap.Tokens => TokensReg,
+        CsrMap.WBase => WBase,
+        CsrMap.XBase => XBase,
+        CsrMap.OBase => OBase,
+        CsrMap.SeqLen => Clear ? 0u : (uint)_in.SeqLen,
+        CsrMap.Cycles => _cycles,
+        CsrMap.TokensDone => _tokensDone,
+        CsrMap.TokenCycles => _tokenCycles,
+        CsrMap.CycFetch => _cycFetch,
+        CsrMap.CycQkv => _cycQkv,
+        CsrMap.CycScore => _cycScore,
+        CsrMap.CycSoftmax => _cycSoftmax,
+        CsrMap.CycContext => _cycContext,
+        CsrMap.CycWrite => _cycWrite,
+        CsrMap.Id => CsrMap.IdValue,
+        CsrMap.ConfigHash => _configHash,
+        CsrMap.MaxSeqLen => (uint)_maxSeq,
         _ => 0,
     };
 }

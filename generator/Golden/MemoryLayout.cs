@@ -7,14 +7,22 @@ namespace AttentionLego.Gen.Golden;
 public sealed record MemoryLayout(int BusBytes, uint WBase, uint XBase, uint OBase, int TokenBytes, int OutputBytes, int OutputWords, int Words)
 {
     /// <summary>al_top's layout: W_Q, W_K, W_V; the tokens; one output of d_head activations per token.</summary>
-    public static MemoryLayout For(AttentionConfig config) => Build(config, ArrayTiming.HeadWeightBytes(config),
-        config.Model.DHead * config.Format.DataWidth / 8);
+    public static MemoryLayout For(AttentionConfig config) => Build(config, WeightBytes(config, array: false), config.Model.DHead * config.Format.DataWidth / 8);
 
     /// <summary>al_array's layout: every head's W_Q, W_K, W_V in head order, then W_O; the tokens; one output row per token.</summary>
-    public static MemoryLayout ForArray(AttentionConfig config) => Build(config,
-        config.Model.Heads * ArrayTiming.HeadWeightBytes(config)
-        + (config.Model.OutputProjection ? (long)config.Model.Heads * config.Model.DHead * config.Model.DModel * config.Format.WeightWidth / 8 : 0),
-        config.Model.RowElements * config.Format.DataWidth / 8);
+    public static MemoryLayout ForArray(AttentionConfig config) =>
+        Build(config, WeightBytes(config, array: true), config.Model.RowElements * config.Format.DataWidth / 8);
+
+    /// <summary>Bytes of one head's W_Q, W_K and W_V: head h's weights start at W_BASE + h times this, W_O after the last head's.</summary>
+    public static long HeadWeightBytes(AttentionConfig c) => 3L * c.Model.DModel * c.Model.DHead * c.Format.WeightWidth / 8;
+
+    /// <summary>Bytes of W_O (Heads x DHead rows of DModel weights), or 0 without the output projection.</summary>
+    public static long OutputProjectionWeightBytes(AttentionConfig c) =>
+        c.Model.OutputProjection ? (long)c.Model.Heads * c.Model.DHead * c.Model.DModel * c.Format.WeightWidth / 8 : 0;
+
+    /// <summary>Bytes a LOAD reads from W_BASE: al_top's one head, or al_array's heads and W_O.</summary>
+    public static long WeightBytes(AttentionConfig c, bool array) =>
+        array ? c.Model.Heads * HeadWeightBytes(c) + OutputProjectionWeightBytes(c) : HeadWeightBytes(c);
 
     private static MemoryLayout Build(AttentionConfig config, long weightBytes, int outputBytes)
     {

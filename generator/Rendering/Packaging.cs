@@ -21,9 +21,9 @@ public static class SoftwareHeader
     {
         var m = c.Model;
         var layout = c.Model.IsArray ? MemoryLayout.ForArray(c) : MemoryLayout.For(c);
-        var headWeights = ArrayTiming.HeadWeightBytes(c);
-        var woWeights = m.OutputProjection ? (long)m.Heads * m.DHead * m.DModel * c.Format.WeightWidth / 8 : 0;
-        var weights = (m.IsArray ? m.Heads : 1) * headWeights + woWeights;
+        var headWeights = MemoryLayout.HeadWeightBytes(c);
+        var woWeights = MemoryLayout.OutputProjectionWeightBytes(c);
+        var weights = MemoryLayout.WeightBytes(c, m.IsArray);
         var rowElements = m.IsArray ? m.RowElements : m.DHead;
         return
         [
