@@ -119,9 +119,11 @@ public sealed class ControlTiming(AttentionConfig config, int memoryLatency, boo
                 xAll &= taken[h] || stages[h].XReady;
             }
 
+            // A head's events of this cycle are known once it is computed: they come first, head by head.
             for (var h = 0; h < heads; h++)
             {
                 stages[h].Comb(cyc, dma.XValid && !taken[h], joined && (projection ? wo.Idle : dma.OReady), ctrl.Clear);
+                events.Head(cyc, stages[h], h);
             }
 
             if (projection)
@@ -148,21 +150,9 @@ public sealed class ControlTiming(AttentionConfig config, int memoryLatency, boo
                 stages[0].SeqLen, dma.Fetching, stages.Any(s => s.QkvBusy), stages.Any(s => s.ScoreBusy), stages.Any(s => s.SoftmaxBusy),
                 stages.Any(s => s.ContextBusy), dma.Writing));
 
-            // ---- Events of this cycle. ----
-            for (var h = 0; h < heads; h++)
-            {
-                events.Head(cyc, stages[h], h);
-            }
-
-            if (array && dma.OFire)
-            {
-                events.Emit(cyc, HeadEventKind.Row, 0);
-            }
-
-            if (arbiter.Valid && arbiter.Grant == 0 && dma.ReqWe)
-            {
-                events.Emit(cyc, HeadEventKind.MemWrite, dma.ReqAddr);
-            }
+            // ---- The other events of this cycle. ----
+            events.EmitIf(array && dma.OFire, cyc, HeadEventKind.Row, 0);
+            events.EmitIf(arbiter.Valid && arbiter.Grant == 0 && dma.ReqWe, cyc, HeadEventKind.MemWrite, dma.ReqAddr);
 
             if (driver.Responding is { } read)
             {
@@ -219,24 +209,18 @@ public sealed class EventLog
     /// <summary>The stage handshakes of head <paramref name="index"/> in this cycle, in the bench's trace order.</summary>
     public void Head(long cycle, HeadStagesMirror head, int index)
     {
-        if (head.QkvFire)
-        {
-            Emit(cycle, HeadEventKind.Projection, 0, head: index);
-        }
+        EmitIf(head.QkvFire, cycle, HeadEventKind.Projection, 0, index);
+        EmitIf(head.SFire, cycle, HeadEventKind.Scores, head.SeqLen, index);
+        EmitIf(head.PFire, cycle, HeadEventKind.Probabilities, 0, index);
+        EmitIf(head.OFire, cycle, HeadEventKind.Output, 0, index);
+    }
 
-        if (head.SFire)
+    /// <summary>Emits the event if it <paramref name="happened"/> in this cycle.</summary>
+    public void EmitIf(bool happened, long cycle, HeadEventKind kind, long value, int head = 0)
+    {
+        if (happened)
         {
-            Emit(cycle, HeadEventKind.Scores, head.SeqLen, head: index);
-        }
-
-        if (head.PFire)
-        {
-            Emit(cycle, HeadEventKind.Probabilities, 0, head: index);
-        }
-
-        if (head.OFire)
-        {
-            Emit(cycle, HeadEventKind.Output, 0, head: index);
+            Emit(cycle, kind, value, head: head);
         }
     }
 }

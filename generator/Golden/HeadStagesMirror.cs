@@ -88,16 +88,10 @@ public sealed class HeadStagesMirror(AttentionConfig config)
     {
         var scoreCount = _scoreCount;
         _qkv.Step(cycle, XFire, _qkvLatency, QkvFire);
-        if (QkvFire)
-        {
-            (_kSent, _qSent, _vSent) = (false, false, false);
-        }
-        else
-        {
-            _kSent |= _kFire;
-            _qSent |= _qFire;
-            _vSent |= _vFire;
-        }
+        // The fork: what was sent of this token's q, k and v, until al_qkv lets the token go.
+        _kSent = !QkvFire && (_kSent || _kFire);
+        _qSent = !QkvFire && (_qSent || _qFire);
+        _vSent = !QkvFire && (_vSent || _vFire);
 
         StepCache(ref _scoreWriteLeft, ref _scoreCount, _clear && _scoreIdle, _kFire);
         _score.Step(cycle, _qFire, _scoreLatency[scoreCount], SFire);

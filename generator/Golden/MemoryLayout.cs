@@ -67,16 +67,8 @@ public sealed record MemoryLayout(int BusBytes, uint WBase, uint XBase, uint OBa
             }
         }
 
-        IEnumerable<long> RowMajor(long[,] w)
-        {
-            for (var r = 0; r < w.GetLength(0); r++)
-            {
-                for (var c = 0; c < w.GetLength(1); c++)
-                {
-                    yield return w[r, c];
-                }
-            }
-        }
+        static IEnumerable<long> RowMajor(long[,] w) =>
+            Enumerable.Range(0, w.GetLength(0)).SelectMany(r => Enumerable.Range(0, w.GetLength(1)).Select(c => w[r, c]));
 
         return Pack(WBase, matrices.SelectMany(RowMajor), config.Format.WeightWidth)
             .Concat(Pack(XBase, tokens.SelectMany(t => t), config.Format.DataWidth));
