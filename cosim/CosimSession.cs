@@ -103,7 +103,7 @@ public static class CosimSession
     }
 
     /// <summary>
-    /// Performance and accuracy of the head just verified: the counters' values (HeadTiming, which the run checked against
+    /// Performance and accuracy of the head just verified: the counters' values (ControlTiming, which the run checked against
     /// the RTL's registers) and the outputs against the float reference (the same inputs as the bench's first seed).
     /// </summary>
     private static string TopSummary(AttentionConfig config, int tokens, int latency, int seed, bool array, CancellationToken ct)

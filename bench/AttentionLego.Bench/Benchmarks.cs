@@ -65,7 +65,7 @@ public sealed partial class Benchmarks(BenchOptions options, Action<string> log)
         sections.Add(Section.Of("Golden model against RTL simulation (same case, same seed)",
             [tiny.Golden, tiny.SimTime, paper?.Golden ?? Sample.Skipped("paper head: golden model", "skipped (--quick)"),
                 paper?.SimTime ?? Sample.Skipped("paper head: RTL simulation", "skipped (--quick)")],
-            "Golden model = `IModuleBench.Generate` (stimulus and every expected response with its cycle: AttentionHead and HeadTiming); " +
+            "Golden model = `IModuleBench.Generate` (stimulus and every expected response with its cycle: AttentionHead and ControlTiming); " +
             "RTL simulation = the Verilator run that the expectations check. The tiny head's golden-model figure is the steady state a " +
             "regression of many seeds runs in: one untimed warm-up run, then untimed golden-model calls until the time per call stopped " +
             $"falling ({tiny.GoldenWarmUps} calls here; .NET runs a method unoptimized first and recompiles it in the background after 30 calls, " +
@@ -317,7 +317,7 @@ public sealed partial class Benchmarks(BenchOptions options, Action<string> log)
             var config = preset.Config;
             var array = config.Model.IsArray;
             var perf = HeadPerformance.Measure(config, Math.Min(ReportTokens, config.Model.MaxSeqLen), array: array, skipLoad: true);
-            rows.Add([preset.Name, array ? "ArrayTiming" : "HeadTiming", Number.Format(perf.CyclesPerToken), Number.Format(perf.IdealCyclesPerToken),
+            rows.Add([preset.Name, array ? "ControlTiming, al_array" : "ControlTiming, al_top", Number.Format(perf.CyclesPerToken), Number.Format(perf.IdealCyclesPerToken),
                 perf.RatioToIdeal.ToString("0.00", CultureInfo.InvariantCulture) + "x"]);
             if (preset.Name == "paper-exact")
             {

@@ -5,7 +5,7 @@ using AttentionLego.Cosim.Scoring;
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Rendering;
-using R = AttentionLego.Gen.Golden.HeadRegisters;
+using R = AttentionLego.Gen.Config.CsrMap;
 
 namespace AttentionLego.Cosim.Benches;
 
@@ -30,12 +30,12 @@ public sealed record TopOptions(int? Tokens = null, int MemoryLatency = 3, bool 
 /// the bench checks the reset values of the registers, loads the weights, decodes the tokens in two commands with a
 /// refused over-long request between them (the caches must be untouched by it), clears the caches and decodes the
 /// first token again. Every projection, score vector, probability vector, output and memory write must equal the
-/// golden model's, in the cycle <see cref="HeadTiming"/> predicts; every register read must return its predicted value.
+/// golden model's, in the cycle <see cref="ControlTiming"/> predicts; every register read must return its predicted value.
 /// </summary>
 /// <remarks>
 /// With <paramref name="array"/> the same bench drives <c>al_array</c> (module <c>array</c>): the same commands on the same
 /// registers, every head's stage handshakes (ports prefixed <c>h&lt;head&gt;.</c>), each output row (<c>row</c>) and its
-/// memory writes, all in the cycle <see cref="ArrayTiming"/> predicts; and the bench checks the arbiter's fairness.
+/// memory writes, all in the cycle <see cref="ControlTiming"/> predicts; and the bench checks the arbiter's fairness.
 /// </remarks>
 public sealed class TopBench(TopOptions? options = null, bool array = false) : IModuleBench
 {
@@ -75,8 +75,7 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
         var inputs = Accuracy.DrawArray(array ? config : config with { Model = config.Model with { Heads = 1, OutputProjection = false } },
             seed, tokens, ct);
         var commands = Commands(config, layout, tokens);
-        var events = array ? new ArrayTiming(config, Options.MemoryLatency).Run(commands, ct: ct)
-            : new HeadTiming(config, Options.MemoryLatency).Run(commands, ct: ct);
+        var events = new ControlTiming(config, Options.MemoryLatency, array).Run(commands, ct: ct);
 
         // Values: the sequence, then the first token again after the clear.
         var model = inputs.Load(array ? config : config with { Model = config.Model with { Heads = 1, OutputProjection = false } }, ct);
@@ -229,6 +228,8 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
         void Add(long cycle, string port, long[] elements, int width, string what, Func<int, string> coordinate, bool signed = true) =>
             list.Add(new Expectation(cycle, port, elements, width, what, coordinate, signed) { Timed = timed });
 
+        static string Name(int offset) => CsrMap.At(offset)?.Name ?? $"0x{offset:x2}";
+
         HeadStep Step(HeadEvent e, string what) => e.Index < rows.Count ? rows[e.Index].Heads[e.Head] : throw new InvalidOperationException(
             $"the timing model predicts {what} #{e.Index}, but only {rows.Count} tokens are decoded");
 
@@ -293,15 +294,15 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
                     }
 
                 case HeadEventKind.CsrRead:
-                    if (Options.Stalls && R.DependsOnMemory(e.Offset))
+                    if (Options.Stalls && ControlTiming.DependsOnMemory(e.Offset))
                     {
                         // The value depends on the stall pattern; the read still happens, in order.
-                        list.Add(new Expectation(e.Cycle, "csr", [e.Value], 32, $"CSR {R.Name(e.Offset)}", _ => R.Name(e.Offset), Signed: false)
+                        list.Add(new Expectation(e.Cycle, "csr", [e.Value], 32, $"CSR {Name(e.Offset)}", _ => Name(e.Offset), Signed: false)
                         { Timed = false, ValueChecked = false });
                         break;
                     }
 
-                    Add(e.Cycle, "csr", [e.Value], 32, $"read of CSR {R.Name(e.Offset)} (0x{e.Offset:x2})", _ => R.Name(e.Offset), signed: false);
+                    Add(e.Cycle, "csr", [e.Value], 32, $"read of CSR {Name(e.Offset)} (0x{e.Offset:x2})", _ => Name(e.Offset), signed: false);
                     break;
             }
         }

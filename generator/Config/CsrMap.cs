@@ -19,7 +19,7 @@ public sealed record CsrRegister(string Name, int Offset, string Access, string 
 
 /// <summary>
 /// The register map of al_controller (the CSRs of al_top and al_array): the one source of truth that the RTL's
-/// localparams, the golden model (<c>ControllerMirror</c>, <c>HeadRegisters</c>), the C header and the docs'
+/// localparams, the golden model (<c>ControllerMirror</c>), the C header and the docs'
 /// table are taken from.
 /// </summary>
 public static class CsrMap

@@ -15,12 +15,15 @@ public sealed class ControllerMirror(AttentionConfig config)
 {
     private readonly int _maxSeq = config.Model.MaxSeqLen;
     private readonly uint _alignMask = (uint)(config.Bus.DataWidth / 8 - 1);
-    private readonly uint _configHash = Rendering.GeneratorInfo.ConfigHash32(config);
+    private readonly uint _configHash = ConfigHash.Register(config);
+
+    // CYC_FETCH, CYC_QKV, CYC_SCORE, CYC_SOFTMAX, CYC_CONTEXT, CYC_WRITE: consecutive registers, in this order.
+    private readonly uint[] _stageCycles = new uint[6];
 
     private Mode _mode;
     private bool _done, _weights;
     private uint _error, _rdata;
-    private uint _cycles, _tokensDone, _tokenCycles, _interval, _cycFetch, _cycQkv, _cycScore, _cycSoftmax, _cycContext, _cycWrite;
+    private uint _cycles, _tokensDone, _tokenCycles, _interval;
 
     // Combinational results of this cycle.
     private Mode _nextMode;
@@ -62,24 +65,24 @@ public sealed class ControllerMirror(AttentionConfig config)
         var wrCsr = csrValid && csrWe;
         _rdCsr = csrValid && !csrWe;
         (_csrAddr, _csrData) = (csrAddr, csrData);
-        var cmdWr = wrCsr && csrAddr == HeadRegisters.Ctrl;
+        var cmdWr = wrCsr && csrAddr == CsrMap.Ctrl;
         var seqLen = Clear ? 0 : inputs.SeqLen;
-        _cfgWr = wrCsr && csrAddr is HeadRegisters.Tokens or HeadRegisters.WBase or HeadRegisters.XBase or HeadRegisters.OBase;
+        _cfgWr = wrCsr && csrAddr is CsrMap.Tokens or CsrMap.WBase or CsrMap.XBase or CsrMap.OBase;
         (_nextMode, _nextDone, _nextWeights, _nextError) = (_mode, _done, _weights, _error);
         (_loadStart, _decodeStart, _clearNext, _accept) = (false, false, false, false);
-        if (wrCsr && csrAddr == HeadRegisters.Status && (csrData & HeadRegisters.StatusDone) != 0)
+        if (wrCsr && csrAddr == CsrMap.Status && (csrData & CsrMap.StatusDone) != 0)
         {
             _nextDone = false;
         }
 
-        if (wrCsr && csrAddr == HeadRegisters.Error)
+        if (wrCsr && csrAddr == CsrMap.Error)
         {
             _nextError &= ~(csrData & CsrMap.ErrorMask);
         }
 
         if (_cfgWr && _busy)
         {
-            _nextError |= HeadRegisters.ErrBusy;
+            _nextError |= CsrMap.ErrBusy;
         }
 
         if (_mode == Mode.Load && inputs.LoadDone)
@@ -97,53 +100,41 @@ public sealed class ControllerMirror(AttentionConfig config)
             return;
         }
 
-        if (csrData is not (CsrMap.CtrlLoad or CsrMap.CtrlDecode or CsrMap.CtrlClear))
+        var refusal = Refusal(csrData, seqLen);
+        if (refusal != 0)
         {
-            _nextError |= HeadRegisters.ErrCommand;
-        }
-        else if (_busy)
-        {
-            _nextError |= HeadRegisters.ErrBusy;
+            _nextError |= refusal;
         }
         else if (csrData == CsrMap.CtrlLoad)
         {
-            if ((WBase & _alignMask) != 0)
-            {
-                _nextError |= HeadRegisters.ErrAlign;
-            }
-            else
-            {
-                (_nextMode, _nextDone, _loadStart, _accept) = (Mode.Load, false, true, true);
-            }
+            (_nextMode, _nextDone, _loadStart, _accept) = (Mode.Load, false, true, true);
         }
-        else if (csrData == CsrMap.CtrlDecode)
-        {
-            if (!_weights)
-            {
-                _nextError |= HeadRegisters.ErrNoWeights;
-            }
-            else if ((ulong)seqLen + TokensReg > (ulong)_maxSeq)
-            {
-                _nextError |= HeadRegisters.ErrOverflow;
-            }
-            else if (((XBase | OBase) & _alignMask) != 0)
-            {
-                _nextError |= HeadRegisters.ErrAlign;
-            }
-            else if (TokensReg == 0)
-            {
-                (_nextDone, _accept) = (true, true);
-            }
-            else
-            {
-                (_nextMode, _nextDone, _decodeStart, _accept) = (Mode.Decode, false, true, true);
-            }
-        }
-        else
+        else if (csrData == CsrMap.CtrlClear)
         {
             (_clearNext, _nextDone, _accept) = (true, true, true);
         }
+        else if (TokensReg == 0)
+        {
+            // A decode of no tokens is done at once.
+            (_nextDone, _accept) = (true, true);
+        }
+        else
+        {
+            (_nextMode, _nextDone, _decodeStart, _accept) = (Mode.Decode, false, true, true);
+        }
     }
+
+    /// <summary>The ERROR bit a command written to CTRL sets (the first check that fails, in the RTL's order), or 0 if it is accepted.</summary>
+    private uint Refusal(uint command, int seqLen) => command switch
+    {
+        not (CsrMap.CtrlLoad or CsrMap.CtrlDecode or CsrMap.CtrlClear) => CsrMap.ErrCommand,
+        _ when _busy => CsrMap.ErrBusy,
+        CsrMap.CtrlLoad when (WBase & _alignMask) != 0 => CsrMap.ErrAlign,
+        CsrMap.CtrlDecode when !_weights => CsrMap.ErrNoWeights,
+        CsrMap.CtrlDecode when (ulong)seqLen + TokensReg > (ulong)_maxSeq => CsrMap.ErrOverflow,
+        CsrMap.CtrlDecode when ((XBase | OBase) & _alignMask) != 0 => CsrMap.ErrAlign,
+        _ => 0,
+    };
 
     public void Edge()
     {
@@ -152,29 +143,22 @@ public sealed class ControllerMirror(AttentionConfig config)
         if (_accept)
         {
             _cycles = _tokensDone = _tokenCycles = _interval = 0;
-            _cycFetch = _cycQkv = _cycScore = _cycSoftmax = _cycContext = _cycWrite = 0;
+            Array.Clear(_stageCycles);
         }
         else if (_busy)
         {
             _cycles++;
             if (decoding)
             {
-                _cycFetch += _in.Fetching ? 1u : 0;
-                _cycQkv += _in.QkvBusy ? 1u : 0;
-                _cycScore += _in.ScoreBusy ? 1u : 0;
-                _cycSoftmax += _in.SoftmaxBusy ? 1u : 0;
-                _cycContext += _in.ContextBusy ? 1u : 0;
-                _cycWrite += _in.Writing ? 1u : 0;
-                if (_in.TokenDone)
+                ReadOnlySpan<bool> busy = [_in.Fetching, _in.QkvBusy, _in.ScoreBusy, _in.SoftmaxBusy, _in.ContextBusy, _in.Writing];
+                for (var i = 0; i < busy.Length; i++)
                 {
-                    _tokensDone++;
-                    _tokenCycles = _interval + 1;
-                    _interval = 0;
+                    _stageCycles[i] += busy[i] ? 1u : 0;
                 }
-                else
-                {
-                    _interval++;
-                }
+
+                _tokensDone += _in.TokenDone ? 1u : 0;
+                _tokenCycles = _in.TokenDone ? _interval + 1 : _tokenCycles;
+                _interval = _in.TokenDone ? 0 : _interval + 1;
             }
         }
 
@@ -182,10 +166,10 @@ public sealed class ControllerMirror(AttentionConfig config)
         {
             switch (_csrAddr)
             {
-                case HeadRegisters.Tokens: TokensReg = _csrData; break;
-                case HeadRegisters.WBase: WBase = _csrData; break;
-                case HeadRegisters.XBase: XBase = _csrData; break;
-                case HeadRegisters.OBase: OBase = _csrData; break;
+                case CsrMap.Tokens: TokensReg = _csrData; break;
+                case CsrMap.WBase: WBase = _csrData; break;
+                case CsrMap.XBase: XBase = _csrData; break;
+                case CsrMap.OBase: OBase = _csrData; break;
             }
         }
 
@@ -195,26 +179,21 @@ public sealed class ControllerMirror(AttentionConfig config)
 
     private uint ReadRegister(int offset) => offset switch
     {
-        HeadRegisters.Status => (_mode != Mode.Idle ? CsrMap.StatusBusy : 0) | (_done ? CsrMap.StatusDone : 0)
+        CsrMap.Status => (_mode != Mode.Idle ? CsrMap.StatusBusy : 0) | (_done ? CsrMap.StatusDone : 0)
             | (_error != 0 ? CsrMap.StatusError : 0) | (_weights ? CsrMap.StatusWeights : 0),
-        HeadRegisters.Error => _error,
-        HeadRegisters.Tokens => TokensReg,
-        HeadRegisters.WBase => WBase,
-        HeadRegisters.XBase => XBase,
-        HeadRegisters.OBase => OBase,
-        HeadRegisters.SeqLen => Clear ? 0u : (uint)_in.SeqLen,
-        HeadRegisters.Cycles => _cycles,
-        HeadRegisters.TokensDone => _tokensDone,
-        HeadRegisters.TokenCycles => _tokenCycles,
-        HeadRegisters.CycFetch => _cycFetch,
-        HeadRegisters.CycQkv => _cycQkv,
-        HeadRegisters.CycScore => _cycScore,
-        HeadRegisters.CycSoftmax => _cycSoftmax,
-        HeadRegisters.CycContext => _cycContext,
-        HeadRegisters.CycWrite => _cycWrite,
-        HeadRegisters.Id => HeadRegisters.IdValue,
-        HeadRegisters.ConfigHash => _configHash,
-        HeadRegisters.MaxSeqLen => (uint)_maxSeq,
+        CsrMap.Error => _error,
+        CsrMap.Tokens => TokensReg,
+        CsrMap.WBase => WBase,
+        CsrMap.XBase => XBase,
+        CsrMap.OBase => OBase,
+        CsrMap.SeqLen => Clear ? 0u : (uint)_in.SeqLen,
+        CsrMap.Cycles => _cycles,
+        CsrMap.TokensDone => _tokensDone,
+        CsrMap.TokenCycles => _tokenCycles,
+        >= CsrMap.CycFetch and <= CsrMap.CycWrite => _stageCycles[(offset - CsrMap.CycFetch) / 4],
+        CsrMap.Id => CsrMap.IdValue,
+        CsrMap.ConfigHash => _configHash,
+        CsrMap.MaxSeqLen => (uint)_maxSeq,
         _ => 0,
     };
 }

@@ -18,21 +18,14 @@ public static class CycleModel
     /// <summary>al_pim_matrix: after a write is accepted the next request can be accepted the next cycle.</summary>
     public const int MatrixWriteInterval = 1;
 
-    /// <summary>One cycle per (column group, row group, slice) step, all macros in parallel.</summary>
-    public static int MatrixComputeSteps(MatrixShape shape) => shape.ComputeSteps;
-
     /// <summary>
-    /// x accepted in cycle t: steps run in cycles t+1..t+N, the macros answer one cycle later and the last
-    /// shift-add is registered in cycle t+N+1, so y is valid from cycle t+N+2.
+    /// x accepted in cycle t: the N = <see cref="MatrixShape.ComputeSteps"/> steps (one per column group, row group and
+    /// slice, all macros in parallel) run in cycles t+1..t+N, the macros answer one cycle later and the last shift-add is
+    /// registered in cycle t+N+1, so y is valid from cycle t+N+2. N is also the ideal bound for one matrix-vector product:
+    /// every macro converts AdcCount columns per cycle, so the Rows x Cols cells of each macro, times the slices, need at
+    /// least RowGroups x ColGroups x Slices cycles. The RTL meets it; the two extra cycles are pipeline fill.
     /// </summary>
     public static int MatrixComputeLatency(MatrixShape shape) => shape.ComputeSteps + 2;
-
-    /// <summary>
-    /// Ideal bound for one matrix-vector product: every macro converts AdcCount columns per cycle, so the
-    /// Rows x Cols cells of each macro, times the slices, need at least RowGroups x ColGroups x Slices cycles.
-    /// The RTL meets it; the two extra cycles of <see cref="MatrixComputeLatency"/> are pipeline fill.
-    /// </summary>
-    public static int MatrixIdealCycles(MatrixShape shape) => shape.ComputeSteps;
 
     /// <summary>al_qkv: the three matrices run in lockstep and requantize combinationally.</summary>
     public static int QkvLatency(AttentionConfig config) => MatrixComputeLatency(config.ProjectionShape);

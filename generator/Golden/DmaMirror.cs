@@ -5,11 +5,11 @@ namespace AttentionLego.Gen.Golden;
 /// <summary>The shape of one <c>al_dma</c> instance: its parameters Matrices, WRows, WCols, XElems and OElems.</summary>
 public sealed record DmaShape(int Matrices, int WRows, int WCols, int XElems, int OElems)
 {
-    /// <summary>al_top's DMA: W_Q, W_K, W_V into the head, the head's tokens and outputs.</summary>
+    /// <summary>
+    /// al_top's DMA: W_Q, W_K, W_V into the head, the head's tokens and outputs; also al_array's per-head loader (its
+    /// decode side tied off).
+    /// </summary>
     public static DmaShape Head(AttentionConfig c) => new(3, c.Model.DModel, c.Model.DHead, c.Model.DModel, c.Model.DHead);
-
-    /// <summary>al_array's per-head DMA: the head's three matrices only (its decode side is tied off).</summary>
-    public static DmaShape HeadLoader(AttentionConfig c) => Head(c);
 
     /// <summary>al_array's own DMA: W_O (if any), the broadcast tokens and the output rows.</summary>
     public static DmaShape Array(AttentionConfig c) =>
@@ -25,12 +25,14 @@ public sealed record DmaShape(int Matrices, int WRows, int WCols, int XElems, in
 public sealed class DmaMirror
 {
     private readonly int _xWords, _oWords, _perWord, _wWords, _weights, _busBytes, _maxOut;
+
+    // The tags of the requests in flight (loaded into the request register, response not yet taken), oldest first.
     private readonly Queue<Tag> _tags = new();
 
     // Registers.
     private bool _reqWe, _loadActive, _curValid, _decodeActive, _xFull;
     private uint _reqAddr, _wAddr, _xAddr, _oAddr;
-    private int _outCnt, _wIssued, _wPending, _wfifoCnt, _elem, _wLeft, _tokens, _fetched, _written, _xIssue, _xRx, _oLeft, _acks, _wrOut;
+    private int _wIssued, _wPending, _wfifoCnt, _elem, _wLeft, _tokens, _fetched, _written, _xIssue, _xRx, _oLeft, _acks, _wrOut;
 
     // Combinational signals of this cycle.
     private bool _reqFree, _pickWrite, _pickWeight, _issueWrite, _issueWeight, _issueToken, _rspValid, _rspWrite, _rspWeight, _rspToken;
@@ -63,7 +65,7 @@ public sealed class DmaMirror
     public bool OReady => _decodeActive && _oLeft == 0;
 
     /// <summary>Requests in flight (loaded into the request register, response not yet taken).</summary>
-    public int Outstanding => _outCnt;
+    public int Outstanding => _tags.Count;
 
     public bool LoadReq { get; private set; }
 
@@ -90,7 +92,7 @@ public sealed class DmaMirror
     public void Comb(bool reqReady, bool rspValid, bool wReady, bool xReady, bool oValid)
     {
         _reqFree = !ReqValid || reqReady;
-        var credit = _outCnt != _maxOut;
+        var credit = _tags.Count != _maxOut;
         var wantWrite = _oLeft != 0;
         var wantWeight = _loadActive && _wIssued != _wWords && _wPending != _maxOut;
         var wantToken = _decodeActive && !_xFull && _xIssue != _xWords && _fetched != _tokens;
@@ -130,13 +132,11 @@ public sealed class DmaMirror
             _reqWe = _pickWrite;
             _reqAddr = _pickWrite ? _oAddr : _pickWeight ? _wAddr : _xAddr;
             _tags.Enqueue(_pickWrite ? Tag.Write : _pickWeight ? Tag.Weight : Tag.Token);
-            _outCnt++;
         }
 
         if (_rspValid)
         {
             _tags.Dequeue();
-            _outCnt--;
         }
 
         if (loadStart)
@@ -145,20 +145,10 @@ public sealed class DmaMirror
         }
         else
         {
-            if (_issueWeight)
-            {
-                _wIssued++;
-                _wAddr += (uint)_busBytes;
-            }
-
-            if (WFire)
-            {
-                _wLeft--;
-                if (_wLeft == 0)
-                {
-                    _loadActive = false;
-                }
-            }
+            _wIssued += _issueWeight ? 1 : 0;
+            _wAddr += _issueWeight ? (uint)_busBytes : 0;
+            _wLeft -= WFire ? 1 : 0;
+            _loadActive &= !(WFire && _wLeft == 0);
         }
 
         _wPending += (_issueWeight ? 1 : 0) - (_pop ? 1 : 0);
@@ -187,56 +177,22 @@ public sealed class DmaMirror
             }
             else
             {
-                if (_issueToken)
-                {
-                    _xIssue++;
-                }
-
-                if (_rspToken)
-                {
-                    if (_xRx == _xWords - 1)
-                    {
-                        _xFull = true;
-                    }
-
-                    _xRx++;
-                }
+                _xIssue += _issueToken ? 1 : 0;
+                _xFull |= _rspToken && _xRx == _xWords - 1;
+                _xRx += _rspToken ? 1 : 0;
             }
 
-            if (_issueToken)
-            {
-                _xAddr += (uint)_busBytes;
-            }
-
-            if (_issueWrite)
-            {
-                _oAddr += (uint)_busBytes;
-            }
-
+            _xAddr += _issueToken ? (uint)_busBytes : 0;
+            _oAddr += _issueWrite ? (uint)_busBytes : 0;
             if (_rspWrite)
             {
                 _acks = AckLast ? 0 : _acks + 1;
-                if (AckLast)
-                {
-                    _written++;
-                }
-
-                if (AllDone)
-                {
-                    _decodeActive = false;
-                }
+                _written += AckLast ? 1 : 0;
+                _decodeActive &= !AllDone;
             }
         }
 
-        if (OFire)
-        {
-            _oLeft = _oWords;
-        }
-        else if (_issueWrite)
-        {
-            _oLeft--;
-        }
-
+        _oLeft = OFire ? _oWords : _oLeft - (_issueWrite ? 1 : 0);
         _wrOut += (_issueWrite ? 1 : 0) - (_rspWrite ? 1 : 0);
     }
 }

@@ -1,11 +1,11 @@
 using AttentionLego.Gen.Config;
-using R = AttentionLego.Gen.Golden.HeadRegisters;
+using R = AttentionLego.Gen.Config.CsrMap;
 
 namespace AttentionLego.Gen.Golden;
 
 /// <summary>
 /// What the head's performance counters read after loading the weights and decoding <see cref="Tokens"/> tokens of a
-/// new sequence, with a memory of fixed latency that never stalls (<see cref="HeadTiming"/>; co-simulation checks that
+/// new sequence, with a memory of fixed latency that never stalls (<see cref="ControlTiming"/>; co-simulation checks that
 /// the RTL's counters read exactly these values).
 /// </summary>
 public sealed record HeadPerformance(int Tokens, int MemoryLatency, long LoadCycles, long DecodeCycles, long LastTokenCycles,
@@ -17,7 +17,7 @@ public sealed record HeadPerformance(int Tokens, int MemoryLatency, long LoadCyc
     public double RatioToIdeal => CyclesPerToken / IdealCyclesPerToken;
 
     /// <summary>
-    /// The counters of al_top (or, with <paramref name="array"/>, of al_array: <see cref="ArrayTiming"/>). With
+    /// The counters of al_top (or, with <paramref name="array"/>, of al_array). With
     /// <paramref name="skipLoad"/> the model starts with the weights loaded and <see cref="LoadCycles"/> is 0: a decode's
     /// timing at sizes whose load alone would take the model minutes (paper-mha).
     /// </summary>
@@ -35,8 +35,7 @@ public sealed record HeadPerformance(int Tokens, int MemoryLatency, long LoadCyc
             new HeadCommand.Write(R.Ctrl, R.CtrlDecode), new HeadCommand.WaitIrq(),
             .. counters.Select(c => new HeadCommand.Read(c)),
         ];
-        var events = array ? new ArrayTiming(config, memoryLatency).Run(commands, weightsLoaded: skipLoad, ct: ct)
-            : new HeadTiming(config, memoryLatency).Run(commands, weightsLoaded: skipLoad, ct: ct);
+        var events = new ControlTiming(config, memoryLatency, array).Run(commands, weightsLoaded: skipLoad, ct: ct);
         var reads = events.Where(e => e.Kind == HeadEventKind.CsrRead).Select(e => e.Value).ToList();
         if (skipLoad)
         {

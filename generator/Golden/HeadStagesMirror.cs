@@ -11,23 +11,28 @@ namespace AttentionLego.Gen.Golden;
 public sealed class HeadStagesMirror(AttentionConfig config)
 {
     private readonly int _dHead = config.Model.DHead, _maxSeq = config.Model.MaxSeqLen;
-    private bool _qkvBusy, _kSent, _qSent, _vSent, _scoreBusy, _smBusy, _ctxBusy;
-    private long _qkvValidAt, _scoreValidAt, _smValidAt, _ctxValidAt;
+    private readonly int _qkvLatency = CycleModel.QkvLatency(config), _contextLatency = CycleModel.ContextLatency(config);
+
+    // The latencies that depend on the tokens in the K cache, by that count (computed once: the model runs millions of cycles).
+    private readonly int[] _scoreLatency = [.. Enumerable.Range(0, config.Model.MaxSeqLen + 1).Select(n => CycleModel.ScoreLatency(config, n))];
+    private readonly int[] _softmaxLatency = [.. Enumerable.Range(0, config.Model.MaxSeqLen + 1).Select(n => CycleModel.SoftmaxLatency(config, n))];
+    private readonly LatencyStage _qkv = new(), _score = new(), _softmax = new(), _context = new();
+    private bool _kSent, _qSent, _vSent;
     private int _scoreWriteLeft, _scoreCount, _ctxWriteLeft, _ctxCount;
 
     // Combinational signals of this cycle.
     private bool _kFire, _qFire, _vFire, _clear, _scoreIdle, _ctxIdle;
 
     /// <summary>al_qkv is idle: it takes a token, or a weight on its memory port.</summary>
-    public bool XReady => !_qkvBusy;
+    public bool XReady => !_qkv.Busy;
 
-    /// <summary>Tokens in the K cache (al_score's count_o).</summary>
+    /// <summary>Tokens in the K cache (al_score's count_o); also the count the scores taken by the softmax were computed over.</summary>
     public int SeqLen => _scoreCount;
 
     public bool OValid { get; private set; }
 
     /// <summary>o_valid_o in <paramref name="cycle"/>, from the registers alone (before <see cref="Comb"/>).</summary>
-    public bool OValidAt(long cycle) => _ctxBusy && cycle >= _ctxValidAt;
+    public bool OValidAt(long cycle) => _context.ValidIn(cycle);
 
     public bool XFire { get; private set; }
 
@@ -36,10 +41,8 @@ public sealed class HeadStagesMirror(AttentionConfig config)
     /// <summary>q, k, v taken from al_qkv by the fork.</summary>
     public bool QkvFire { get; private set; }
 
-    /// <summary>Scores taken by the softmax; <see cref="ScoresCount"/> is the count they were computed over.</summary>
+    /// <summary>Scores taken by the softmax.</summary>
     public bool SFire { get; private set; }
-
-    public int ScoresCount => _scoreCount;
 
     public bool PFire { get; private set; }
 
@@ -54,85 +57,47 @@ public sealed class HeadStagesMirror(AttentionConfig config)
     public void Comb(long cycle, bool xValid, bool oReady, bool clear)
     {
         _clear = clear;
-        var qkvValid = _qkvBusy && cycle >= _qkvValidAt;
+        var qkvValid = _qkv.ValidIn(cycle);
         var kValid = qkvValid && !_kSent;
         var vValid = qkvValid && !_vSent;
         var qValid = qkvValid && _kSent && !_qSent;
-        _scoreIdle = _scoreWriteLeft == 0 && !_scoreBusy;
+        _scoreIdle = _scoreWriteLeft == 0 && !_score.Busy;
         var kReady = _scoreIdle && _scoreCount != _maxSeq && !clear;
         var qReady = _scoreIdle && !kValid && !clear;
-        var sValid = _scoreBusy && cycle >= _scoreValidAt;
-        var sReady = !_smBusy;
-        var pValid = _smBusy && cycle >= _smValidAt;
-        _ctxIdle = _ctxWriteLeft == 0 && !_ctxBusy;
+        var sValid = _score.ValidIn(cycle);
+        var pValid = _softmax.ValidIn(cycle);
+        _ctxIdle = _ctxWriteLeft == 0 && !_context.Busy;
         var vReady = _ctxIdle && _ctxCount != _maxSeq && !clear;
         var pReady = _ctxIdle && !vValid && !clear;
         OValid = OValidAt(cycle);
         _kFire = kValid && kReady;
         _qFire = qValid && qReady;
         _vFire = vValid && vReady;
-        SFire = sValid && sReady;
+        SFire = sValid && !_softmax.Busy;
         PFire = pValid && pReady;
         QkvFire = qkvValid && (_qSent || _qFire) && (_vSent || _vFire);
         XFire = xValid && XReady;
         OFire = OValid && oReady;
-        QkvBusy = _qkvBusy && !qkvValid;
+        QkvBusy = _qkv.Busy && !qkvValid;
         ScoreBusy = !_scoreIdle && !sValid;
-        SoftmaxBusy = _smBusy && !pValid;
+        SoftmaxBusy = _softmax.Busy && !pValid;
         ContextBusy = !_ctxIdle && !OValid;
     }
 
     public void Edge(long cycle)
     {
         var scoreCount = _scoreCount;
-        if (XFire)
-        {
-            (_qkvBusy, _qkvValidAt) = (true, cycle + CycleModel.QkvLatency(config));
-        }
-        else if (QkvFire)
-        {
-            _qkvBusy = false;
-        }
-
-        if (QkvFire)
-        {
-            (_kSent, _qSent, _vSent) = (false, false, false);
-        }
-        else
-        {
-            _kSent |= _kFire;
-            _qSent |= _qFire;
-            _vSent |= _vFire;
-        }
+        _qkv.Step(cycle, XFire, _qkvLatency, QkvFire);
+        // The fork: what was sent of this token's q, k and v, until al_qkv lets the token go.
+        _kSent = !QkvFire && (_kSent || _kFire);
+        _qSent = !QkvFire && (_qSent || _qFire);
+        _vSent = !QkvFire && (_vSent || _vFire);
 
         StepCache(ref _scoreWriteLeft, ref _scoreCount, _clear && _scoreIdle, _kFire);
-        if (_qFire)
-        {
-            (_scoreBusy, _scoreValidAt) = (true, cycle + CycleModel.ScoreLatency(config, scoreCount));
-        }
-        else if (SFire)
-        {
-            _scoreBusy = false;
-        }
-
-        if (SFire)
-        {
-            (_smBusy, _smValidAt) = (true, cycle + CycleModel.SoftmaxLatency(config, Math.Min(scoreCount, _maxSeq)));
-        }
-        else if (PFire)
-        {
-            _smBusy = false;
-        }
-
+        _score.Step(cycle, _qFire, _scoreLatency[scoreCount], SFire);
+        _softmax.Step(cycle, SFire, _softmaxLatency[scoreCount], PFire);
         StepCache(ref _ctxWriteLeft, ref _ctxCount, _clear && _ctxIdle, _vFire);
-        if (PFire)
-        {
-            (_ctxBusy, _ctxValidAt) = (true, cycle + CycleModel.ContextLatency(config));
-        }
-        else if (OFire)
-        {
-            _ctxBusy = false;
-        }
+        _context.Step(cycle, PFire, _contextLatency, OFire);
     }
 
     /// <summary>al_cache_fill: a clear while idle empties the cache; an append writes DHead cells, then counts the token.</summary>
@@ -153,6 +118,29 @@ public sealed class HeadStagesMirror(AttentionConfig config)
             {
                 count++;
             }
+        }
+    }
+}
+
+/// <summary>A unit with a fixed latency: started in a cycle, it offers its result that many cycles later until the result is taken.</summary>
+internal sealed class LatencyStage
+{
+    private long _validAt;
+
+    public bool Busy { get; private set; }
+
+    public bool ValidIn(long cycle) => Busy && cycle >= _validAt;
+
+    /// <summary>The clock edge: a start (which wins) or the result taken.</summary>
+    public void Step(long cycle, bool start, int latency, bool taken)
+    {
+        if (start)
+        {
+            (Busy, _validAt) = (true, cycle + latency);
+        }
+        else if (taken)
+        {
+            Busy = false;
         }
     }
 }

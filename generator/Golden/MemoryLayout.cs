@@ -7,14 +7,14 @@ namespace AttentionLego.Gen.Golden;
 public sealed record MemoryLayout(int BusBytes, uint WBase, uint XBase, uint OBase, int TokenBytes, int OutputBytes, int OutputWords, int Words)
 {
     /// <summary>al_top's layout: W_Q, W_K, W_V; the tokens; one output of d_head activations per token.</summary>
-    public static MemoryLayout For(AttentionConfig config) => Build(config, ArrayTiming.HeadWeightBytes(config),
-        config.Model.DHead * config.Format.DataWidth / 8);
+    public static MemoryLayout For(AttentionConfig config) => Build(config, config.HeadWeightBytes, config.Model.DHead * config.Format.DataWidth / 8);
 
-    /// <summary>al_array's layout: every head's W_Q, W_K, W_V in head order, then W_O; the tokens; one output row per token.</summary>
-    public static MemoryLayout ForArray(AttentionConfig config) => Build(config,
-        config.Model.Heads * ArrayTiming.HeadWeightBytes(config)
-        + (config.Model.OutputProjection ? (long)config.Model.Heads * config.Model.DHead * config.Model.DModel * config.Format.WeightWidth / 8 : 0),
-        config.Model.RowElements * config.Format.DataWidth / 8);
+    /// <summary>
+    /// al_array's layout: every head's W_Q, W_K, W_V in head order (head h's at W_BASE + h x <see cref="AttentionConfig.HeadWeightBytes"/>),
+    /// then W_O; the tokens; one output row per token.
+    /// </summary>
+    public static MemoryLayout ForArray(AttentionConfig config) =>
+        Build(config, config.Model.Heads * config.HeadWeightBytes + config.OutputWeightBytes, config.Model.RowElements * config.Format.DataWidth / 8);
 
     private static MemoryLayout Build(AttentionConfig config, long weightBytes, int outputBytes)
     {
@@ -59,16 +59,8 @@ public sealed record MemoryLayout(int BusBytes, uint WBase, uint XBase, uint OBa
             }
         }
 
-        IEnumerable<long> RowMajor(long[,] w)
-        {
-            for (var r = 0; r < w.GetLength(0); r++)
-            {
-                for (var c = 0; c < w.GetLength(1); c++)
-                {
-                    yield return w[r, c];
-                }
-            }
-        }
+        static IEnumerable<long> RowMajor(long[,] w) =>
+            Enumerable.Range(0, w.GetLength(0)).SelectMany(r => Enumerable.Range(0, w.GetLength(1)).Select(c => w[r, c]));
 
         return Pack(WBase, matrices.SelectMany(RowMajor), config.Format.WeightWidth)
             .Concat(Pack(XBase, tokens.SelectMany(t => t), config.Format.DataWidth));

@@ -11,9 +11,6 @@ public static class GeneratorInfo
     public static string Version { get; } = (typeof(GeneratorInfo).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
 
-    /// <summary>Forwards to <see cref="ConfigHash.Register"/> for the one caller not yet switched (ControllerMirror).</summary>
-    public static uint ConfigHash32(AttentionConfig config) => ConfigHash.Register(config);
-
     public static string Sha256(string text) => Sha256(Encoding.UTF8.GetBytes(text));
 
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

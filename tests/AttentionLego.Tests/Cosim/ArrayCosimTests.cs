@@ -8,7 +8,7 @@ namespace AttentionLego.Tests.Cosim;
 
 /// <summary>
 /// al_array end to end under Verilator: every head's stages, every output row and its memory writes, and every register
-/// read bit-exact and in the cycle ArrayTiming predicts (with stalls: values and order), and the arbiter's fairness.
+/// read bit-exact and in the cycle ControlTiming predicts (with stalls: values and order), and the arbiter's fairness.
 /// </summary>
 [Category(Tier.Tools)]
 public sealed class ArrayCosimTests

@@ -8,7 +8,7 @@ namespace AttentionLego.Tests.Cosim;
 
 /// <summary>
 /// The whole head under Verilator: weights loaded once through the DMA, tokens decoded through the CSRs, every stage's
-/// handshake, every memory write and every register read bit-exact and in the cycle HeadTiming predicts; with a stalling
+/// handshake, every memory write and every register read bit-exact and in the cycle ControlTiming predicts; with a stalling
 /// memory the same values in the same order. Each case prints its replay command.
 /// </summary>
 [Category(Tier.Tools)]

@@ -13,8 +13,8 @@ public sealed class ArrayTimingTests
     {
         var config = Presets.Tiny;
         var commands = TopBench.Commands(config, MemoryLayout.ForArray(config), 5);
-        var head = new HeadTiming(config, latency).Run(commands);
-        var array = new ArrayTiming(config, latency).Run(commands).Where(e => e.Kind != HeadEventKind.Row).ToList();
+        var head = new ControlTiming(config, latency, array: false).Run(commands);
+        var array = new ControlTiming(config, latency, array: true).Run(commands).Where(e => e.Kind != HeadEventKind.Row).ToList();
 
         Assert.That(array, Is.EqualTo(head));
     }
@@ -23,7 +23,7 @@ public sealed class ArrayTimingTests
     public void Every_row_follows_its_heads_outputs_and_precedes_its_writes()
     {
         var config = Presets.TinyMha4;
-        var events = new ArrayTiming(config, 3).Run(TopBench.Commands(config, MemoryLayout.ForArray(config), 4));
+        var events = new ControlTiming(config, 3, array: true).Run(TopBench.Commands(config, MemoryLayout.ForArray(config), 4));
         var rows = events.Where(e => e.Kind == HeadEventKind.Row).ToList();
         var layout = MemoryLayout.ForArray(config);
         Assert.That(rows, Has.Count.EqualTo(5), "four tokens, then one more after the clear");

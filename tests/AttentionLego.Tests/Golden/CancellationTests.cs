@@ -19,7 +19,7 @@ public sealed class CancellationTests
 
     [Test]
     public void The_array_timing_model_stops_during_paper_mhas_weight_load() =>
-        StopsPromptly(ct => new ArrayTiming(Presets.PaperMha, 3).Run(TopBench.Commands(Presets.PaperMha, MemoryLayout.ForArray(Presets.PaperMha), 4), ct: ct),
+        StopsPromptly(ct => new ControlTiming(Presets.PaperMha, 3, array: true).Run(TopBench.Commands(Presets.PaperMha, MemoryLayout.ForArray(Presets.PaperMha), 4), ct: ct),
             TimeSpan.FromMilliseconds(500));
 
     [Test]

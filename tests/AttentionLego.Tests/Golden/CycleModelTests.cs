@@ -14,8 +14,7 @@ public sealed class CycleModelTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(CycleModel.MatrixComputeSteps(shape), Is.EqualTo(32));
-            Assert.That(CycleModel.MatrixIdealCycles(shape), Is.EqualTo(32));
+            Assert.That(shape.ComputeSteps, Is.EqualTo(32));
             Assert.That(CycleModel.MatrixComputeLatency(shape), Is.EqualTo(34));
         }
     }
@@ -28,8 +27,7 @@ public sealed class CycleModelTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(CycleModel.MatrixComputeSteps(shape), Is.EqualTo(128));
-            Assert.That(CycleModel.MatrixIdealCycles(shape), Is.EqualTo(128));
+            Assert.That(shape.ComputeSteps, Is.EqualTo(128));
             Assert.That(CycleModel.MatrixComputeLatency(shape), Is.EqualTo(130));
         }
     }
@@ -47,7 +45,7 @@ public sealed class CycleModelTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(CycleModel.MatrixIdealCycles(geometry.Shape(config)), Is.EqualTo(steps));
+            Assert.That(geometry.Shape(config).ComputeSteps, Is.EqualTo(steps));
             Assert.That(CycleModel.MatrixComputeLatency(geometry.Shape(config)), Is.EqualTo(latency));
         }
     }
@@ -63,7 +61,7 @@ public sealed class CycleModelTests
         {
             Assert.That(wide.MacroCount, Is.EqualTo(64));
             Assert.That(CycleModel.MatrixComputeLatency(wide), Is.EqualTo(CycleModel.MatrixComputeLatency(single)));
-            Assert.That(CycleModel.MatrixIdealCycles(wide), Is.EqualTo(CycleModel.MatrixIdealCycles(single)));
+            Assert.That(wide.ComputeSteps, Is.EqualTo(single.ComputeSteps));
         }
     }
 

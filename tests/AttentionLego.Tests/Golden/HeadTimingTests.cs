@@ -1,6 +1,6 @@
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Golden;
-using R = AttentionLego.Gen.Golden.HeadRegisters;
+using R = AttentionLego.Gen.Config.CsrMap;
 
 namespace AttentionLego.Tests.Golden;
 
@@ -110,9 +110,9 @@ public sealed class HeadTimingTests
     [Test]
     public void Registers_read_their_reset_values_and_identify_the_configuration()
     {
-        var reads = Reads([.. R.All.Select(r => (HeadCommand)new HeadCommand.Read(r.Offset))]);
-        var hash = AttentionLego.Gen.Rendering.GeneratorInfo.ConfigHash32(Tiny);
-        var expected = R.All.Select(r => r.Offset switch
+        var reads = Reads([.. R.Registers.Select(r => (HeadCommand)new HeadCommand.Read(r.Offset))]);
+        var hash = ConfigHash.Register(Tiny);
+        var expected = R.Registers.Select(r => r.Offset switch
         {
             R.Id => R.IdValue,
             R.ConfigHash => hash,
@@ -132,5 +132,5 @@ public sealed class HeadTimingTests
     }
 
     private static uint[] Reads(params HeadCommand[] commands) =>
-        [.. new HeadTiming(Tiny, 3).Run(commands).Where(e => e.Kind == HeadEventKind.CsrRead).Select(e => (uint)e.Value)];
+        [.. new ControlTiming(Tiny, 3, array: false).Run(commands).Where(e => e.Kind == HeadEventKind.CsrRead).Select(e => (uint)e.Value)];
 }

@@ -40,9 +40,9 @@ public sealed class RtlGeneratorTests
             Assert.That(tiny, Does.Contain("| **total** | | 4 heads + W_O | **80** | **163,840** (0.02 MiB) |"));
             // One LLaMA-7B layer: 32 x (96 + 16 + 16) macros and W_O's 32 x 32.
             Assert.That(paper, Does.Contain("| **5,120** |"));
-            Assert.That(paper, Does.Contain("cycles per token").And.Contain("`ArrayTiming`").And.Contain("ideal bound 2048.0"));
+            Assert.That(paper, Does.Contain("cycles per token").And.Contain("`ControlTiming` of al_array").And.Contain("ideal bound 2048.0"));
             Assert.That(DesignReport.Render(Presets.PaperMha), Is.EqualTo(paper), "the same configuration gives the same report");
-            Assert.That(DesignReport.Render(Presets.Tiny), Does.Contain("Top module: `al_top`").And.Contain("`HeadTiming`"));
+            Assert.That(DesignReport.Render(Presets.Tiny), Does.Contain("Top module: `al_top`").And.Contain("`ControlTiming` of al_top"));
         }
     }
 

@@ -95,7 +95,7 @@ public sealed class ReportCommandTests
         Assert.That(md, Does.Contain("against `ArrayFloatReference`"));
         Assert.That(md, Does.Contain($"| outputs compared | {8 * 64} (8 tokens x 64) |"), "W_O's output row is d_model wide");
         Assert.That(md, Does.Contain($"| cosine similarity | {accuracy.Cosine.ToString("0.000000", CultureInfo.InvariantCulture)} |"));
-        Assert.That(md, Does.Contain("`ArrayTiming`"));
+        Assert.That(md, Does.Contain("`ControlTiming` of al_array"));
     }
 
     [Test]

@@ -4,7 +4,7 @@
 // produces o_t = softmax(q_t . K^T / 2^ScoreShift) . V. The stages are joined by their valid/ready streams, so work
 // overlaps wherever the data allow: the next token's projection runs while the current token is in score, softmax
 // or context, and its v is appended to the V cache while the context stage waits for the current probabilities.
-// al_top drives one al_head from its DMA; al_array drives several with one token. Timing: HeadTiming's stage part.
+// al_top drives one al_head from its DMA; al_array drives several with one token. Timing: ControlTiming's HeadStagesMirror.
 module al_head (
   input  wire                              clk_i,
   input  wire                              rst_ni,

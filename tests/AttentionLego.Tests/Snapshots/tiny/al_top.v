@@ -4,7 +4,7 @@
 // o_t = softmax(q_t . K^T / 2^ScoreShift) . V written back to memory. al_controller takes the commands, al_dma
 // moves weights, tokens and outputs, and al_head computes; the next token is fetched while the current one is
 // processed and outputs are written while later tokens run. Mirrored cycle by cycle by
-// AttentionLego.Gen.Golden.HeadTiming (values: AttentionHead).
+// AttentionLego.Gen.Golden.ControlTiming (values: AttentionHead).
 // This top is fixed to the configuration it was generated from (the derived widths come from the generator):
 // regenerate it to change a dimension.
 module al_top (

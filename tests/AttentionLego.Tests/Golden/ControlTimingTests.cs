@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using System.Text;
+using AttentionLego.Cosim.Benches;
+using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden;
+
+namespace AttentionLego.Tests.Golden;
+
+/// <summary>
+/// The one timing model against figures frozen from the two models it replaced (HeadTiming for al_top, ArrayTiming for
+/// al_array, at commit 2162ae1): the same events in the same cycles, and the same counters. Co-simulation (TopCosimTests,
+/// ArrayCosimTests) holds the RTL to the same model.
+/// </summary>
+public sealed class ControlTimingTests
+{
+    private static readonly AttentionConfig Wide = Presets.Tiny with { Bus = Presets.Tiny.Bus with { DataWidth = 128 } };
+
+    private static IEnumerable<TestCaseData> Traces()
+    {
+        yield return new TestCaseData(Presets.Tiny, 1, false, 5, 114, 3876L, "5A2E4530B9775442").SetArgDisplayNames("tiny", "latency 1");
+        yield return new TestCaseData(Presets.Tiny, 3, false, 5, 114, 3890L, "39FB91C6FCC965AD").SetArgDisplayNames("tiny", "latency 3");
+        yield return new TestCaseData(Wide, 2, false, 3, 86, 3717L, "783376D6FB75CCB9").SetArgDisplayNames("tiny, 128-bit bus", "latency 2");
+        yield return new TestCaseData(Presets.Tiny, 3, true, 5, 120, 3890L, "644042241C6B87D8").SetArgDisplayNames("tiny as a one-head array", "latency 3");
+        yield return new TestCaseData(Presets.TinyMha2, 3, true, 4, 151, 3834L, "95A22058E05442B6").SetArgDisplayNames("tiny-mha2", "latency 3");
+        yield return new TestCaseData(Presets.TinyMha4, 1, true, 4, 231, 5737L, "DB9446A0950E7597").SetArgDisplayNames("tiny-mha4", "latency 1");
+    }
+
+    [TestCaseSource(nameof(Traces))]
+    public void The_bench_commands_give_the_frozen_events_in_the_frozen_cycles(AttentionConfig config, int latency, bool array, int tokens,
+        int count, long lastCycle, string hash)
+    {
+        var layout = array ? MemoryLayout.ForArray(config) : MemoryLayout.For(config);
+        var events = new ControlTiming(config, latency, array).Run(TopBench.Commands(config, layout, tokens));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(events, Has.Count.EqualTo(count));
+            Assert.That(events[^1].Cycle, Is.EqualTo(lastCycle));
+            Assert.That(Fingerprint(events), Is.EqualTo(hash), "every event's cycle, kind, index, value, offset and head");
+        }
+    }
+
+    private static IEnumerable<TestCaseData> Counters()
+    {
+        yield return new TestCaseData(Presets.Tiny, 8, 3, false, false, new[] { 3079L, 558, 52, 170, 264, 200, 172, 392, 64 }).SetArgDisplayNames("tiny", "8 tokens");
+        yield return new TestCaseData(Presets.Tiny, 3, 1, false, false, new[] { 3077L, 260, 66, 54, 99, 75, 60, 147, 18 }).SetArgDisplayNames("tiny", "3 tokens, latency 1");
+        yield return new TestCaseData(Presets.TinyMha2, 8, 3, true, false, new[] { 3080L, 562, 52, 190, 264, 200, 172, 392, 96 }).SetArgDisplayNames("tiny-mha2", "8 tokens");
+        yield return new TestCaseData(Presets.TinyMha4, 8, 2, true, false, new[] { 4870L, 602, 52, 152, 264, 200, 172, 392, 152 }).SetArgDisplayNames("tiny-mha4", "8 tokens, latency 2");
+        yield return new TestCaseData(Presets.Paper, 4, 3, false, true, new[] { 0L, 4677, 1061, 4208, 516, 580, 80, 1028, 144 }).SetArgDisplayNames("paper", "4 tokens, loaded");
+        yield return new TestCaseData(Presets.PaperMha, 2, 3, true, true, new[] { 0L, 4669, 2053, 3080, 258, 290, 40, 514, 2056 }).SetArgDisplayNames("paper-mha", "2 tokens, loaded");
+    }
+
+    [TestCaseSource(nameof(Counters))]
+    public void The_counters_read_the_frozen_figures(AttentionConfig config, int tokens, int latency, bool array, bool skipLoad, long[] expected)
+    {
+        var p = HeadPerformance.Measure(config, tokens, latency, array, skipLoad);
+        Assert.That(new[] { p.LoadCycles, p.DecodeCycles, p.LastTokenCycles, p.Fetch, p.Qkv, p.Score, p.Softmax, p.Context, p.Write },
+            Is.EqualTo(expected), "LOAD's cycles, then DECODE's: cycles, last token, fetch, qkv, score, softmax, context, write");
+    }
+
+    [Test]
+    public void A_one_master_arbiter_passes_every_request_through()
+    {
+        var arbiter = new ArbiterMirror(1);
+        foreach (var (request, ready) in new[] { (true, false), (true, true), (false, true), (true, true) })
+        {
+            arbiter.Comb([request]);
+            Assert.That((arbiter.Grant, arbiter.Valid), Is.EqualTo((0, request)));
+            arbiter.Edge(ready);
+        }
+    }
+
+    private static string Fingerprint(IEnumerable<HeadEvent> events) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
+        string.Join("\n", events.Select(e => $"{e.Cycle} {e.Kind} {e.Index} {e.Value} {e.Offset} {e.Head}")))))[..16];
+}
