@@ -110,24 +110,7 @@ public static partial class Linter
         "Verilator elaborates for lint within this machine's memory (Linter.MaxElaboratedMacros), and a black box of it would lint nothing.";
 
     /// <summary>PIM macros in <paramref name="module"/>'s hierarchy when it is the top.</summary>
-    public static long ElaboratedMacros(AttentionConfig c, string module)
-    {
-        long projection = c.ProjectionShape.MacroCount;
-        var head = 3 * projection + c.ScoreShape.MacroCount + c.ContextShape.MacroCount;
-        var wo = c.Model.OutputProjection ? c.OutputProjectionShape.MacroCount : 0;
-        return module switch
-        {
-            "al_pim_macro" => 1,
-            "al_pim_matrix" => projection,
-            "al_qkv" => 3 * projection,
-            "al_score" => c.ScoreShape.MacroCount,
-            "al_context" => c.ContextShape.MacroCount,
-            "al_head" or "al_top" => head,
-            "al_oproj" => wo,
-            "al_array" => c.Model.Heads * head + wo,
-            _ => 0,
-        };
-    }
+    public static long ElaboratedMacros(AttentionConfig c, string module) => ModuleCatalog.Find(module)?.MacroCount(c) ?? 0;
 
     /// <summary>
     /// A module's header (parameters and ports) with a body that does nothing but touch every parameter and input (in

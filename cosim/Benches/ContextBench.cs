@@ -24,7 +24,7 @@ public sealed class ContextBench : IModuleBench
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        .. RtlGenerator.Modules(config, "al_pim_macro", "al_pim_matrix", "al_requant", "al_context", "al_cache_fill"),
+        .. RtlGenerator.Hierarchy(config, "al_context"),
         RtlGenerator.File("tb/al_tb_context.v.sbn", "al_tb_context.v", config, b => ContextView.From(config, b)),
     ];
 

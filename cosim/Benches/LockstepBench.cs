@@ -60,7 +60,7 @@ public abstract class LockstepBench(string module, string dut) : IModuleBench
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        .. RtlGenerator.Modules(config, Dut),
+        .. RtlGenerator.Hierarchy(config, Dut),
         RtlGenerator.File("tb/al_tb_lockstep.v.sbn", TopModule + ".v", config,
             b => LockstepView.From(b, TopModule, Dut, Inputs(config), Outputs(config))),
     ];

@@ -24,7 +24,7 @@ public sealed class PimMacroBench : IModuleBench
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        .. RtlGenerator.Modules(config, "al_pim_macro"),
+        .. RtlGenerator.Hierarchy(config, "al_pim_macro"),
         RtlGenerator.File("tb/al_tb_pim_macro.v.sbn", "al_tb_pim_macro.v", config, b => PimMacroView.From(config, b)),
     ];
 

@@ -20,7 +20,7 @@ public sealed class PimMatrixBench : IModuleBench
     public string TopModule => "al_tb_pim_matrix";
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
-        [.. RtlGenerator.Modules(config, "al_pim_macro", "al_pim_matrix"), Testbench(config, config.ProjectionShape)];
+        [.. RtlGenerator.Hierarchy(config, "al_pim_matrix"), Testbench(config, config.ProjectionShape)];
 
     public static RenderedFile Testbench(AttentionConfig config, MatrixShape shape) =>
         RtlGenerator.File("tb/al_tb_pim_matrix.v.sbn", "al_tb_pim_matrix.v", config, b => PimMatrixView.From(shape, b));

@@ -20,7 +20,7 @@ public sealed class QkvBench : IModuleBench
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        .. RtlGenerator.Modules(config, "al_pim_macro", "al_pim_matrix", "al_requant", "al_qkv"),
+        .. RtlGenerator.Hierarchy(config, "al_qkv"),
         RtlGenerator.File("tb/al_tb_qkv.v.sbn", "al_tb_qkv.v", config, b => QkvView.From(config, b)),
     ];
 

@@ -24,7 +24,7 @@ public sealed class ScoreBench : IModuleBench
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        .. RtlGenerator.Modules(config, "al_pim_macro", "al_pim_matrix", "al_score", "al_cache_fill"),
+        .. RtlGenerator.Hierarchy(config, "al_score"),
         RtlGenerator.File("tb/al_tb_score.v.sbn", "al_tb_score.v", config, b => ScoreView.From(config, b)),
     ];
 

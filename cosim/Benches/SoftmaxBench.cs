@@ -22,7 +22,7 @@ public sealed class SoftmaxBench : IModuleBench
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        .. RtlGenerator.Modules(config, "al_softmax"),
+        .. RtlGenerator.Hierarchy(config, "al_softmax"),
         RtlGenerator.File("tb/al_tb_softmax.v.sbn", "al_tb_softmax.v", config, b => SoftmaxView.From(config, b)),
     ];
 
