@@ -18,6 +18,9 @@ public sealed class ContextBench : IModuleBench
     private const int Attend = 1;
     private const int Clear = 2;
 
+    /// <summary>The stimulus kinds, as its testbench template sees them (<c>ops</c>).</summary>
+    private static readonly StimulusOps Ops = new(2, ("append", AppendValue), ("attend", Attend), ("clear", Clear));
+
     public string Module => "context";
 
     public string TopModule => "al_tb_context";
@@ -25,7 +28,7 @@ public sealed class ContextBench : IModuleBench
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
         .. RtlGenerator.Hierarchy(config, "al_context"),
-        RtlGenerator.File("tb/al_tb_context.v.sbn", "al_tb_context.v", config, b => ContextView.From(config, b)),
+        RtlGenerator.File("tb/al_tb_context.v.sbn", "al_tb_context.v", config, b => ContextView.From(config, b), Ops),
     ];
 
     public BenchCase Generate(AttentionConfig config, int seed)

@@ -96,6 +96,7 @@ public static class RtlGenerator
     /// Renders any template into <paramref name="name"/>; <paramref name="view"/> gets the file's banner. Every template also sees
     /// the configuration's PIM faults (<see cref="FaultView"/>).
     /// </summary>
-    public static RenderedFile File(string template, string name, AttentionConfig config, Func<string, object> view) =>
-        new(name, TemplateRenderer.Render(template, view(GeneratorInfo.Banner(template, config)), FaultView.From(config)));
+    /// <param name="ops">A bench template's stimulus kinds (<see cref="StimulusOps"/>).</param>
+    public static RenderedFile File(string template, string name, AttentionConfig config, Func<string, object> view, StimulusOps? ops = null) =>
+        new(name, TemplateRenderer.Render(template, view(GeneratorInfo.Banner(template, config)), FaultView.From(config), ops));
 }
