@@ -57,7 +57,7 @@ public static partial class HostileCases
         b.Add("cosim", "bounds-cosim-seeds-too-many", "`cosim --seeds 1000000`", ExitCodes.Usage, "--seeds 1000000 is more than the 100,000 seeds one run may have",
             "split the seeds over several runs with --seed", s => ["cosim", "--module", "softmax", "--seeds", "1000000", "--work-dir", s.Work, "--cache-dir", s.Cache]);
         b.Add("regress", "bounds-regress-cases-too-many", "`regress --random-configs 10000 --seeds 100 --list`", ExitCodes.Usage,
-            "--random-configs 10000 with 9 modules and --seeds 100 is 9,000,000 cases, more than the 100,000 one regression runs.", "split a larger campaign by --seed",
+            "--random-configs 10000 with 12 modules and --seeds 100 is 12,000,000 cases, more than the 100,000 one regression runs.", "split a larger campaign by --seed",
             s => ["regress", "--random-configs", "10000", "--seeds", "100", "--list", "--out", s.Out]);
         b.Add("regress", "bounds-regress-shards-too-many", "`regress --shard 1/2147483647 --list` (was out of memory)", ExitCodes.Usage,
             "--shard 1/2147483647: 2,147,483,647 shards are more than the 100,000 cases one regression runs.", "split into at most as many shards as there are cases",
