@@ -119,22 +119,7 @@ public static partial class Linter
         "Verilator elaborates for lint within this machine's memory (Linter.MaxElaboratedMacros), and a black box of it would lint nothing.";
 
     /// <summary>PIM macros in <paramref name="module"/>'s hierarchy when it is the top.</summary>
-    public static long ElaboratedMacros(AttentionConfig c, string module)
-    {
-        var layout = new MacroLayout(c);
-        return module switch
-        {
-            "al_pim_macro" => 1,
-            "al_pim_matrix" => layout.Projection,
-            "al_qkv" => 3L * layout.Projection,
-            "al_score" => layout.KCache,
-            "al_context" => layout.VCache,
-            "al_head" or "al_top" => layout.PerHead,
-            "al_oproj" => layout.Output,
-            "al_array" => layout.Macros,
-            _ => 0,
-        };
-    }
+    public static long ElaboratedMacros(AttentionConfig c, string module) => ModuleCatalog.Find(module)?.MacroCount(c) ?? 0;
 
     /// <summary>
     /// A module's header (parameters and ports) with a body that does nothing but touch every parameter and input (in

@@ -18,14 +18,17 @@ public sealed class ContextBench : IModuleBench
     private const int Attend = 1;
     private const int Clear = 2;
 
+    /// <summary>The stimulus kinds, as its testbench template sees them (<c>ops</c>).</summary>
+    private static readonly StimulusOps Ops = new(2, ("append", AppendValue), ("attend", Attend), ("clear", Clear));
+
     public string Module => "context";
 
     public string TopModule => "al_tb_context";
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        .. RtlGenerator.Modules(config, "al_pim_macro", "al_pim_matrix", "al_requant", "al_context", "al_cache_fill"),
-        RtlGenerator.File("tb/al_tb_context.v.sbn", "al_tb_context.v", config, b => ContextView.From(config, b)),
+        .. RtlGenerator.Hierarchy(config, "al_context"),
+        RtlGenerator.File("tb/al_tb_context.v.sbn", "al_tb_context.v", config, b => ContextView.From(config, b), Ops),
     ];
 
     public BenchCase Generate(AttentionConfig config, int seed)

@@ -39,7 +39,7 @@ public sealed record BenchCase(string Stimulus, IReadOnlyList<Expectation> Expec
 /// <summary>The <c>--module</c> names co-simulation knows.</summary>
 public static class ModuleBenches
 {
-    public static IReadOnlyList<IModuleBench> All { get; } = [new PimMacroBench(), new PimMatrixBench(), new RequantBench(), new QkvBench(), new ScoreBench(), new SoftmaxBench(), new ContextBench(), new TopBench(), new TopBench(array: true)];
+    public static IReadOnlyList<IModuleBench> All { get; } = [new PimMacroBench(), new PimMatrixBench(), new RequantBench(), new QkvBench(), new ScoreBench(), new SoftmaxBench(), new ContextBench(), new TopBench(), new TopBench(array: true), new DmaBench(), new ControllerBench(), new ArbiterBench()];
 
     public static string Names => string.Join(", ", All.Select(b => b.Module));
 

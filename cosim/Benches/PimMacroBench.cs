@@ -18,14 +18,17 @@ public sealed class PimMacroBench : IModuleBench
     private const int ComputeUnsigned = 2;
     private const int ComputeSigned = 3;
 
+    /// <summary>The stimulus kinds, as its testbench template sees them (<c>ops</c>).</summary>
+    private static readonly StimulusOps Ops = new(2, ("write", Write), ("read", Read), ("compute_unsigned", ComputeUnsigned), ("compute_signed", ComputeSigned));
+
     public string Module => "pim_macro";
 
     public string TopModule => "al_tb_pim_macro";
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        .. RtlGenerator.Modules(config, "al_pim_macro"),
-        RtlGenerator.File("tb/al_tb_pim_macro.v.sbn", "al_tb_pim_macro.v", config, b => PimMacroView.From(config, b)),
+        .. RtlGenerator.Hierarchy(config, "al_pim_macro"),
+        RtlGenerator.File("tb/al_tb_pim_macro.v.sbn", "al_tb_pim_macro.v", config, b => PimMacroView.From(config, b), Ops),
     ];
 
     public BenchCase Generate(AttentionConfig config, int seed)

@@ -15,15 +15,18 @@ public sealed class PimMatrixBench : IModuleBench
     private const int Read = 1;
     private const int Compute = 2;
 
+    /// <summary>The stimulus kinds, as its testbench template sees them (<c>ops</c>).</summary>
+    private static readonly StimulusOps Ops = new(2, ("write", Write), ("read", Read), ("compute", Compute));
+
     public string Module => "pim_matrix";
 
     public string TopModule => "al_tb_pim_matrix";
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
-        [.. RtlGenerator.Modules(config, "al_pim_macro", "al_pim_matrix"), Testbench(config, config.ProjectionShape)];
+        [.. RtlGenerator.Hierarchy(config, "al_pim_matrix"), Testbench(config, config.ProjectionShape)];
 
     public static RenderedFile Testbench(AttentionConfig config, MatrixShape shape) =>
-        RtlGenerator.File("tb/al_tb_pim_matrix.v.sbn", "al_tb_pim_matrix.v", config, b => PimMatrixView.From(shape, b));
+        RtlGenerator.File("tb/al_tb_pim_matrix.v.sbn", "al_tb_pim_matrix.v", config, b => PimMatrixView.From(shape, b), Ops);
 
     public BenchCase Generate(AttentionConfig config, int seed)
     {

@@ -12,7 +12,15 @@ namespace AttentionLego.Cosim.Benches;
 /// </summary>
 public sealed class QkvBench : IModuleBench
 {
+    /// <summary>Write and read kinds: the first of three (W_Q, W_K, W_V), the matrix added.</summary>
+    private const int Write = 0;
+
+    private const int Read = 3;
+
     private const int Compute = 6;
+
+    /// <summary>The stimulus kinds, as its testbench template sees them (<c>ops</c>).</summary>
+    private static readonly StimulusOps Ops = new(3, ("write", Write), ("read", Read), ("compute", Compute));
 
     public string Module => "qkv";
 
@@ -20,8 +28,8 @@ public sealed class QkvBench : IModuleBench
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        .. RtlGenerator.Modules(config, "al_pim_macro", "al_pim_matrix", "al_requant", "al_qkv"),
-        RtlGenerator.File("tb/al_tb_qkv.v.sbn", "al_tb_qkv.v", config, b => QkvView.From(config, b)),
+        .. RtlGenerator.Hierarchy(config, "al_qkv"),
+        RtlGenerator.File("tb/al_tb_qkv.v.sbn", "al_tb_qkv.v", config, b => QkvView.From(config, b), Ops),
     ];
 
     public BenchCase Generate(AttentionConfig config, int seed)
@@ -42,14 +50,14 @@ public sealed class QkvBench : IModuleBench
         void WriteWeight(Projection p, int row, int col, long weight)
         {
             model.MemWrite(p, row, col, weight);
-            stimulus.Op((int)p, row, col, FixedPoint.ToBits(weight, weightWidth));
+            stimulus.Op(Write + (int)p, row, col, FixedPoint.ToBits(weight, weightWidth));
             timeline.BusyUntil(timeline.Accept() + CycleModel.MatrixWriteInterval);
         }
 
         void ReadWeight(Projection p, int row, int col)
         {
             var stall = random.Stall();
-            stimulus.Op(3 + (int)p, row, col, 0, stall);
+            stimulus.Op(Read + (int)p, row, col, 0, stall);
             var response = timeline.Accept() + CycleModel.MatrixReadLatency + stall;
             timeline.BusyUntil(response + 1);
             expected.Add(new Expectation(response, "r_data_o", [model.MemRead(p, row, col)], weightWidth,

@@ -19,7 +19,7 @@ public sealed class RequantBench : IModuleBench
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        .. RtlGenerator.Modules(config, "al_requant"),
+        .. RtlGenerator.Hierarchy(config, "al_requant"),
         RtlGenerator.File("tb/al_tb_requant.v.sbn", "al_tb_requant.v", config, b => RequantView.ForQuery(config, b)),
     ];
 

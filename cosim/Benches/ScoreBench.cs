@@ -18,14 +18,17 @@ public sealed class ScoreBench : IModuleBench
     private const int Query = 1;
     private const int Clear = 2;
 
+    /// <summary>The stimulus kinds, as its testbench template sees them (<c>ops</c>).</summary>
+    private static readonly StimulusOps Ops = new(2, ("append", AppendKey), ("query", Query), ("clear", Clear));
+
     public string Module => "score";
 
     public string TopModule => "al_tb_score";
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        .. RtlGenerator.Modules(config, "al_pim_macro", "al_pim_matrix", "al_score", "al_cache_fill"),
-        RtlGenerator.File("tb/al_tb_score.v.sbn", "al_tb_score.v", config, b => ScoreView.From(config, b)),
+        .. RtlGenerator.Hierarchy(config, "al_score"),
+        RtlGenerator.File("tb/al_tb_score.v.sbn", "al_tb_score.v", config, b => ScoreView.From(config, b), Ops),
     ];
 
     public BenchCase Generate(AttentionConfig config, int seed)

@@ -16,14 +16,17 @@ public sealed class SoftmaxBench : IModuleBench
 {
     private const int Request = 0;
 
+    /// <summary>The stimulus kinds, as its testbench template sees them (<c>ops</c>).</summary>
+    private static readonly StimulusOps Ops = new(2, ("request", Request));
+
     public string Module => "softmax";
 
     public string TopModule => "al_tb_softmax";
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        .. RtlGenerator.Modules(config, "al_softmax"),
-        RtlGenerator.File("tb/al_tb_softmax.v.sbn", "al_tb_softmax.v", config, b => SoftmaxView.From(config, b)),
+        .. RtlGenerator.Hierarchy(config, "al_softmax"),
+        RtlGenerator.File("tb/al_tb_softmax.v.sbn", "al_tb_softmax.v", config, b => SoftmaxView.From(config, b), Ops),
     ];
 
     public BenchCase Generate(AttentionConfig config, int seed)

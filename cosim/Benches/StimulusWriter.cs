@@ -67,6 +67,14 @@ public sealed class StimulusRandom(int seed)
         return _random.NextInt64(min, max + 1);
     }
 
+    /// <summary>A uniformly random unsigned value of <paramref name="bits"/> bits.</summary>
+    public BigInteger Bits(int bits)
+    {
+        var bytes = new byte[(bits + 7) / 8];
+        _random.NextBytes(bytes);
+        return new BigInteger(bytes, isUnsigned: true) & ((BigInteger.One << bits) - 1);
+    }
+
     public long[] SignedVector(int count, int bits) => Enumerable.Range(0, count).Select(_ => Signed(bits)).ToArray();
 
     /// <summary>Cycles a response is held off by back-pressure: none two times in three, else 1 to 5.</summary>

@@ -49,15 +49,9 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
-        .. RtlGenerator.Modules(config, [.. HeadModules, .. array ? ArrayModules(config) : ["al_top"]]),
+        .. RtlGenerator.Hierarchy(config, array ? "al_array" : "al_top"),
         RtlGenerator.File("tb/al_tb_top.v.sbn", TopModule + ".v", config, b => TopBenchView.From(config, b, array, Options.FairnessBound)),
     ];
-
-    private static readonly string[] HeadModules = ["al_pim_macro", "al_pim_matrix", "al_requant", "al_qkv", "al_cache_fill", "al_score",
-        "al_softmax", "al_context", "al_head", "al_dma", "al_controller"];
-
-    private static string[] ArrayModules(AttentionConfig config) =>
-        config.Model.OutputProjection ? ["al_mem_arbiter", "al_oproj", "al_array"] : ["al_mem_arbiter", "al_array"];
 
     public BenchCase Generate(AttentionConfig config, int seed) => Generate(config, seed, CancellationToken.None);
 

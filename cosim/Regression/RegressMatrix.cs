@@ -126,7 +126,7 @@ public static partial class RegressMatrix
     }
 
     /// <summary>
-    /// The most random configurations one regression draws (about 90,000 cases with every module): each is built and
+    /// The most random configurations one regression draws (about 120,000 cases with every module): each is built and
     /// simulated, so more is a campaign to split by master seed, and 2^31 would only spin in drawing them.
     /// </summary>
     public const int MaxRandomConfigs = 10_000;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Golden;
+using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Gen.Cost;
 
@@ -120,22 +121,7 @@ public static class RunCost
     internal const double SeedOverheadSeconds = 0.05;
 
     /// <summary>PIM macros the bench of <paramref name="module"/> elaborates (cosim module names).</summary>
-    public static long Macros(AttentionConfig c, string module)
-    {
-        long projection = c.ProjectionShape.MacroCount;
-        long head = (3 * projection) + c.ScoreShape.MacroCount + c.ContextShape.MacroCount;
-        return module switch
-        {
-            "pim_macro" => 1,
-            "pim_matrix" => projection,
-            "qkv" => 3 * projection,
-            "score" => c.ScoreShape.MacroCount,
-            "context" => c.ContextShape.MacroCount,
-            "top" => head,
-            "array" => (c.Model.Heads * head) + (c.Model.OutputProjection ? c.OutputProjectionShape.MacroCount : 0),
-            _ => 0,
-        };
-    }
+    public static long Macros(AttentionConfig c, string module) => ModuleCatalog.Find("al_" + module)?.MacroCount(c) ?? 0;
 
     /// <summary>Multipliers of those macros: each computes InputLanes x AdcCount products per step.</summary>
     public static long Multipliers(AttentionConfig c, string module) => Macros(c, module) * c.Pim.InputLanes * c.Pim.AdcCount;

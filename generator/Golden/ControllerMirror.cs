@@ -61,6 +61,8 @@ public sealed class ControllerMirror(AttentionConfig config)
     public void Comb(bool csrValid, bool csrWe, int csrAddr, uint csrData, in ControllerInputs inputs)
     {
         _in = inputs;
+        // The offset's low bits select bytes within a register, which is always read or written whole (as in the RTL).
+        csrAddr &= CsrMap.OffsetMask;
         _busy = _mode != Mode.Idle;
         var wrCsr = csrValid && csrWe;
         _rdCsr = csrValid && !csrWe;

@@ -54,36 +54,9 @@ public sealed record RtlBundle(AttentionConfig Config, IReadOnlyList<RenderedFil
 /// <summary>Renders every RTL module of a configuration, leaves first (the order of the filelist).</summary>
 public static class RtlGenerator
 {
-    /// <summary>Every module with its view-model, leaves first: the one list the bundle and the benches use.</summary>
-    private static readonly (string Name, Func<AttentionConfig, string, object> View)[] Registry =
-    [
-        ("al_pim_macro", (c, b) => PimMacroView.From(c, b)),
-        ("al_pim_matrix", (c, b) => PimMatrixView.From(c.ProjectionShape, b)),
-        ("al_requant", (c, b) => RequantView.ForQuery(c, b)),
-        ("al_qkv", (c, b) => QkvView.From(c, b)),
-        ("al_cache_fill", (c, b) => CacheFillView.From(c, b)),
-        ("al_score", (c, b) => ScoreView.From(c, b)),
-        ("al_softmax", (c, b) => SoftmaxView.From(c, b)),
-        ("al_context", (c, b) => ContextView.From(c, b)),
-        ("al_head", (c, b) => HeadView.From(c, b)),
-        ("al_dma", (c, b) => DmaView.From(c, b)),
-        ("al_controller", (c, b) => ControllerView.From(c, b)),
-        ("al_top", (c, b) => TopView.From(c, b)),
-        ("al_mem_arbiter", (c, b) => ArbiterView.From(c, b)),
-        ("al_oproj", (c, b) => OprojView.From(c, b)),
-        ("al_array", (c, b) => ArrayView.From(c, b)),
-    ];
-
-    /// <summary>The modules a configuration needs: the array's only for an array (more than one head, or W_O).</summary>
+    /// <summary>The modules a configuration needs (<see cref="ModuleCatalog"/>), leaves first.</summary>
     public static IReadOnlyList<string> ModuleNames(AttentionConfig config) =>
-    [
-        .. Registry.Select(r => r.Name).Where(name => name switch
-        {
-            "al_mem_arbiter" or "al_array" => config.Model.IsArray,
-            "al_oproj" => config.Model.OutputProjection,
-            _ => true,
-        }),
-    ];
+        [.. ModuleCatalog.All.Where(m => m.IsNeeded(config)).Select(m => m.Name)];
 
     /// <summary>Every module of <paramref name="config"/>; <paramref name="ct"/> is checked before each.</summary>
     public static RtlBundle Render(AttentionConfig config, CancellationToken ct = default)
@@ -98,18 +71,22 @@ public static class RtlGenerator
     /// <summary><see cref="Modules(AttentionConfig, string[])"/>, checking <paramref name="ct"/> before each module.</summary>
     public static IReadOnlyList<RenderedFile> Modules(AttentionConfig config, CancellationToken ct, params string[] names)
     {
-        var unknown = names.Except(Registry.Select(r => r.Name)).ToList();
+        var unknown = names.Where(n => ModuleCatalog.Find(n) is null).ToList();
         if (unknown.Count > 0)
         {
             throw new ArgumentException($"no such module: {string.Join(", ", unknown)}", nameof(names));
         }
 
-        return [.. Registry.Where(r => names.Contains(r.Name)).Select(r =>
+        return [.. ModuleCatalog.All.Where(m => names.Contains(m.Name)).Select(m =>
         {
             ct.ThrowIfCancellationRequested();
-            return Module(r.Name, config, b => r.View(config, b));
+            return File(m.Template, m.FileName, config, b => m.View(config, b));
         })];
     }
+
+    /// <summary><paramref name="top"/> and every module below it, rendered in compile order (<see cref="ModuleCatalog.Hierarchy"/>): a bench's DUT.</summary>
+    public static IReadOnlyList<RenderedFile> Hierarchy(AttentionConfig config, string top) =>
+        Modules(config, [.. ModuleCatalog.Hierarchy(config, top)]);
 
     /// <summary>Renders <c>templates/rtl/&lt;module&gt;.v.sbn</c> into <c>&lt;module&gt;.v</c>.</summary>
     public static RenderedFile Module(string module, AttentionConfig config, Func<string, object> view) =>
@@ -119,6 +96,7 @@ public static class RtlGenerator
     /// Renders any template into <paramref name="name"/>; <paramref name="view"/> gets the file's banner. Every template also sees
     /// the configuration's PIM faults (<see cref="FaultView"/>).
     /// </summary>
-    public static RenderedFile File(string template, string name, AttentionConfig config, Func<string, object> view) =>
-        new(name, TemplateRenderer.Render(template, view(GeneratorInfo.Banner(template, config)), FaultView.From(config)));
+    /// <param name="ops">A bench template's stimulus kinds (<see cref="StimulusOps"/>).</param>
+    public static RenderedFile File(string template, string name, AttentionConfig config, Func<string, object> view, StimulusOps? ops = null) =>
+        new(name, TemplateRenderer.Render(template, view(GeneratorInfo.Banner(template, config)), FaultView.From(config), ops));
 }

@@ -35,8 +35,11 @@ public static class TemplateRenderer
         return reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal);
     }
 
-    /// <summary>Renders <paramref name="name"/> with the properties of <paramref name="model"/> (snake_case in templates).</summary>
-    public static string Render(string name, object model, object? shared = null)
+    /// <summary>
+    /// Renders <paramref name="name"/> with the properties of <paramref name="model"/> (snake_case in templates); a bench
+    /// template also sees its stimulus kinds as <c>ops</c>.
+    /// </summary>
+    public static string Render(string name, object model, object? shared = null, StimulusOps? ops = null)
     {
         var template = Template.Parse(ReadTemplate(name), "templates/" + name);
         if (template.HasErrors)
@@ -49,6 +52,11 @@ public static class TemplateRenderer
         if (shared is not null)
         {
             globals.Import(shared);
+        }
+
+        if (ops is not null)
+        {
+            globals.SetValue("ops", ops.ToScript(), readOnly: true);
         }
 
         var context = new TemplateContext

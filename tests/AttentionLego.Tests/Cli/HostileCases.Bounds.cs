@@ -57,7 +57,7 @@ public static partial class HostileCases
         b.Add("cosim", "bounds-cosim-seeds-too-many", "`cosim --seeds 1000000`", ExitCodes.Usage, "--seeds 1000000 is more than the 100,000 seeds one run may have",
             "split the seeds over several runs with --seed", s => ["cosim", "--module", "softmax", "--seeds", "1000000", "--work-dir", s.Work, "--cache-dir", s.Cache]);
         b.Add("regress", "bounds-regress-cases-too-many", "`regress --random-configs 10000 --seeds 100 --list`", ExitCodes.Usage,
-            "--random-configs 10000 with 9 modules and --seeds 100 is 9,000,000 cases, more than the 100,000 one regression runs.", "split a larger campaign by --seed",
+            "--random-configs 10000 with 12 modules and --seeds 100 is 12,000,000 cases, more than the 100,000 one regression runs.", "split a larger campaign by --seed",
             s => ["regress", "--random-configs", "10000", "--seeds", "100", "--list", "--out", s.Out]);
         b.Add("regress", "bounds-regress-shards-too-many", "`regress --shard 1/2147483647 --list` (was out of memory)", ExitCodes.Usage,
             "--shard 1/2147483647: 2,147,483,647 shards are more than the 100,000 cases one regression runs.", "split into at most as many shards as there are cases",
@@ -67,12 +67,12 @@ public static partial class HostileCases
             s => ["regress", "--matrix", s.Write("in/m.json", """{ "entries": [ { "preset": "tiny", "modules": "all", "seeds": { "count": 2147483647 } } ] }"""),
                 "--out", s.Out, "--cache-dir", s.Cache]);
         b.Add("regress", "bounds-matrix-too-many-cases", "a matrix of 3 entries, each every module x 50,000 seeds", ExitCodes.InvalidConfig,
-            "entries[0]: brings the regression to 450,000 cases or more", "split the matrix into several files",
+            "entries[0]: brings the regression to 600,000 cases or more", "split the matrix into several files",
             s => ["regress", "--matrix", s.Write("in/m.json", """{ "entries": [ { "preset": "tiny", "modules": "all", "seeds": { "count": 50000 } }, { "preset": "paper", "modules": "all", "seeds": { "count": 50000 } }, { "preset": "paper-exact", "modules": "all", "seeds": { "count": 50000 } } ] }"""),
                 "--out", s.Out, "--cache-dir", s.Cache]);
-        // "all" inside an array was counted as one module: 100,000 seeds then passed the bound and expanded to 900,000 cases.
+        // "all" inside an array was counted as one module: 100,000 seeds then passed the bound and expanded to 1,200,000 cases.
         b.Add("regress", "bounds-matrix-modules-all-in-an-array", "a matrix entry with `\"modules\": [\"all\"]` and 100,000 seeds", ExitCodes.InvalidConfig,
-            "entries[0]: brings the regression to 900,000 cases or more", "split the matrix into several files",
+            "entries[0]: brings the regression to 1,200,000 cases or more", "split the matrix into several files",
             s => ["regress", "--matrix", s.Write("in/m.json", """{ "entries": [ { "preset": "tiny", "modules": ["all"], "seeds": { "count": 100000 } } ] }"""),
                 "--list", "--out", s.Out, "--cache-dir", s.Cache], check: ShortMessage);
         b.Add("faults draw", "bounds-faults-draw-rate-1-paper-mha", "`faults draw --rate 1 --preset paper-mha` (671 million stuck bits)", ExitCodes.Usage,

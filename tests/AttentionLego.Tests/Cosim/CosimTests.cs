@@ -187,7 +187,7 @@ public sealed class CosimTests
     [Test]
     public void Every_module_name_has_a_bench()
     {
-        Assert.That(ModuleBenches.All.Select(b => b.Module), Is.EquivalentTo(new[] { "pim_macro", "pim_matrix", "requant", "qkv", "score", "softmax", "context", "top", "array" }));
+        Assert.That(ModuleBenches.All.Select(b => b.Module), Is.EquivalentTo(new[] { "pim_macro", "pim_matrix", "requant", "qkv", "score", "softmax", "context", "top", "array", "dma", "controller", "mem_arbiter" }));
         Assert.That(ModuleBenches.Find("nope"), Is.Null);
     }
 

@@ -22,7 +22,8 @@ public static class CosimHarness
 
     /// <summary>Runs <paramref name="request"/>, a paper-sized one alone (<see cref="Tier.OneLargeAtATime"/>).</summary>
     public static Task<CosimResult> Run(CosimRunner runner, CosimRequest request) =>
-        Tier.OneLargeAtATime(ConfigLoader.Load(request.Source), () => runner.RunAsync(request));
+        Tier.OneLargeAtATime(ConfigLoader.Load(request.Source), () => runner.RunAsync(request),
+        request.Module == "all" ? "al_array" : "al_" + request.Module);
 
     /// <summary>The elements with the lowest bit of element 0 flipped.</summary>
     public static long[] Bump(long[] elements) => ExpectedFault.Flip(elements);

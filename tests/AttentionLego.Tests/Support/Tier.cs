@@ -53,7 +53,8 @@ public static class Tier
     /// Paper-sized: a million PIM cells or more in the whole design (paper's head holds 128 macros of 128 x 128, two million;
     /// the largest tiny shape a few hundred thousand). Its Verilator build or lint takes minutes and gigabytes.
     /// </summary>
-    public static bool IsLarge(AttentionConfig c) => Linter.ElaboratedMacros(c, "al_array") * c.Pim.Rows * c.Pim.Cols >= 1 << 20;
+    /// <param name="top">The module built or linted as the top; al_array (the whole design) unless a bench builds less.</param>
+    public static bool IsLarge(AttentionConfig c, string top = "al_array") => Linter.ElaboratedMacros(c, top) * c.Pim.Rows * c.Pim.Cols >= 1 << 20;
 
     /// <summary>A case of <paramref name="preset"/>, in <see cref="Large"/> when the preset is (<see cref="IsLarge"/>).</summary>
     public static TestCaseData Sized(this TestCaseData data, string preset) =>
@@ -69,9 +70,9 @@ public static class Tier
     /// Runs <paramref name="work"/> on <paramref name="config"/>: at once when it is small; when it is <see cref="IsLarge"/>, only in
     /// a test that carries <see cref="Large"/> (else the test fails: --tools would run it) and one such at a time.
     /// </summary>
-    public static async Task<T> OneLargeAtATime<T>(AttentionConfig config, Func<Task<T>> work)
+    public static async Task<T> OneLargeAtATime<T>(AttentionConfig config, Func<Task<T>> work, string top = "al_array")
     {
-        if (!IsLarge(config))
+        if (!IsLarge(config, top))
         {
             return await work();
         }

@@ -17,7 +17,7 @@ namespace AttentionLego.Tests.WaveDumps;
 public sealed class CosimWaveTests
 {
     private static IEnumerable<TestCaseData> Benches() =>
-        new[] { "pim_macro", "pim_matrix", "requant", "qkv", "score", "softmax", "context", "top" }
+        new[] { "pim_macro", "pim_matrix", "requant", "qkv", "score", "softmax", "context", "top", "dma" }
             .Select(m => new TestCaseData("tiny", m).SetArgDisplayNames(m))
             .Append(new TestCaseData("tiny-mha4", "array").SetArgDisplayNames("array-tiny-mha4"));
 
