@@ -8,16 +8,21 @@ namespace AttentionLego.Gen.Rendering;
 /// </summary>
 /// <param name="View">The template's view-model from the configuration and the file's banner.</param>
 /// <param name="Submodules">The modules its template instantiates (directly).</param>
-/// <param name="Needed">Whether a configuration includes it (null: always).</param>
+/// <param name="Needed">Whether <c>generate</c> writes it for a configuration (null: always).</param>
 /// <param name="Macros">PIM macros elaborated with it as top (null: none).</param>
+/// <param name="Instantiated">Whether its parents instantiate it under a configuration (null: always): a bench of a parent
+/// compiles it even where <paramref name="Needed"/> says the configuration as a whole does not (al_mem_arbiter in a one-head
+/// al_array bench).</param>
 public sealed record ModuleDescriptor(string Name, Func<AttentionConfig, string, object> View, IReadOnlyList<string> Submodules,
-    Func<AttentionConfig, bool>? Needed = null, Func<AttentionConfig, long>? Macros = null)
+    Func<AttentionConfig, bool>? Needed = null, Func<AttentionConfig, long>? Macros = null, Func<AttentionConfig, bool>? Instantiated = null)
 {
     public string Template => $"rtl/{Name}.v.sbn";
 
     public string FileName => Name + ".v";
 
     public bool IsNeeded(AttentionConfig config) => Needed?.Invoke(config) ?? true;
+
+    public bool IsInstantiated(AttentionConfig config) => Instantiated?.Invoke(config) ?? true;
 
     public long MacroCount(AttentionConfig config) => Macros?.Invoke(config) ?? 0;
 }
@@ -44,7 +49,7 @@ public static class ModuleCatalog
         new("al_top", (c, b) => TopView.From(c, b), ["al_controller", "al_dma", "al_head"], Macros: HeadMacros),
         new("al_mem_arbiter", (c, b) => ArbiterView.From(c, b), [], Needed: c => c.Model.IsArray),
         new("al_oproj", (c, b) => OprojView.From(c, b), ["al_pim_matrix", "al_requant"], Needed: c => c.Model.OutputProjection,
-            Macros: c => new MacroLayout(c).Output),
+            Macros: c => new MacroLayout(c).Output, Instantiated: c => c.Model.OutputProjection),
         new("al_array", (c, b) => ArrayView.From(c, b), ["al_controller", "al_dma", "al_head", "al_mem_arbiter", "al_oproj"],
             Needed: c => c.Model.IsArray, Macros: c => new MacroLayout(c).Macros),
     ];
@@ -65,7 +70,7 @@ public static class ModuleCatalog
         while (pending.TryPop(out var name))
         {
             var module = Get(name);
-            if ((name == top || module.IsNeeded(config)) && below.Add(name))
+            if ((name == top || module.IsInstantiated(config)) && below.Add(name))
             {
                 foreach (var sub in module.Submodules)
                 {

@@ -30,6 +30,8 @@ public sealed partial class ModuleCatalogTests
         Assert.That(ModuleCatalog.Hierarchy(Presets.Tiny, "al_score"), Is.EqualTo(new[] { "al_pim_macro", "al_pim_matrix", "al_cache_fill", "al_score" }));
         Assert.That(ModuleCatalog.Hierarchy(Presets.Tiny, "al_dma"), Is.EqualTo(new[] { "al_dma" }));
         Assert.That(ModuleCatalog.Hierarchy(Presets.TinyMha2, "al_array"), Does.Not.Contain("al_oproj"), "W_O only where the configuration has it");
+        Assert.That(ModuleCatalog.Hierarchy(Presets.Tiny, "al_array"), Does.Contain("al_mem_arbiter").And.Not.Contain("al_oproj"),
+            "a one-head array bench compiles the arbiter its al_array instantiates, though generate leaves it out");
         Assert.That(ModuleCatalog.Hierarchy(Presets.TinyMha4, "al_array"), Is.EqualTo(RtlGenerator.ModuleNames(Presets.TinyMha4).Where(m => m != "al_top")), "everything but the single head's top");
         foreach (var module in ModuleCatalog.All)
         {
