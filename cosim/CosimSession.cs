@@ -4,6 +4,8 @@ using AttentionLego.Cosim.Tools;
 using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Cost;
+using AttentionLego.Gen.Golden.Experiments;
+using AttentionLego.Gen.Golden.Timing;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Rendering;
 

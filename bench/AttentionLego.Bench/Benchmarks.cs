@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using AttentionLego.Cosim;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Tools;
 using AttentionLego.Cosim.WaveDumps;
+using AttentionLego.Cosim;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden.Timing;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Rendering;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Cost;
+using AttentionLego.Gen.Golden.Experiments;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Rendering;
 

@@ -1,7 +1,8 @@
 using System.CommandLine;
-using AttentionLego.Cosim;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Scoring;
+using AttentionLego.Cosim;
+using AttentionLego.Gen.Golden.Timing;
 
 namespace AttentionLego.Cli.Commands;
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using AttentionLego.Cosim.Tools;
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Cost;
+using AttentionLego.Gen.Golden.Experiments;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Rendering;
 using AttentionLego.Gen.Reporting;

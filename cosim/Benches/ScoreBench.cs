@@ -1,5 +1,6 @@
 using AttentionLego.Cosim.Scoring;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden.Timing;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Rendering;
 

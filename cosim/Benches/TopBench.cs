@@ -3,6 +3,8 @@ using System.Numerics;
 using System.Text;
 using AttentionLego.Cosim.Scoring;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden.Experiments;
+using AttentionLego.Gen.Golden.Timing;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Rendering;
 using R = AttentionLego.Gen.Config.CsrMap;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using AttentionLego.Gen.Golden.Timing;
 using AttentionLego.Gen.Golden;
 
 namespace AttentionLego.Cosim.Scoring;

@@ -209,7 +209,7 @@ public sealed class ArrayFloatReference
     }
 
     /// <summary>
-    /// The reference for an array's integer inputs (<see cref="Accuracy.DrawArray"/>), de-quantized with its scales: every
+    /// The reference for an array's integer inputs (<c>Accuracy.DrawArray</c>, Experiments), de-quantized with its scales: every
     /// weight, W_O included, has <see cref="HeadScales.Fw"/> fraction bits.
     /// </summary>
     public static ArrayFloatReference Dequantized(ArrayInputs inputs, CancellationToken ct = default)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden.Timing;
 using AttentionLego.Gen.Golden;
 
 namespace AttentionLego.Gen.Rendering;

@@ -1,7 +1,9 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden.Experiments;
+using AttentionLego.Gen.Golden.Timing;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Rendering;
 

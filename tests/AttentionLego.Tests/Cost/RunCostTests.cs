@@ -1,5 +1,6 @@
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Cost;
+using AttentionLego.Gen.Golden.Timing;
 
 namespace AttentionLego.Tests.Cost;
 
@@ -47,8 +48,8 @@ public sealed class RunCostTests
         var c = Presets.PaperExact;
         var cycles = RunCost.SimulationCycles(c, "top", 2048);
         var load = 3.0 * 4096 * 128;
-        Assert.That(cycles, Is.GreaterThan(load + (2049 * Gen.Golden.CycleModel.IdealTokenCycles(c, 2048))), "at least the load and every token at the ideal bound");
-        Assert.That(cycles, Is.LessThan(load + (2049 * 2 * Gen.Golden.CycleModel.IdealTokenCycles(c, 2048))));
+        Assert.That(cycles, Is.GreaterThan(load + (2049 * CycleModel.IdealTokenCycles(c, 2048))), "at least the load and every token at the ideal bound");
+        Assert.That(cycles, Is.LessThan(load + (2049 * 2 * CycleModel.IdealTokenCycles(c, 2048))));
 
         var one = RunCost.Cosim(c, "top", 2048, 1);
         var thousand = RunCost.Cosim(c, "top", 2048, 1000);

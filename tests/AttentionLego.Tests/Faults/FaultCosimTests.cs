@@ -1,7 +1,8 @@
-using AttentionLego.Cosim;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Tools;
+using AttentionLego.Cosim;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden.Experiments;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Rendering;
 using AttentionLego.Tests.Support;

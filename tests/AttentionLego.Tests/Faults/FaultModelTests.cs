@@ -1,4 +1,5 @@
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden.Experiments;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Rendering;
 

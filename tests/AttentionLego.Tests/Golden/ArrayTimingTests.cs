@@ -1,5 +1,6 @@
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden.Timing;
 using AttentionLego.Gen.Golden;
 
 namespace AttentionLego.Tests.Golden;

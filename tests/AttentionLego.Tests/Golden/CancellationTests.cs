@@ -2,6 +2,8 @@ using System.Diagnostics;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Waves;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden.Experiments;
+using AttentionLego.Gen.Golden.Timing;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Rendering;
 using AttentionLego.Tests.Support;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden.Timing;
 using AttentionLego.Gen.Golden;
 
 namespace AttentionLego.Tests.Golden;

@@ -1,4 +1,5 @@
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden.Timing;
 using AttentionLego.Gen.Golden;
 using R = AttentionLego.Gen.Config.CsrMap;
 

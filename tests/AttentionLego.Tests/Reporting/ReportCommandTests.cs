@@ -2,6 +2,8 @@ using System.Globalization;
 using AttentionLego.Cli;
 using AttentionLego.Cosim.Tools;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Golden.Experiments;
+using AttentionLego.Gen.Golden.Timing;
 using AttentionLego.Gen.Golden;
 using AttentionLego.Gen.Reporting;
 using AttentionLego.Tests.Support;

@@ -1,6 +1,6 @@
 using AttentionLego.Gen.Config;
 
-namespace AttentionLego.Gen.Golden;
+namespace AttentionLego.Gen.Golden.Timing;
 
 public enum HeadEventKind
 {

@@ -1,7 +1,7 @@
 using AttentionLego.Gen.Config;
 using R = AttentionLego.Gen.Config.CsrMap;
 
-namespace AttentionLego.Gen.Golden;
+namespace AttentionLego.Gen.Golden.Timing;
 
 /// <summary>
 /// What the head's performance counters read after loading the weights and decoding <see cref="Tokens"/> tokens of a

@@ -1,4 +1,4 @@
-namespace AttentionLego.Gen.Golden;
+namespace AttentionLego.Gen.Golden.Timing;
 
 /// <summary>
 /// Cycle mirror of <c>al_mem_arbiter</c>: round robin from the master after the last one served; a refused request

@@ -1,6 +1,6 @@
 using AttentionLego.Gen.Config;
 
-namespace AttentionLego.Gen.Golden;
+namespace AttentionLego.Gen.Golden.Timing;
 
 /// <summary>The shape of one <c>al_dma</c> instance: its parameters Matrices, WRows, WCols, XElems and OElems.</summary>
 public sealed record DmaShape(int Matrices, int WRows, int WCols, int XElems, int OElems)

@@ -1,6 +1,6 @@
 using AttentionLego.Gen.Config;
 
-namespace AttentionLego.Gen.Golden;
+namespace AttentionLego.Gen.Golden.Timing;
 
 /// <summary>Cycle mirror of <c>al_oproj</c>'s handshakes: idle until it takes a concatenation, its output valid a matrix latency later.</summary>
 public sealed class OutputProjectionMirror(AttentionConfig config)

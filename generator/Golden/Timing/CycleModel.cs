@@ -1,6 +1,6 @@
 using AttentionLego.Gen.Config;
 
-namespace AttentionLego.Gen.Golden;
+namespace AttentionLego.Gen.Golden.Timing;
 
 /// <summary>
 /// Cycle-exact timing of the generated RTL, predicted from the configuration alone. Co-simulation checks that

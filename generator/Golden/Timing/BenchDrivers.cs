@@ -1,6 +1,6 @@
 using AttentionLego.Gen.Config;
 
-namespace AttentionLego.Gen.Golden;
+namespace AttentionLego.Gen.Golden.Timing;
 
 /// <summary>One step of the command list a bench (or software) plays on the head's CSR port.</summary>
 public abstract record HeadCommand

@@ -1,6 +1,6 @@
 using AttentionLego.Gen.Config;
 
-namespace AttentionLego.Gen.Golden;
+namespace AttentionLego.Gen.Golden.Timing;
 
 /// <summary>
 /// Cycle mirror of <c>al_head</c>'s handshakes: al_qkv, the fork, the K cache and score stage, the softmax, the V

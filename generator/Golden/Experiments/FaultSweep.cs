@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using AttentionLego.Gen.Config;
 
-namespace AttentionLego.Gen.Golden;
+namespace AttentionLego.Gen.Golden.Experiments;
 
 /// <summary>Which faults a random fault map holds.</summary>
 public enum FaultKind

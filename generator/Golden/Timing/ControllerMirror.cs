@@ -1,6 +1,6 @@
 using AttentionLego.Gen.Config;
 
-namespace AttentionLego.Gen.Golden;
+namespace AttentionLego.Gen.Golden.Timing;
 
 /// <summary>What al_controller sees of the machine it runs in one cycle (its inputs besides the CSR port).</summary>
 public readonly record struct ControllerInputs(bool LoadDone, bool TokenDone, bool DecodeDone, int SeqLen, bool Fetching,
