@@ -63,7 +63,7 @@ public static class Tier
     /// <summary>A case of <paramref name="config"/>, in <see cref="Large"/> when it is (<see cref="IsLarge"/>).</summary>
     public static TestCaseData Sized(this TestCaseData data, AttentionConfig config) => IsLarge(config) ? data.SetCategory(Large) : data;
 
-    /// <summary>At most one paper-sized build or lint at a time in the test process: two at once need more memory than CI has.</summary>
+    /// <summary>At most one paper-sized build or lint at a time in the test process: two at once may need more memory than CI has.</summary>
     private static readonly SemaphoreSlim LargeWork = new(1, 1);
 
     /// <summary>
