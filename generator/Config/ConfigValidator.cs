@@ -177,20 +177,8 @@ public static class ConfigValidator
         return errors;
     }
 
-    /// <summary>
-    /// Bytes from address 0 to the end of al_array's memory image (MemoryLayout.ForArray, the larger of the two layouts):
-    /// 256 bytes below the weights, every head's W_Q, W_K, W_V and W_O, the tokens, one output row per token and one more,
-    /// each region starting on a 256-byte boundary. In 64 bits: the largest valid sizes need tens of GB.
-    /// </summary>
-    public static long MemoryImageBytes(AttentionConfig c)
-    {
-        var (m, f) = (c.Model, c.Format);
-        static long Align(long bytes) => (bytes + 255) / 256 * 256;
-        var matrix = (long)m.DModel * m.DHead * f.WeightWidth / 8;
-        var weights = (m.Heads * 3L * matrix) + (m.OutputProjection ? m.Heads * matrix : 0);
-        var tokens = Align(Align(256 + weights) + ((long)m.DModel * f.DataWidth / 8 * m.MaxSeqLen));
-        return Align(tokens + ((long)m.RowElements * f.DataWidth / 8 * (m.MaxSeqLen + 1)));
-    }
+    /// <summary>Bytes from address 0 to the end of al_array's memory image, the larger of the two (<see cref="MemoryRegions.Array"/>).</summary>
+    public static long MemoryImageBytes(AttentionConfig c) => MemoryRegions.Array(c).End;
 
     /// <summary>Every fault names a cell or column that exists; no bit is stuck at 0 and at 1 at once.</summary>
     private static void ValidateFaults(AttentionConfig c, List<ConfigError> errors)

@@ -6,30 +6,19 @@ namespace AttentionLego.Gen.Golden;
 /// <summary>Where the bench and the performance model put weights, tokens and outputs in memory (byte addresses; words of Bus.DataWidth bits).</summary>
 public sealed record MemoryLayout(int BusBytes, uint WBase, uint XBase, uint OBase, int TokenBytes, int OutputBytes, int OutputWords, int Words)
 {
-    /// <summary>al_top's layout: W_Q, W_K, W_V; the tokens; one output of d_head activations per token.</summary>
-    public static MemoryLayout For(AttentionConfig config) => Build(config, config.HeadWeightBytes, config.Model.DHead * config.Format.DataWidth / 8);
+    /// <summary>al_top's layout (<see cref="MemoryRegions.Head"/>).</summary>
+    public static MemoryLayout For(AttentionConfig config) => From(config, MemoryRegions.Head(config));
 
     /// <summary>
-    /// al_array's layout: every head's W_Q, W_K, W_V in head order (head h's at W_BASE + h x <see cref="AttentionConfig.HeadWeightBytes"/>),
-    /// then W_O; the tokens; one output row per token.
+    /// al_array's layout (<see cref="MemoryRegions.Array"/>): head h's W_Q, W_K, W_V at W_BASE + h x
+    /// <see cref="AttentionConfig.HeadWeightBytes"/>, then W_O.
     /// </summary>
-    public static MemoryLayout ForArray(AttentionConfig config) =>
-        Build(config, config.Model.Heads * config.HeadWeightBytes + config.OutputWeightBytes, config.Model.RowElements * config.Format.DataWidth / 8);
+    public static MemoryLayout ForArray(AttentionConfig config) => From(config, MemoryRegions.Array(config));
 
-    private static MemoryLayout Build(AttentionConfig config, long weightBytes, int outputBytes)
-    {
-        var busBytes = config.Bus.Bytes;
-        var tokenBytes = config.Model.DModel * config.Format.DataWidth / 8;
-        // Regions start on 256-byte boundaries (every bus word is aligned); the weights do not start at 0 on purpose.
-        // The image may end exactly at 2^32 (ConfigValidator allows it), so the end is a long; every base lies below it.
-        static long Align(long bytes) => (bytes + 255) / 256 * 256;
-        var wBase = 256L;
-        var xBase = Align(wBase + weightBytes);
-        var oBase = Align(xBase + ((long)tokenBytes * config.Model.MaxSeqLen));
-        var end = Align(oBase + ((long)outputBytes * (config.Model.MaxSeqLen + 1)));
-        return new MemoryLayout(busBytes, (uint)wBase, (uint)xBase, (uint)oBase, tokenBytes, outputBytes, outputBytes / busBytes,
-            checked((int)(end / busBytes)));
-    }
+    // The image may end exactly at 2^32 (ConfigValidator allows it), so the end is a long; every base lies below it.
+    private static MemoryLayout From(AttentionConfig config, MemoryRegions r) =>
+        new(config.Bus.Bytes, (uint)r.WBase, (uint)r.XBase, (uint)r.OBase, r.TokenBytes, r.OutputBytes, r.OutputBytes / config.Bus.Bytes,
+            checked((int)(r.End / config.Bus.Bytes)));
 
     /// <summary>The memory words the bench preloads: the three weight matrices, then the tokens.</summary>
     public IEnumerable<(int Word, BigInteger Value)> Image(AttentionConfig config, AccuracyInputs inputs) =>
