@@ -50,27 +50,6 @@ module al_pim_macro #(
   reg [WeightWidth-1:0] rdata_q;
   reg [AdcCount*AdcBits-1:0] adc_q;
 
-  // Analog column sum of column `col` over the lanes: exact, SumWidth never wraps. A signed slice keeps its
-  // top bit as the sign; an unsigned slice is zero-extended.
-  function signed [SumWidth-1:0] column_sum(input [RowAddrWidth-1:0] row, input [ColAddrWidth-1:0] col,
-                                            input is_signed, input [InputLanes*SliceBits-1:0] slices);
-    integer l;
-    reg signed [SliceBits:0]     lane_val;
-    reg signed [WeightWidth-1:0] weight;
-    reg signed [ProdWidth-1:0]   prod;
-    begin
-      column_sum = { SumWidth{1'b0} };
-      for (l = 0; l < InputLanes; l = l + 1) begin
-        lane_val   = {is_signed & slices[l*SliceBits+SliceBits-1], slices[l*SliceBits +: SliceBits]};
-        weight     = mem_q[{row + l[RowAddrWidth-1:0], col}];
-        // A zero input gives a zero product whatever the cell holds, also in a 4-state simulator: the context stage
-        // multiplies the rows of tokens not yet stored (never written, x under Icarus) by a masked-off 0.
-        prod       = (lane_val == { (SliceBits+1){1'b0} }) ? $signed({ ProdWidth{1'b0} }) : lane_val * weight;
-        column_sum = column_sum + { { (SumWidth-ProdWidth+1){prod[ProdWidth-1]} }, prod[ProdWidth-2:0] };
-      end
-    end
-  endfunction
-
   // ADC: shift right by AdcShift (floor), saturate to AdcBits signed bits.
   function [AdcBits-1:0] convert(input signed [SumWidth-1:0] sum);
     reg signed [SumWidth-1:0] shifted;
@@ -94,24 +73,53 @@ module al_pim_macro #(
     end
   end
 
+  // The AdcCount conversions of one compute step: for ADC j, the exact sum over the lanes of slice * weight(row + lane,
+  // col + j) (SumWidth never wraps; a signed slice keeps its top bit as the sign, an unsigned one is zero-extended),
+  // converted. One loop over the (ADC, lane) pairs rather than two nested ones: at paper size AdcCount*InputLanes steps
+  // are more than Verilator unrolls (--unroll-count, 64), so each macro instance compiles to one loop instead of
+  // thousands of unrolled multiply-adds (the paper-exact head's C++ shrank from 177 MB to 35 MB).
+  function [AdcCount*AdcBits-1:0] convert_all(input [RowAddrWidth-1:0] row, input [ColAddrWidth-1:0] col,
+                                              input is_signed, input [InputLanes*SliceBits-1:0] slices);
+    integer k;
+    integer j;
+    integer l;
+    reg signed [SliceBits:0]     lane_val;
+    reg signed [WeightWidth-1:0] weight;
+    reg signed [ProdWidth-1:0]   prod;
+    reg signed [SumWidth-1:0]    sum;
+    begin
+      convert_all = { (AdcCount*AdcBits){1'b0} };
+      sum         = { SumWidth{1'b0} };
+      for (k = 0; k < AdcCount*InputLanes; k = k + 1) begin
+        j        = k / InputLanes;
+        l        = k % InputLanes;
+        lane_val = {is_signed & slices[l*SliceBits+SliceBits-1], slices[l*SliceBits +: SliceBits]};
+        weight   = mem_q[{row + l[RowAddrWidth-1:0], col + j[ColAddrWidth-1:0]}];
+        // A zero input gives a zero product whatever the cell holds, also in a 4-state simulator: the context stage
+        // multiplies the rows of tokens not yet stored (never written, x under Icarus) by a masked-off 0.
+        prod     = (lane_val == { (SliceBits+1){1'b0} }) ? $signed({ ProdWidth{1'b0} }) : lane_val * weight;
+        sum      = sum + { { (SumWidth-ProdWidth+1){prod[ProdWidth-1]} }, prod[ProdWidth-2:0] };
+        if (l == InputLanes - 1) begin
+          convert_all[j*AdcBits +: AdcBits] = convert(sum);
+          sum = { SumWidth{1'b0} };
+        end
+      end
+    end
+  endfunction
+
   // The conversion is evaluated at the clock edge of a compute step only, not as always-@* logic: the
   // behavioral MAC over every lane is the costliest part of a simulation, and weight loading (one write per
   // cycle) would otherwise re-evaluate it on every write.
-  integer j;
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       rdata_q <= { WeightWidth{1'b0} };
-      for (j = 0; j < AdcCount; j = j + 1) begin
-        adc_q[j*AdcBits +: AdcBits] <= { AdcBits{1'b0} };
-      end
+      adc_q   <= { (AdcCount*AdcBits){1'b0} };
     end else begin
       if (mem_en_i && !mem_we_i) begin
         rdata_q <= mem_q[{mem_row_i, mem_col_i}];
       end
       if (cim_en_i) begin
-        for (j = 0; j < AdcCount; j = j + 1) begin
-          adc_q[j*AdcBits +: AdcBits] <= convert(column_sum(cim_row_i, cim_col_i + j[ColAddrWidth-1:0], cim_signed_i, cim_slices_i));
-        end
+        adc_q <= convert_all(cim_row_i, cim_col_i, cim_signed_i, cim_slices_i);
       end
     end
   end
