@@ -41,6 +41,11 @@ public sealed record TopOptions(int? Tokens = null, int MemoryLatency = 3, bool 
 /// </remarks>
 public sealed class TopBench(TopOptions? options = null, bool array = false) : IModuleBench
 {
+    // The stimulus kinds: a memory word preloaded before the commands, then the CSR driver's commands (HeadCommand).
+    private const int MemoryWord = 1, CsrWrite = 2, CsrRead = 3, WaitIrq = 4, Idle = 5;
+
+    private static readonly StimulusOps Ops = new(3, ("word", MemoryWord), ("write", CsrWrite), ("read", CsrRead), ("wait_irq", WaitIrq), ("idle", Idle));
+
     public TopOptions Options { get; } = options ?? new TopOptions();
 
     public bool IsArray => array;
@@ -52,7 +57,7 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
         .. RtlGenerator.Hierarchy(config, array ? "al_array" : "al_top"),
-        RtlGenerator.File("tb/al_tb_top.v.sbn", TopModule + ".v", config, b => TopBenchView.From(config, b, array, Options.FairnessBound)),
+        RtlGenerator.File("tb/al_tb_top.v.sbn", TopModule + ".v", config, b => TopBenchView.From(config, b, array, Options.FairnessBound), Ops),
     ];
 
     public BenchCase Generate(AttentionConfig config, int seed) => Generate(config, seed, CancellationToken.None);
@@ -90,17 +95,17 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
                 ct.ThrowIfCancellationRequested();
             }
 
-            stimulus.Append(CultureInfo.InvariantCulture, $"1 {word} {value.ToString("x", CultureInfo.InvariantCulture)}\n");
+            stimulus.Append(CultureInfo.InvariantCulture, $"{MemoryWord} {word} {value.ToString("x", CultureInfo.InvariantCulture)}\n");
         }
 
         foreach (var command in commands)
         {
             stimulus.Append(command switch
             {
-                HeadCommand.Write w => $"2 {w.Offset} {w.Value:x}\n",
-                HeadCommand.Read r => $"3 {r.Offset} 0\n",
-                HeadCommand.WaitIrq => "4 0 0\n",
-                HeadCommand.Idle i => $"5 {i.Cycles} 0\n",
+                HeadCommand.Write w => $"{CsrWrite} {w.Offset} {w.Value:x}\n",
+                HeadCommand.Read r => $"{CsrRead} {r.Offset} 0\n",
+                HeadCommand.WaitIrq => $"{WaitIrq} 0 0\n",
+                HeadCommand.Idle i => $"{Idle} {i.Cycles} 0\n",
                 _ => throw new InvalidOperationException("unknown command"),
             });
         }

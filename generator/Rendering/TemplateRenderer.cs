@@ -37,7 +37,7 @@ public static class TemplateRenderer
 
     /// <summary>
     /// Renders <paramref name="name"/> with the properties of <paramref name="model"/> (snake_case in templates); a bench
-    /// template also sees its stimulus kinds as <c>ops</c>.
+    /// template also sees its stimulus kinds as <c>ops</c> and their width as <c>ops_bits</c>.
     /// </summary>
     public static string Render(string name, object model, object? shared = null, StimulusOps? ops = null)
     {
@@ -57,6 +57,7 @@ public static class TemplateRenderer
         if (ops is not null)
         {
             globals.SetValue("ops", ops.ToScript(), readOnly: true);
+            globals.SetValue("ops_bits", ops.Bits, readOnly: true);
         }
 
         var context = new TemplateContext
