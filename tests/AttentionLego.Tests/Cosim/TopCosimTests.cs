@@ -46,6 +46,9 @@ public sealed class TopCosimTests
     public async Task The_memory_latency_changes_the_timing_not_the_result(int latency) =>
         await AssertPasses(new CosimRequest(ConfigSource.FromPreset("tiny"), "top", 5, 1, new TopOptions(6, latency)));
 
+    // The two cases run side by side: their builds take turns (Tier.OneLargeAtATime), their simulations (1.58 million cycles
+    // of weight load each, minutes) overlap with each other and with the other build.
+    [Parallelizable(ParallelScope.Children)]
     [TestCase("paper-exact", Category = Tier.Large)]
     [TestCase("paper", Category = Tier.Large)]
     public async Task The_paper_sized_head_decodes_eight_tokens_end_to_end(string preset) =>
