@@ -149,9 +149,13 @@ public sealed class CosimRunner
     /// <summary>The simulator's version line, e.g. "Verilator 5.006 2023-01-22 ..." or "Icarus Verilog version 11.0 (stable) ()".</summary>
     public string SimulatorVersion => _icarus?.VersionLine ?? _verilator!.VersionLine;
 
-    public async Task<CosimResult> RunAsync(CosimRequest request, Action<CaseResult>? onCase = null, CancellationToken ct = default)
+    public async Task<CosimResult> RunAsync(CosimRequest request, Action<CaseResult>? onCase = null, CancellationToken ct = default) =>
+        await RunAsync(await PrepareAsync(request, ct), onCase, ct);
+
+    /// <summary>Runs every seed of a request already built by <see cref="PrepareAsync"/> (a caller that builds and simulates at different times).</summary>
+    public async Task<CosimResult> RunAsync(PreparedCosim prepared, Action<CaseResult>? onCase = null, CancellationToken ct = default)
     {
-        var prepared = await PrepareAsync(request, ct);
+        var request = prepared.Request;
         var cases = new List<CaseResult>();
         // The folders of failing seeds stay held until the whole run ends: their artifacts lines stay true meanwhile.
         var kept = new List<IDisposable>();

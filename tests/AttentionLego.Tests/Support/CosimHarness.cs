@@ -22,13 +22,13 @@ public static class CosimHarness
 
     /// <summary>
     /// Runs <paramref name="request"/>. A paper-sized bench is built alone (<see cref="Tier.OneLargeAtATime"/>: the build is what
-    /// needs the memory) and then simulated beside other work, from the cache entry the build left.
+    /// needs the memory) and then simulated beside other work.
     /// </summary>
     public static async Task<CosimResult> Run(CosimRunner runner, CosimRequest request)
     {
-        await Tier.OneLargeAtATime(ConfigLoader.Load(request.Source), () => runner.PrepareAsync(request),
+        var prepared = await Tier.OneLargeAtATime(ConfigLoader.Load(request.Source), () => runner.PrepareAsync(request),
             request.Module == "all" ? "al_array" : "al_" + request.Module);
-        return await runner.RunAsync(request);
+        return await runner.RunAsync(prepared);
     }
 
     /// <summary>The elements with the lowest bit of element 0 flipped.</summary>
