@@ -7,6 +7,7 @@ using AttentionLego.Cosim.Tools;
 using AttentionLego.Cosim.Waves;
 using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Config;
+using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.IO;
 using AttentionLego.Gen.Rendering;
 using CliWrap;
@@ -199,7 +200,8 @@ public sealed class CosimRunner
         else
         {
             var sources = bench.Sources(config).Append(VerilatorMain(config, bench.TopModule, trace)).ToList();
-            build = await _verilator!.BuildAsync(cache, bench.TopModule, sources, ct, trace);
+            build = await _verilator!.BuildAsync(cache, bench.TopModule, sources, ct, trace,
+                fastSimulation: RunCost.Cells(config, bench.Module) >= RunCost.FastSimulationCells);
         }
 
         _latest[build.Key] = build;

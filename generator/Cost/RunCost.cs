@@ -127,6 +127,14 @@ public static class RunCost
     /// <summary>Multipliers of those macros: each computes InputLanes x AdcCount products per step.</summary>
     public static long Multipliers(AttentionConfig c, string module) => Macros(c, module) * c.Pim.InputLanes * c.Pim.AdcCount;
 
+    /// <summary>
+    /// PIM cells from which a bench is compiled for simulation speed rather than build time (VerilatorDriver's -Os against
+    /// -O1): more than a million, as in paper-exact's Q/K/V (three 4096 x 128 matrices) and head. Such a bench simulates
+    /// hundreds of thousands of cycles per seed (its weight load), 10 to 20 % faster with -Os; a smaller one (a paper
+    /// matrix: about 2 s per seed) simulates in seconds either way and compiles a fifth faster with -O1.
+    /// </summary>
+    public const long FastSimulationCells = 1L << 20;
+
     /// <summary>PIM cells of the bench's matrices (weights, or cache entries).</summary>
     public static long Cells(AttentionConfig c, string module)
     {
