@@ -12,14 +12,14 @@ namespace AttentionLego.Cosim.Benches;
 /// with data that is a function of the address; random weight and token back-pressure; and each output vector some
 /// random time after its token was taken. Control outputs are compared in every cycle; the data on the memory, weight
 /// and token ports wherever their valid is high (the bench knows which address, weight or token word is due).
-/// A configuration with more than <see cref="MaxLoadWeights"/> head weights is run without its load (decodes only).
+/// A configuration whose load takes more than <see cref="MaxLoadWrites"/> writes is run without it (decodes only).
 /// </summary>
 public sealed class DmaBench() : LockstepBench("dma", "al_dma")
 {
     private const int MaxCycles = 200_000;
 
-    /// <summary>The largest weight load a case includes (a load runs one weight per cycle).</summary>
-    private const int MaxLoadWeights = 32_768;
+    /// <summary>The largest weight load a case includes, in writes of the weight port (a load runs one per cycle).</summary>
+    private const int MaxLoadWrites = 32_768;
 
     public override IReadOnlyList<LockstepPort> Inputs(AttentionConfig c)
     {
@@ -42,7 +42,7 @@ public sealed class DmaBench() : LockstepBench("dma", "al_dma")
             new("mem_req_valid_o", 1), new("mem_req_we_o", 1), new("mem_req_addr_o", 32), new("mem_req_wdata_o", c.Bus.DataWidth),
             new("mem_rsp_ready_o", 1),
             new("w_valid_o", 1), new("w_sel_o", 2), new("w_row_o", ControllerBench.Clog2(s.WRows)), new("w_col_o", ControllerBench.Clog2(s.WCols)),
-            new("w_data_o", c.Format.WeightWidth),
+            new("w_data_o", s.WriteCells * c.Format.WeightWidth),
             new("x_valid_o", 1), new("x_data_o", s.XElems * c.Format.DataWidth), new("o_ready_o", 1),
         ];
     }
@@ -61,8 +61,9 @@ public sealed class DmaBench() : LockstepBench("dma", "al_dma")
         var oWidth = shape.OElems * config.Format.DataWidth;
 
         // The commands (true: a load), one at a time: a decode before any load (the DMA does not care), a load, then two
-        // decodes. A load takes a cycle per weight: past MaxLoadWeights (paper: 1.5 million) it is left out.
-        var plan = new Queue<bool>((long)shape.Matrices * shape.WRows * shape.WCols <= MaxLoadWeights ? [false, true, false, false] : [false, false, false]);
+        // decodes. A load takes a cycle per write: past MaxLoadWrites (paper: 393,216) it is left out.
+        var writes = (long)shape.Matrices * shape.WRows * shape.WCols / shape.WriteCells;
+        var plan = new Queue<bool>(writes <= MaxLoadWrites ? [false, true, false, false] : [false, false, false]);
         var inFlight = new Queue<(uint Addr, bool We, long Due)>();
         var outputs = new List<BigInteger>();
         bool loading = false, decoding = false;
@@ -140,7 +141,7 @@ public sealed class DmaBench() : LockstepBench("dma", "al_dma")
                 outputs.Clear();
             }
 
-            weightsTaken += wFire ? 1 : 0;
+            weightsTaken += wFire ? shape.WriteCells : 0;
             tokensTaken += xFire ? 1 : 0;
             if (oFire)
             {
@@ -158,10 +159,11 @@ public sealed class DmaBench() : LockstepBench("dma", "al_dma")
             return (outputs[word / oWords] >> (word % oWords * bus)) & busMask;
         }
 
+        // The weights of the write that starts with weight n (n a multiple of WriteCells).
         BigInteger Weight(int n)
         {
             var word = memory.Word(wBase + (uint)(n / perWord) * busBytes);
-            return (word >> (n % perWord * config.Format.WeightWidth)) & ((BigInteger.One << config.Format.WeightWidth) - 1);
+            return (word >> (n % perWord * config.Format.WeightWidth)) & ((BigInteger.One << (shape.WriteCells * config.Format.WeightWidth)) - 1);
         }
 
         BigInteger Token(int t)

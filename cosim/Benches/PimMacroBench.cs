@@ -7,9 +7,9 @@ using AttentionLego.Gen.Rendering;
 namespace AttentionLego.Cosim.Benches;
 
 /// <summary>
-/// Co-simulates one <c>al_pim_macro</c>: operations (writes of every cell, reads, and compute steps over every row
-/// and column group with random, extreme, signed and unsigned slices), each driven for one cycle and sometimes
-/// followed by idle cycles. The bench logs every change of an output, so each read and ADC result must appear
+/// Co-simulates one <c>al_pim_macro</c> (a projection matrix's: a write reaches <see cref="MatrixShape.MacroWriteCells"/>
+/// cells of a row): operations (writes of every word, reads, and compute steps over every row and column group with
+/// random, extreme, signed and unsigned slices), each driven for one cycle and sometimes followed by idle cycles. The bench logs every change of an output, so each read and ADC result must appear
 /// exactly <see cref="CycleModel.MacroLatency"/> cycle after its operation and hold until the next one.
 /// </summary>
 public sealed class PimMacroBench : IModuleBench
@@ -36,16 +36,17 @@ public sealed class PimMacroBench : IModuleBench
     {
         var pim = config.Pim;
         var weightWidth = config.Format.WeightWidth;
+        var cells = config.ProjectionShape.MacroWriteCells;
         // A lone al_pim_macro is macro 0 (FaultId 0): tile 0 of head 0's W_Q when the configuration has faults.
         var model = new PimMacroModel(config, PimFaults.Of(config).Macro(0));
         var random = new StimulusRandom(seed);
-        var stimulus = new StimulusWriter(Math.Max(pim.InputLanes * pim.SliceBits, weightWidth));
+        var stimulus = new StimulusWriter(Math.Max(pim.InputLanes * pim.SliceBits, cells * weightWidth));
         var expected = new List<Expectation>();
         var sliceMask = (1UL << pim.SliceBits) - 1;
 
         // The cycle the next operation is driven, and the outputs as they stand (both reset to 0).
         long cycle = 0;
-        long lastRead = 0;
+        var lastRead = new long[cells];
         var lastAdc = new long[pim.AdcCount];
 
         void Drive(int kind, int row, int col, System.Numerics.BigInteger data)
@@ -55,19 +56,17 @@ public sealed class PimMacroBench : IModuleBench
             cycle += 1 + idle;
         }
 
-        void WriteCell(int row, int col, long weight)
-        {
-            model.MemWrite(row, col, weight);
-            Drive(Write, row, col, FixedPoint.ToBits(weight, weightWidth));
-        }
+        // One write: the word of cells (row, col .. col + cells - 1), col aligned, weight k in bits k*WeightWidth and up.
+        void WriteWord(int row, int col, Func<long> weight) =>
+            Drive(Write, row, col, WeightWords.Write(cells, weightWidth, weight, (k, w) => model.MemWrite(row, col + k, w)));
 
-        void ReadCell(int row, int col)
+        void ReadWord(int row, int cell)
         {
-            var value = model.MemRead(row, col);
-            if (value != lastRead)
+            var (col, value) = WeightWords.Read(cells, cell, c => model.MemRead(row, c));
+            if (!value.SequenceEqual(lastRead))
             {
-                expected.Add(new Expectation(cycle + CycleModel.MacroLatency, "mem_rdata_o", [value],
-                    weightWidth, $"read of cell ({row}, {col})", _ => $"cell ({row}, {col})"));
+                expected.Add(new Expectation(cycle + CycleModel.MacroLatency, "mem_rdata_o", value,
+                    weightWidth, $"read of row {row} from column {col}", k => $"cell ({row}, {col + k})"));
                 lastRead = value;
             }
 
@@ -106,28 +105,29 @@ public sealed class PimMacroBench : IModuleBench
 
         for (var row = 0; row < pim.Rows; row++)
         {
-            for (var col = 0; col < pim.Cols; col++)
+            for (var col = 0; col < pim.Cols; col += cells)
             {
-                WriteCell(row, col, random.Signed(weightWidth));
+                WriteWord(row, col, () => random.Signed(weightWidth));
             }
         }
 
         for (var i = 0; i < 8; i++)
         {
-            ReadCell(random.Next(pim.Rows), random.Next(pim.Cols));
+            ReadWord(random.Next(pim.Rows), random.Next(pim.Cols));
         }
 
         SweepGroups();
 
         // Extremes: every cell of one group at the most negative weight, driven by the largest unsigned slice and
-        // by the most negative signed slice: the largest column sums of either sign (ADC saturation when lossy).
+        // by the most negative signed slice: the largest column sums of either sign (ADC saturation when lossy). A word
+        // wider than the group sets its neighbours too.
         var row0 = random.Next(pim.RowGroups) * pim.InputLanes;
         var col0 = random.Next(pim.ColGroups) * pim.AdcCount;
         for (var row = row0; row < row0 + pim.InputLanes; row++)
         {
-            for (var col = col0; col < col0 + pim.AdcCount; col++)
+            for (var col = col0 - (col0 % cells); col < col0 + pim.AdcCount; col += cells)
             {
-                WriteCell(row, col, FixedPoint.MinSigned(weightWidth));
+                WriteWord(row, col, () => FixedPoint.MinSigned(weightWidth));
             }
         }
 
@@ -135,7 +135,7 @@ public sealed class PimMacroBench : IModuleBench
         Compute(row0, col0, signedSlices: true, Uniform(1UL << (pim.SliceBits - 1)));
         Compute(row0, col0, signedSlices: true, Uniform(sliceMask));
         Compute(row0, col0, signedSlices: false, Uniform(0));
-        ReadCell(row0, col0);
+        ReadWord(row0, col0);
         SweepGroups();
 
         return new BenchCase(stimulus.ToString(), expected, cycle + 100);

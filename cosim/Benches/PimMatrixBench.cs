@@ -7,8 +7,8 @@ using AttentionLego.Gen.Rendering;
 namespace AttentionLego.Cosim.Benches;
 
 /// <summary>
-/// Co-simulates <c>al_pim_matrix</c> in the Q/K/V projection shape (d_model x d_head): loads every weight, reads
-/// some back, computes random and extreme vectors, overwrites weights with extremes and computes again.
+/// Co-simulates <c>al_pim_matrix</c> in the Q/K/V projection shape (d_model x d_head): loads every weight (a write
+/// carries <see cref="MatrixShape.WriteCells"/> of them, as LOAD's), reads some back, computes random and extreme vectors, overwrites weights with extremes and computes again.
 /// </summary>
 public sealed class PimMatrixBench : IModuleBench
 {
@@ -40,28 +40,29 @@ public sealed class PimMatrixBench : IModuleBench
         var expected = new List<Expectation>();
         var dataWidth = config.Format.DataWidth;
         var weightWidth = config.Format.WeightWidth;
+        var cells = shape.WriteCells;
         var latency = CycleModel.MatrixComputeLatency(shape);
 
         var timeline = new RequestTimeline();
 
-        void WriteWeight(int row, int col, long weight)
+        // One write: weights (row, col .. col + cells - 1), col aligned, weight k in bits k*WeightWidth and up.
+        void WriteWord(int row, int col, Func<long> weight)
         {
-            model.MemWrite(row, col, weight);
-            stimulus.Op(Write, row, col, FixedPoint.ToBits(weight, weightWidth));
+            stimulus.Op(Write, row, col, WeightWords.Write(cells, weightWidth, weight, (k, w) => model.MemWrite(row, col + k, w)));
             timeline.BusyUntil(timeline.Accept() + CycleModel.MatrixWriteInterval);
         }
 
-
-        void ReadWeight(int row, int col)
+        void ReadWord(int row, int cell)
         {
+            var (col, weights) = WeightWords.Read(cells, cell, c => model.MemRead(row, c));
             var stall = random.Stall();
             stimulus.Op(Read, row, col, 0, stall);
             var accepted = timeline.Accept();
             var response = accepted + CycleModel.MatrixReadLatency + stall;
             timeline.BusyUntil(response + 1);
-            expected.Add(new Expectation(response, "r_data_o", [model.MemRead(row, col)], weightWidth,
-                $"read of weight ({row}, {col})",
-                _ => $"macro ({row / config.Pim.Rows}, {col / config.Pim.Cols}) cell ({row % config.Pim.Rows}, {col % config.Pim.Cols})"));
+            expected.Add(new Expectation(response, "r_data_o", weights, weightWidth,
+                $"read of row {row} from column {col}",
+                k => $"macro ({row / config.Pim.Rows}, {(col + k) / config.Pim.Cols}) cell ({row % config.Pim.Rows}, {(col + k) % config.Pim.Cols})"));
         }
 
         var vectors = 0;
@@ -78,15 +79,15 @@ public sealed class PimMatrixBench : IModuleBench
 
         for (var row = 0; row < shape.InDim; row++)
         {
-            for (var col = 0; col < shape.OutDim; col++)
+            for (var col = 0; col < shape.OutDim; col += cells)
             {
-                WriteWeight(row, col, random.Signed(weightWidth));
+                WriteWord(row, col, () => random.Signed(weightWidth));
             }
         }
 
         for (var i = 0; i < 8; i++)
         {
-            ReadWeight(random.Next(shape.InDim), random.Next(shape.OutDim));
+            ReadWord(random.Next(shape.InDim), random.Next(shape.OutDim));
         }
 
         var min = FixedPoint.MinSigned(dataWidth);
@@ -97,20 +98,21 @@ public sealed class PimMatrixBench : IModuleBench
         Multiply(random.SignedVector(shape.InDim, dataWidth));
 
         // The most negative weights under the most negative inputs drive every column sum to its extreme, which
-        // saturates a lossy ADC; rewrite one whole column group of one row of macros that way.
+        // saturates a lossy ADC; rewrite one whole column group of one row of macros that way (with its neighbours in
+        // a word wider than the group).
         var colBase = random.Next(config.Pim.ColGroups) * config.Pim.AdcCount;
         var rowBase = random.Next(shape.MacrosIn) * config.Pim.Rows;
         for (var row = rowBase; row < rowBase + config.Pim.Rows; row++)
         {
-            for (var col = colBase; col < colBase + config.Pim.AdcCount; col++)
+            for (var col = colBase - (colBase % cells); col < colBase + config.Pim.AdcCount; col += cells)
             {
-                WriteWeight(row, col, FixedPoint.MinSigned(weightWidth));
+                WriteWord(row, col, () => FixedPoint.MinSigned(weightWidth));
             }
         }
 
         Multiply(Enumerable.Repeat(min, shape.InDim).ToArray());
         Multiply(random.SignedVector(shape.InDim, dataWidth));
-        ReadWeight(rowBase, colBase);
+        ReadWord(rowBase, colBase);
 
         return new BenchCase(stimulus.ToString(), expected, timeline.Offered + latency * 2 + 200);
     }

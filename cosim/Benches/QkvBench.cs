@@ -7,7 +7,8 @@ using AttentionLego.Gen.Rendering;
 namespace AttentionLego.Cosim.Benches;
 
 /// <summary>
-/// Co-simulates <c>al_qkv</c>: loads W_Q, W_K and W_V through the shared memory port, reads some back, and
+/// Co-simulates <c>al_qkv</c>: loads W_Q, W_K and W_V through the shared memory port (a word of
+/// <see cref="MatrixShape.WriteCells"/> weights per write, as LOAD's), reads some back, and
 /// projects random and extreme tokens; q, k and v must arrive together, requantized, in the cycle CycleModel
 /// predicts, and be held while the bench applies back-pressure.
 /// </summary>
@@ -39,6 +40,7 @@ public sealed class QkvBench : IModuleBench
         var dHead = config.Model.DHead;
         var dataWidth = config.Format.DataWidth;
         var weightWidth = config.Format.WeightWidth;
+        var cells = config.ProjectionShape.WriteCells;
         var view = QkvView.From(config, "");
         var model = new QkvModel(config);
         var random = new StimulusRandom(seed);
@@ -48,21 +50,21 @@ public sealed class QkvBench : IModuleBench
 
         var timeline = new RequestTimeline();
 
-        void WriteWeight(Projection p, int row, int col, long weight)
+        void WriteWord(Projection p, int row, int col, Func<long> weight)
         {
-            model.MemWrite(p, row, col, weight);
-            stimulus.Op(Write + (int)p, row, col, FixedPoint.ToBits(weight, weightWidth));
+            stimulus.Op(Write + (int)p, row, col, WeightWords.Write(cells, weightWidth, weight, (k, w) => model.MemWrite(p, row, col + k, w)));
             timeline.BusyUntil(timeline.Accept() + CycleModel.MatrixWriteInterval);
         }
 
-        void ReadWeight(Projection p, int row, int col)
+        void ReadWord(Projection p, int row, int cell)
         {
+            var (col, weights) = WeightWords.Read(cells, cell, c => model.MemRead(p, row, c));
             var stall = random.Stall();
             stimulus.Op(Read + (int)p, row, col, 0, stall);
             var response = timeline.Accept() + CycleModel.MatrixReadLatency + stall;
             timeline.BusyUntil(response + 1);
-            expected.Add(new Expectation(response, "r_data_o", [model.MemRead(p, row, col)], weightWidth,
-                $"read of W_{p.ToString()[0]} ({row}, {col})", _ => $"{p} weight ({row}, {col})"));
+            expected.Add(new Expectation(response, "r_data_o", weights, weightWidth,
+                $"read of W_{p.ToString()[0]} row {row} from column {col}", k => $"{p} weight ({row}, {col + k})"));
         }
 
         var tokens = 0;
@@ -84,16 +86,16 @@ public sealed class QkvBench : IModuleBench
         {
             for (var row = 0; row < dModel; row++)
             {
-                for (var col = 0; col < dHead; col++)
+                for (var col = 0; col < dHead; col += cells)
                 {
-                    WriteWeight(p, row, col, random.Signed(weightWidth));
+                    WriteWord(p, row, col, () => random.Signed(weightWidth));
                 }
             }
         }
 
         foreach (var p in Enum.GetValues<Projection>())
         {
-            ReadWeight(p, random.Next(dModel), random.Next(dHead));
+            ReadWord(p, random.Next(dModel), random.Next(dHead));
         }
 
         Project(random.SignedVector(dModel, dataWidth));
@@ -104,8 +106,8 @@ public sealed class QkvBench : IModuleBench
             Project(random.SignedVector(dModel, dataWidth));
         }
 
-        // A weight changed between tokens takes effect for the next token.
-        WriteWeight(Projection.Key, 0, 0, FixedPoint.MinSigned(weightWidth));
+        // Weights changed between tokens take effect for the next token.
+        WriteWord(Projection.Key, 0, 0, () => FixedPoint.MinSigned(weightWidth));
         Project(random.SignedVector(dModel, dataWidth));
         return new BenchCase(stimulus.ToString(), expected, timeline.Offered + latency * 2 + 200);
     }

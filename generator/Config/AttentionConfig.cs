@@ -21,10 +21,27 @@ public sealed record AttentionConfig
     public int Slices => Format.DataWidth / Pim.SliceBits;
 
     /// <summary>The Q/K/V projection matrix shape: d_model inputs, d_head outputs.</summary>
-    public MatrixShape ProjectionShape => new(this, Model.DModel, Model.DHead);
+    public MatrixShape ProjectionShape => new(this, Model.DModel, Model.DHead) { WriteCells = WeightWriteCells(Model.DHead) };
 
     /// <summary>The output projection W_O: the Heads x DHead concatenation in, d_model out.</summary>
-    public MatrixShape OutputProjectionShape => new(this, Model.Heads * Model.DHead, Model.DModel);
+    public MatrixShape OutputProjectionShape => new(this, Model.Heads * Model.DHead, Model.DModel) { WriteCells = WeightWriteCells(Model.DModel) };
+
+    /// <summary>
+    /// Weights one write of a weight matrix's memory port carries: a bus word's worth (Bus.DataWidth / Format.WeightWidth,
+    /// a power of two), so that LOAD writes each word in the cycle after it arrives, but never more than one row of the
+    /// matrix holds (the largest power of two dividing <paramref name="outDim"/>): the weights are row-major in memory, and
+    /// a write stays in one row. docs/NUMERICS.md, "PIM macro".
+    /// </summary>
+    public int WeightWriteCells(int outDim)
+    {
+        var cells = Bus.DataWidth / Format.WeightWidth;
+        while (cells > 1 && outDim % cells != 0)
+        {
+            cells /= 2;
+        }
+
+        return Math.Max(1, cells);
+    }
 
     /// <summary>The K cache of the score stage: d_head rows, one column per token; its cells hold activations.</summary>
     public MatrixShape ScoreShape => new(CacheConfig(), Model.DHead, Model.MaxSeqLen);

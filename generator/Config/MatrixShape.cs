@@ -14,6 +14,22 @@ public sealed record MatrixShape(AttentionConfig Config, int InDim, int OutDim, 
     public int MacrosOut => OutDim / Pim.Cols;
     public int MacroCount => MacrosIn * MacrosOut;
 
+    /// <summary>
+    /// Cells of one matrix row that one write of the memory port sets (and one read returns): consecutive columns, the
+    /// first aligned to it. 1 for the caches, whose appends write one cell per cycle; a weight matrix's is
+    /// <see cref="AttentionConfig.WeightWriteCells"/>. A power of two that divides <see cref="OutDim"/>.
+    /// </summary>
+    public int WriteCells { get; init; } = 1;
+
+    /// <summary>
+    /// Cells one macro's write sets: <see cref="WriteCells"/>, or a whole macro row when a write spans
+    /// <see cref="MacrosPerWrite"/> macros side by side.
+    /// </summary>
+    public int MacroWriteCells => Math.Min(WriteCells, Pim.Cols);
+
+    /// <summary>Macros side by side that one write of the matrix reaches (each gets a whole row of its own).</summary>
+    public int MacrosPerWrite => WriteCells / MacroWriteCells;
+
     /// <summary>Compute steps of one matrix-vector product: every (column group, row group, slice).</summary>
     public int ComputeSteps => ComputeStepsFor(Pim.ColGroups);
 
@@ -62,7 +78,7 @@ public sealed record MatrixShape(AttentionConfig Config, int InDim, int OutDim, 
     // The config prints its own shapes; printing the config back here would recurse forever.
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append($"InDim = {InDim}, OutDim = {OutDim}, InputSigned = {InputSigned}, MacrosIn = {MacrosIn}, MacrosOut = {MacrosOut}");
+        builder.Append($"InDim = {InDim}, OutDim = {OutDim}, InputSigned = {InputSigned}, MacrosIn = {MacrosIn}, MacrosOut = {MacrosOut}, WriteCells = {WriteCells}");
         return true;
     }
 }

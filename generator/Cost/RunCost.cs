@@ -29,8 +29,9 @@ public sealed class BeyondMachineException(string message) : Exception(message);
 /// need about 46 GB; its time grows with the distinct macros (instances of one matrix module share their C++);
 /// a fault map adds its entries (each one case item in the RTL);</item>
 /// <item>a simulated cycle costs about 0.25 us per macro instance (Verilator evaluates every macro every cycle:
-/// paper-exact's head, 128 macros, 31,000 cycles/s); a whole-head run is its weight load (one cycle per weight, or one
-/// bus beat when the bus is the narrower) plus the decoded tokens, each about 1.3 x the ideal bound;</item>
+/// paper-exact's head, 128 macros, 31,000 cycles/s); a whole-head run is its weight load (one bus beat per cycle, or one
+/// write of the weight port per cycle when a write carries less than a beat) plus the decoded tokens, each about 1.3 x the
+/// ideal bound; a module bench's, its weight writes (a word of cells each) plus its compute steps;</item>
 /// <item>the golden model costs <see cref="GoldenSecondsPerCell"/> per PIM cell to set up (drawing and loading the
 /// weights) and <see cref="GoldenSecondsPerCellToken"/> per cell per token (the paper head: 2.1 million cells, about 50 ms
 /// a token), and holds <see cref="GoldenBytesPerCell"/> bytes per cell.</item>
@@ -193,8 +194,8 @@ public static class RunCost
                 var array = module == "array";
                 var heads = array ? c.Model.Heads : 1;
                 double weights = 3.0 * c.Model.DModel * c.Model.DHead * heads + (array && c.Model.OutputProjection ? (double)c.Model.RowElements * c.Model.DModel : 0);
-                // One weight per cycle into a head's macros, or one bus beat when the bus is narrower than that.
-                var load = Math.Max(weights * c.Format.WeightWidth / c.Bus.DataWidth, 3.0 * c.Model.DModel * c.Model.DHead);
+                // One bus beat per cycle, or one write per cycle into a head's macros when a write carries less than a beat.
+                var load = Math.Max(weights * c.Format.WeightWidth / c.Bus.DataWidth, 3.0 * c.Model.DModel * c.Model.DHead / c.ProjectionShape.WriteCells);
                 var ideal = array ? CycleModel.IdealArrayTokenCycles(c, tokens) : CycleModel.IdealTokenCycles(c, tokens);
                 // Two decodes of the tokens' commands, a refused one, then the first token again.
                 return load + ((tokens + 1) * ((1.3 * ideal) + 40));
@@ -202,7 +203,8 @@ public static class RunCost
                 return 5000;
             default:
                 var shape = module is "score" ? c.ScoreShape : module is "context" ? c.ContextShape : c.ProjectionShape;
-                return Cells(c, module) + (20.0 * shape.ComputeSteps) + 1000;
+                var cellsPerWrite = module == "pim_macro" ? shape.MacroWriteCells : shape.WriteCells;
+                return ((double)Cells(c, module) / cellsPerWrite) + (20.0 * shape.ComputeSteps) + 1000;
         }
     }
 

@@ -20,18 +20,20 @@ public static class WideVectors
 
 /// <summary>View-model of <c>al_pim_macro</c>: the parameter defaults, nothing else.</summary>
 public sealed record PimMacroView(string Banner, int Rows, int Cols, int InputLanes, int AdcCount, int SliceBits,
-    int WeightWidth, int AdcBits, int AdcShift)
+    int WeightWidth, int AdcBits, int AdcShift, int WriteCells)
 {
+    /// <summary>The defaults of a projection matrix's macro: its write reaches <see cref="MatrixShape.MacroWriteCells"/> cells.</summary>
     public static PimMacroView From(AttentionConfig c, string banner) => new(banner, c.Pim.Rows, c.Pim.Cols,
-        c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits, c.Format.WeightWidth, c.Pim.AdcBits, c.Pim.AdcShift);
+        c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits, c.Format.WeightWidth, c.Pim.AdcBits, c.Pim.AdcShift,
+        c.ProjectionShape.MacroWriteCells);
 }
 
 /// <summary>View-model of <c>al_pim_matrix</c> for one matrix shape; AccWidth comes from the exact ADC range.</summary>
 public sealed record PimMatrixView(string Banner, int InDim, int OutDim, int DataWidth, int WeightWidth, int Rows,
-    int Cols, int InputLanes, int AdcCount, int SliceBits, int AdcBits, int AdcShift, int AccWidth, int InputSigned)
+    int Cols, int InputLanes, int AdcCount, int SliceBits, int AdcBits, int AdcShift, int AccWidth, int InputSigned, int WriteCells)
 {
     /// <summary>Width of one hex word in the bench's stimulus and trace files (<see cref="WideVectors"/>).</summary>
-    public int ChunkBits => WideVectors.Chunk(Math.Max(InDim * DataWidth, WeightWidth));
+    public int ChunkBits => WideVectors.Chunk(Math.Max(InDim * DataWidth, WriteCells * WeightWidth));
 
     /// <summary>Column groups of one macro: a bench runs them all.</summary>
     public int ColGroups => Cols / AdcCount;
@@ -40,7 +42,7 @@ public sealed record PimMatrixView(string Banner, int InDim, int OutDim, int Dat
     {
         var c = s.Config;
         return new(banner, s.InDim, s.OutDim, c.Format.DataWidth, c.Format.WeightWidth, c.Pim.Rows, c.Pim.Cols,
-            c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits, c.Pim.AdcBits, c.Pim.AdcShift, s.AccWidth, s.InputSigned ? 1 : 0);
+            c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits, c.Pim.AdcBits, c.Pim.AdcShift, s.AccWidth, s.InputSigned ? 1 : 0, s.WriteCells);
     }
 }
 
@@ -57,14 +59,15 @@ public sealed record RequantView(string Banner, int Count, int InWidth, int OutW
 
 /// <summary>View-model of <c>al_qkv</c>: three projection matrices and their requantizer shifts.</summary>
 public sealed record QkvView(string Banner, int DModel, int DHead, int DataWidth, int WeightWidth, int Rows, int Cols,
-    int InputLanes, int AdcCount, int SliceBits, int AdcBits, int AdcShift, int QShift, int KShift, int VShift, int AccWidth)
+    int InputLanes, int AdcCount, int SliceBits, int AdcBits, int AdcShift, int QShift, int KShift, int VShift, int AccWidth, int WriteCells)
 {
     /// <summary>Width of one hex word in the bench's files (see <see cref="PimMatrixView.ChunkBits"/>).</summary>
-    public int ChunkBits => WideVectors.Chunk(Math.Max(DModel * DataWidth, WeightWidth));
+    public int ChunkBits => WideVectors.Chunk(Math.Max(DModel * DataWidth, WriteCells * WeightWidth));
 
     public static QkvView From(AttentionConfig c, string banner) => new(banner, c.Model.DModel, c.Model.DHead,
         c.Format.DataWidth, c.Format.WeightWidth, c.Pim.Rows, c.Pim.Cols, c.Pim.InputLanes, c.Pim.AdcCount, c.Pim.SliceBits,
-        c.Pim.AdcBits, c.Pim.AdcShift, c.Quant.QShift, c.Quant.KShift, c.Quant.VShift, c.ProjectionShape.AccWidth);
+        c.Pim.AdcBits, c.Pim.AdcShift, c.Quant.QShift, c.Quant.KShift, c.Quant.VShift, c.ProjectionShape.AccWidth,
+        c.ProjectionShape.WriteCells);
 }
 
 /// <summary>View-model of <c>al_score</c>: the K cache (d_head x max seq len) and its score width.</summary>
@@ -126,10 +129,11 @@ public sealed record SoftmaxView(string Banner, int MaxSeqLen, int ScoreWidth, i
 }
 
 public sealed record DmaView(string Banner, int DModel, int DHead, int MaxSeqLen, int DataWidth, int WeightWidth, int BusWidth,
-    int MaxOutstanding)
+    int MaxOutstanding, int WriteCells)
 {
+    /// <summary>The defaults of a head's DMA: it loads W_Q, W_K and W_V, <see cref="MatrixShape.WriteCells"/> weights per write.</summary>
     public static DmaView From(AttentionConfig c, string banner) => new(banner, c.Model.DModel, c.Model.DHead, c.Model.MaxSeqLen,
-        c.Format.DataWidth, c.Format.WeightWidth, c.Bus.DataWidth, c.Bus.MaxOutstanding);
+        c.Format.DataWidth, c.Format.WeightWidth, c.Bus.DataWidth, c.Bus.MaxOutstanding, c.ProjectionShape.WriteCells);
 }
 
 /// <summary>
@@ -187,18 +191,18 @@ public sealed record ControllerView(string Banner, int MaxSeqLen, int BusWidth, 
 
 /// <summary>One head's datapath: its ports' widths come from the generator, so al_head has no parameters.</summary>
 public sealed record HeadView(string Banner, int DModel, int DHead, int MaxSeqLen, int DataWidth, int WeightWidth, int ScoreWidth,
-    int ProbBits, int InAddrWidth, int OutAddrWidth, int CountWidth)
+    int ProbBits, int InAddrWidth, int OutAddrWidth, int CountWidth, int WriteCells)
 {
     public static HeadView From(AttentionConfig c, string banner) => new(banner, c.Model.DModel, c.Model.DHead, c.Model.MaxSeqLen,
         c.Format.DataWidth, c.Format.WeightWidth, c.ScoreShape.AccWidth, c.Softmax.ProbBits, PimMath.AddressBits(c.Model.DModel),
-        PimMath.AddressBits(c.Model.DHead), PimMath.AddressBits(c.Model.MaxSeqLen + 1));
+        PimMath.AddressBits(c.Model.DHead), PimMath.AddressBits(c.Model.MaxSeqLen + 1), c.ProjectionShape.WriteCells);
 }
 
 public sealed record TopView(string Banner, int DModel, int DHead, int MaxSeqLen, int DataWidth, int WeightWidth, int ScoreWidth,
-    int ProbBits, int BusWidth)
+    int ProbBits, int BusWidth, int WriteCells)
 {
     public static TopView From(AttentionConfig c, string banner) => new(banner, c.Model.DModel, c.Model.DHead, c.Model.MaxSeqLen,
-        c.Format.DataWidth, c.Format.WeightWidth, c.ScoreShape.AccWidth, c.Softmax.ProbBits, c.Bus.DataWidth);
+        c.Format.DataWidth, c.Format.WeightWidth, c.ScoreShape.AccWidth, c.Softmax.ProbBits, c.Bus.DataWidth, c.ProjectionShape.WriteCells);
 }
 
 /// <summary>The memory arbiter of the array: the array's DMA and one DMA per head.</summary>
@@ -209,25 +213,26 @@ public sealed record ArbiterView(string Banner, int Masters, int BusWidth, int M
 
 /// <summary>W_O as one al_pim_matrix plus its requantizer; fixed to the configuration (no parameters).</summary>
 public sealed record OprojView(string Banner, int InDim, int OutDim, int DataWidth, int WeightWidth, int Rows, int Cols, int InputLanes,
-    int AdcCount, int SliceBits, int AdcBits, int AdcShift, int AccWidth, int OutputShift, int ColGroups, int InAddrWidth, int OutAddrWidth)
+    int AdcCount, int SliceBits, int AdcBits, int AdcShift, int AccWidth, int OutputShift, int ColGroups, int InAddrWidth, int OutAddrWidth,
+    int WriteCells)
 {
     public static OprojView From(AttentionConfig c, string banner)
     {
         var s = c.OutputProjectionShape;
         return new(banner, s.InDim, s.OutDim, c.Format.DataWidth, c.Format.WeightWidth, c.Pim.Rows, c.Pim.Cols, c.Pim.InputLanes,
             c.Pim.AdcCount, c.Pim.SliceBits, c.Pim.AdcBits, c.Pim.AdcShift, s.AccWidth, c.Quant.OutputShift, c.Pim.ColGroups,
-            PimMath.AddressBits(s.InDim), PimMath.AddressBits(s.OutDim));
+            PimMath.AddressBits(s.InDim), PimMath.AddressBits(s.OutDim), s.WriteCells);
     }
 }
 
 /// <summary>The array: Heads heads, their weight loaders, the token broadcast, the row join, W_O and the arbiter.</summary>
 public sealed record ArrayView(string Banner, int Heads, int DModel, int DHead, int MaxSeqLen, int DataWidth, int WeightWidth, int BusWidth,
-    int RowElements, long HeadWeightBytes, int Loaders, bool OutputProjection)
+    int RowElements, long HeadWeightBytes, int Loaders, bool OutputProjection, int WriteCells, int WoWriteCells)
 {
     public static ArrayView From(AttentionConfig c, string banner) => new(banner, c.Model.Heads, c.Model.DModel, c.Model.DHead,
         c.Model.MaxSeqLen, c.Format.DataWidth, c.Format.WeightWidth, c.Bus.DataWidth, c.Model.RowElements,
         c.HeadWeightBytes, c.Model.Heads + (c.Model.OutputProjection ? 1 : 0),
-        c.Model.OutputProjection);
+        c.Model.OutputProjection, c.ProjectionShape.WriteCells, c.OutputProjectionShape.WriteCells);
 }
 
 /// <summary>
@@ -251,7 +256,7 @@ public sealed record FaultView(bool Faults, int FaultProjectionMacros, int Fault
                 Literal(width, cell.Value.Mask), Literal(width, cell.Value.Value))).ToList();
             var dead = pair.Value.DeadColumns.Select((d, i) => d ? System.Numerics.BigInteger.One << i : System.Numerics.BigInteger.Zero)
                 .Aggregate(System.Numerics.BigInteger.Zero, (a, b) => a | b);
-            return new FaultyMacroView(pair.Key, Literal(width, 0), Literal(c.Pim.Cols, dead), cells);
+            return new FaultyMacroView(pair.Key, Literal(c.Pim.Cols, dead), cells);
         }).ToList();
         return new FaultView(faults.Any, layout.Projection, layout.Offset(PimMatrix.KCache), layout.Offset(PimMatrix.VCache), layout.PerHead,
             layout.OutputBase, macros);
@@ -261,8 +266,8 @@ public sealed record FaultView(bool Faults, int FaultProjectionMacros, int Fault
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{width}'h{(value.IsZero ? "0" : value.ToString("x").TrimStart('0'))}");
 }
 
-/// <summary>One faulty macro: its id, a zero word, its dead columns (bit c = column c) and its stuck cells.</summary>
-public sealed record FaultyMacroView(int Id, string Zero, string Dead, IReadOnlyList<FaultyCellView> Cells);
+/// <summary>One faulty macro: its id, its dead columns (bit c = column c) and its stuck cells.</summary>
+public sealed record FaultyMacroView(int Id, string Dead, IReadOnlyList<FaultyCellView> Cells);
 
 /// <summary>One cell {row, col} with stuck bits: the mask of stuck bits and the values they read.</summary>
 public sealed record FaultyCellView(string Cell, string Mask, string Value);

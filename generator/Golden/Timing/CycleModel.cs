@@ -72,6 +72,15 @@ public static class CycleModel
     public static int SoftmaxLatency(AttentionConfig config, int tokens) =>
         1 + SoftmaxPasses(config) * SoftmaxPassCycles(config, tokens) + new SoftmaxModel(config).DivideCycles;
 
+    /// <summary>
+    /// The bus bound of LOAD: the bus beats that carry every weight al_top (one head) or, with <paramref name="array"/>,
+    /// al_array (every head and W_O) loads. The DMA writes each word into the weights' macros the cycle after it arrives
+    /// (a write of <see cref="MatrixShape.WriteCells"/> weights), so LOAD takes this plus the first read's latency and a
+    /// few cycles of command handling.
+    /// </summary>
+    public static long LoadBusBeats(AttentionConfig config, bool array) =>
+        (array ? config.WeightBytes : config.HeadWeightBytes) * 8 / config.Bus.DataWidth;
+
     /// <summary>The published design's figure for one matrix-vector product (it feeds one 4-bit slice only).</summary>
     public const int PublishedCyclesPerProduct = 64;
 

@@ -2,18 +2,23 @@ using AttentionLego.Gen.Config;
 
 namespace AttentionLego.Gen.Golden.Timing;
 
-/// <summary>The shape of one <c>al_dma</c> instance: its parameters Matrices, WRows, WCols, XElems and OElems.</summary>
-public sealed record DmaShape(int Matrices, int WRows, int WCols, int XElems, int OElems)
+/// <summary>
+/// The shape of one <c>al_dma</c> instance: its parameters Matrices, WRows, WCols, XElems, OElems and WriteCells (the
+/// weights of one write of the weight port, <see cref="MatrixShape.WriteCells"/> of the matrices it loads).
+/// </summary>
+public sealed record DmaShape(int Matrices, int WRows, int WCols, int XElems, int OElems, int WriteCells)
 {
     /// <summary>
     /// al_top's DMA: W_Q, W_K, W_V into the head, the head's tokens and outputs; also al_array's per-head loader (its
     /// decode side tied off).
     /// </summary>
-    public static DmaShape Head(AttentionConfig c) => new(3, c.Model.DModel, c.Model.DHead, c.Model.DModel, c.Model.DHead);
+    public static DmaShape Head(AttentionConfig c) =>
+        new(3, c.Model.DModel, c.Model.DHead, c.Model.DModel, c.Model.DHead, c.ProjectionShape.WriteCells);
 
     /// <summary>al_array's own DMA: W_O (if any), the broadcast tokens and the output rows.</summary>
     public static DmaShape Array(AttentionConfig c) =>
-        new(c.Model.OutputProjection ? 1 : 0, c.Model.Heads * c.Model.DHead, c.Model.DModel, c.Model.DModel, c.Model.RowElements);
+        new(c.Model.OutputProjection ? 1 : 0, c.Model.Heads * c.Model.DHead, c.Model.DModel, c.Model.DModel, c.Model.RowElements,
+            c.OutputProjectionShape.WriteCells);
 }
 
 /// <summary>
@@ -24,7 +29,7 @@ public sealed record DmaShape(int Matrices, int WRows, int WCols, int XElems, in
 /// </summary>
 public sealed class DmaMirror
 {
-    private readonly int _xWords, _oWords, _perWord, _wWords, _weights, _busBytes, _maxOut;
+    private readonly int _xWords, _oWords, _writesPerWord, _wWords, _writes, _busBytes, _maxOut;
 
     // The tags of the requests in flight (loaded into the request register, response not yet taken), oldest first.
     private readonly Queue<Tag> _tags = new();
@@ -43,9 +48,9 @@ public sealed class DmaMirror
         var bus = config.Bus.DataWidth;
         _xWords = shape.XElems * config.Format.DataWidth / bus;
         _oWords = shape.OElems * config.Format.DataWidth / bus;
-        _perWord = bus / config.Format.WeightWidth;
-        _weights = shape.Matrices * shape.WRows * shape.WCols;
-        _wWords = _weights / _perWord;
+        _writesPerWord = bus / config.Format.WeightWidth / shape.WriteCells;
+        _writes = shape.Matrices * shape.WRows * shape.WCols / shape.WriteCells;
+        _wWords = _writes / _writesPerWord;
         _busBytes = bus / 8;
         _maxOut = config.Bus.MaxOutstanding;
     }
@@ -81,7 +86,7 @@ public sealed class DmaMirror
     /// <summary>decode_done_o: the last output of the decode was acknowledged.</summary>
     public bool AllDone { get; private set; }
 
-    /// <summary>load_done_o: the last weight was taken.</summary>
+    /// <summary>load_done_o: the last weights were taken.</summary>
     public bool LoadDone { get; private set; }
 
     public bool Fetching { get; private set; }
@@ -108,7 +113,7 @@ public sealed class DmaMirror
         _rspWeight = rspValid && rspTag == Tag.Weight;
         _rspToken = rspValid && rspTag == Tag.Token;
         WFire = _curValid && wReady;
-        _wLast = _elem == _perWord - 1;
+        _wLast = _elem == _writesPerWord - 1;
         _pop = _wfifoCnt != 0 && (!_curValid || (WFire && _wLast));
         XFire = _xFull && xReady;
         OFire = oValid && OReady;
@@ -141,7 +146,7 @@ public sealed class DmaMirror
 
         if (loadStart)
         {
-            (_loadActive, _wIssued, _wLeft, _wAddr) = (true, 0, _weights, wBase);
+            (_loadActive, _wIssued, _wLeft, _wAddr) = (true, 0, _writes, wBase);
         }
         else
         {

@@ -101,6 +101,7 @@ module al_context #(
     .SliceBits   (SliceBits),
     .AdcBits     (AdcBits),
     .AdcShift    (AdcShift),
+    .WriteCells  (1),
     .InputSigned (0),
     .AccWidth    (AccWidth)
   ) u_cache (

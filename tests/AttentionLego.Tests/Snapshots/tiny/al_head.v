@@ -10,13 +10,14 @@ module al_head (
   input  wire                              rst_ni,
   // Empties both caches (a one-cycle pulse, given only while no token is in flight).
   input  wire                              clear_i,
-  // Weights into al_qkv's memory port (sel 0 W_Q, 1 W_K, 2 W_V; row = input element, col = output element).
+  // Weights into al_qkv's memory port (sel 0 W_Q, 1 W_K, 2 W_V; row = input element, col = output element of the
+  // first of the write's 4 weights, which follow in consecutive columns).
   input  wire                              w_valid_i,
   output wire                              w_ready_o,
   input  wire [1:0]                        w_sel_i,
   input  wire [5:0]  w_row_i,
   input  wire [3:0] w_col_i,
-  input  wire [7:0]   w_data_i,
+  input  wire [31:0] w_data_i,
   // Tokens in, outputs out.
   input  wire                              x_valid_i,
   output wire                              x_ready_o,
@@ -34,7 +35,7 @@ module al_head (
   localparam DHead        = 16;
   localparam MaxSeqLen    = 32;
   localparam DataWidth    = 8;
-  localparam WeightWidth  = 8;
+  localparam WordWidth    = 32;
   localparam ScoreWidth   = 20;
   localparam ProbBits     = 8;
   localparam CountWidth   = $clog2(MaxSeqLen + 1);
@@ -51,7 +52,7 @@ module al_head (
   wire score_idle, context_idle;
   // The weight port is only written: its read side stays unused (Verilator's unused_* convention).
   wire unused_r_valid;
-  wire [WeightWidth-1:0] unused_r_data;
+  wire [WordWidth-1:0] unused_r_data;
   // The V cache holds the same tokens as the K cache; the controller reads the K cache's count.
   wire [CountWidth-1:0] unused_ctx_count = ctx_count;
 

@@ -2,8 +2,10 @@
 // al_pim_macro: behavioral processing-in-memory macro (Rows x Cols signed weights).
 // Mirrors AttentionLego.Gen.Golden.PimMacroModel; see docs/NUMERICS.md section "PIM macro".
 //
-// Memory mode (mem_en_i): mem_we_i=1 writes mem_wdata_i to cell (mem_row_i, mem_col_i); mem_we_i=0 reads it,
-// mem_rdata_o holds the cell from the next cycle on.
+// Memory mode (mem_en_i): one access reaches a word of WriteCells consecutive cells of row mem_row_i, from column
+// mem_col_i (aligned to WriteCells; cell mem_col_i + k in bits k*WeightWidth and up), as an SRAM macro writes a
+// word of its row at once. mem_we_i=1 writes mem_wdata_i to the word; mem_we_i=0 reads it, mem_rdata_o holds the
+// word from the next cycle on.
 // Compute mode (cim_en_i): lanes l = 0..InputLanes-1 drive rows cim_row_i + l with one SliceBits-bit slice
 // each (lane 0 at the LSB end; signed when cim_signed_i, else unsigned). For ADC j the column sum over the
 // lanes of slice * weight(row, cim_col_i + j) is shifted right by AdcShift (floor) and saturated to AdcBits
@@ -18,10 +20,13 @@ module al_pim_macro #(
   parameter WeightWidth = 8,
   parameter AdcBits     = 14,
   parameter AdcShift    = 0,
+  // Cells of one row a memory access reaches: a power of two that divides Cols.
+  parameter WriteCells  = 4,
   // derived: do not override
   parameter RowAddrWidth = $clog2(Rows),
   parameter ColAddrWidth = $clog2(Cols),
-  parameter SumWidth     = SliceBits + 1 + WeightWidth + $clog2(InputLanes)
+  parameter SumWidth     = SliceBits + 1 + WeightWidth + $clog2(InputLanes),
+  parameter WordWidth    = WriteCells * WeightWidth
 ) (
   input  wire                            clk_i,
   input  wire                            rst_ni,
@@ -29,8 +34,8 @@ module al_pim_macro #(
   input  wire                            mem_we_i,
   input  wire [RowAddrWidth-1:0]         mem_row_i,
   input  wire [ColAddrWidth-1:0]         mem_col_i,
-  input  wire [WeightWidth-1:0]          mem_wdata_i,
-  output wire [WeightWidth-1:0]          mem_rdata_o,
+  input  wire [WordWidth-1:0]            mem_wdata_i,
+  output wire [WordWidth-1:0]            mem_rdata_o,
   input  wire                            cim_en_i,
   input  wire [RowAddrWidth-1:0]         cim_row_i,
   input  wire [ColAddrWidth-1:0]         cim_col_i,
@@ -45,9 +50,15 @@ module al_pim_macro #(
   localparam signed [SumWidth-1:0] AdcMax = { { (SumWidth-AdcLimitBits+1){1'b0} }, { (AdcLimitBits-1){1'b1} } };
   localparam signed [SumWidth-1:0] AdcMin = ~AdcMax;
 
-  // Weight cells, row-major: cell (r, c) at index {r, c}. Memories are not reset: weights are loaded.
-  reg [WeightWidth-1:0] mem_q [0:Rows*Cols-1];
-  reg [WeightWidth-1:0] rdata_q;
+  // Words of WriteCells cells, row-major: cell (r, c) is bits (c % WriteCells)*WeightWidth and up of word
+  // r*Words + c/WriteCells. Memories are not reset: weights are loaded.
+  localparam integer Words = Cols / WriteCells;
+  reg [WordWidth-1:0] mem_q [0:Rows*Words-1];
+  reg [WordWidth-1:0] rdata_q;
+  // The word that holds cell (row, col).
+  function integer word_of(input [RowAddrWidth-1:0] row, input [ColAddrWidth-1:0] col);
+    word_of = { { (32-RowAddrWidth){1'b0} }, row } * Words + { { (32-ColAddrWidth){1'b0} }, col } / WriteCells;
+  endfunction
   reg [AdcCount*AdcBits-1:0] adc_q;
 
   // ADC: shift right by AdcShift (floor), saturate to AdcBits signed bits.
@@ -69,7 +80,7 @@ module al_pim_macro #(
 
   always @(posedge clk_i) begin
     if (mem_en_i && mem_we_i) begin
-      mem_q[{mem_row_i, mem_col_i}] <= mem_wdata_i;
+      mem_q[word_of(mem_row_i, mem_col_i)] <= mem_wdata_i;
     end
   end
 
@@ -84,6 +95,8 @@ module al_pim_macro #(
     integer j;
     integer l;
     reg signed [SliceBits:0]     lane_val;
+    reg [WordWidth-1:0]          word;
+    reg [ColAddrWidth-1:0]       cell_col;
     reg signed [WeightWidth-1:0] weight;
     reg signed [ProdWidth-1:0]   prod;
     reg signed [SumWidth-1:0]    sum;
@@ -94,7 +107,9 @@ module al_pim_macro #(
         j        = k / InputLanes;
         l        = k % InputLanes;
         lane_val = {is_signed & slices[l*SliceBits+SliceBits-1], slices[l*SliceBits +: SliceBits]};
-        weight   = mem_q[{row + l[RowAddrWidth-1:0], col + j[ColAddrWidth-1:0]}];
+        cell_col = col + j[ColAddrWidth-1:0];
+        word     = mem_q[word_of(row + l[RowAddrWidth-1:0], cell_col)];
+        weight   = word[({ { (32-ColAddrWidth){1'b0} }, cell_col } % WriteCells) * WeightWidth +: WeightWidth];
         // A zero input gives a zero product whatever the cell holds, also in a 4-state simulator: the context stage
         // multiplies the rows of tokens not yet stored (never written, x under Icarus) by a masked-off 0.
         prod     = (lane_val == { (SliceBits+1){1'b0} }) ? $signed({ ProdWidth{1'b0} }) : lane_val * weight;
@@ -112,11 +127,11 @@ module al_pim_macro #(
   // cycle) would otherwise re-evaluate it on every write.
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      rdata_q <= { WeightWidth{1'b0} };
+      rdata_q <= { WordWidth{1'b0} };
       adc_q   <= { (AdcCount*AdcBits){1'b0} };
     end else begin
       if (mem_en_i && !mem_we_i) begin
-        rdata_q <= mem_q[{mem_row_i, mem_col_i}];
+        rdata_q <= mem_q[word_of(mem_row_i, mem_col_i)];
       end
       if (cim_en_i) begin
         adc_q <= convert_all(cim_row_i, cim_col_i, cim_signed_i, cim_slices_i);

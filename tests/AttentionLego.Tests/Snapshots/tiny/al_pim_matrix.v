@@ -6,7 +6,10 @@
 // MacrosOut = OutDim/Cols side by side along the output dimension. Weight (r, c) lives in macro
 // (r / Rows, c / Cols) at cell (r % Rows, c % Cols).
 //
-// Memory port: one weight cell per accepted request; a read answers on the r-stream the next cycle.
+// Memory port: one accepted request reaches WriteCells consecutive weights of row mem_row_i, from column mem_col_i
+// (aligned to WriteCells; weight mem_col_i + k in bits k*WeightWidth and up): a write sets them all in one cycle, a
+// read answers with them on the r-stream the next cycle. A write of more cells than a macro row holds reaches
+// WriteCells/Cols macros side by side, a whole row of each.
 // Compute: x (InDim DataWidth-bit elements, signed when InputSigned, element 0 at the LSB end) is accepted on
 // the x-stream together with col_groups_i (1 .. Cols/AdcCount): the controller steps column group (outer),
 // row group, input slice (inner) over the first col_groups_i column groups of every macro, driving every
@@ -25,13 +28,16 @@ module al_pim_matrix #(
   parameter SliceBits   = 4,
   parameter AdcBits     = 14,
   parameter AdcShift    = 0,
+  // Weights one memory access reaches: a power of two that divides OutDim (1 for the caches).
+  parameter WriteCells  = 4,
   // 1: x holds signed values (the top slice is signed); 0: unsigned values (every slice unsigned)
   parameter InputSigned = 1,
   // derived by the generator from the exact ADC output range: do not override
   parameter AccWidth    = 22,
   parameter InAddrWidth  = $clog2(InDim),
   parameter OutAddrWidth = $clog2(OutDim),
-  parameter ColGroupWidth = $clog2(Cols / AdcCount + 1)
+  parameter ColGroupWidth = $clog2(Cols / AdcCount + 1),
+  parameter WordWidth    = WriteCells * WeightWidth
 ) (
   input  wire                        clk_i,
   input  wire                        rst_ni,
@@ -40,10 +46,10 @@ module al_pim_matrix #(
   input  wire                        mem_we_i,
   input  wire [InAddrWidth-1:0]      mem_row_i,
   input  wire [OutAddrWidth-1:0]     mem_col_i,
-  input  wire [WeightWidth-1:0]      mem_wdata_i,
+  input  wire [WordWidth-1:0]        mem_wdata_i,
   output wire                        r_valid_o,
   input  wire                        r_ready_i,
-  output wire [WeightWidth-1:0]      r_data_o,
+  output wire [WordWidth-1:0]        r_data_o,
   input  wire                        x_valid_i,
   output wire                        x_ready_o,
   input  wire [InDim*DataWidth-1:0]  x_data_i,
@@ -64,6 +70,12 @@ module al_pim_matrix #(
   localparam [SliceWidth-1:0]   LastSlice   = LastSliceInt[SliceWidth-1:0];
   localparam [RowAddrWidth-1:0] RowStep     = InputLanes[RowAddrWidth-1:0];
   localparam [ColAddrWidth-1:0] ColStep     = AdcCount[ColAddrWidth-1:0];
+
+  // A write of up to a macro row goes to one macro; a wider one to MacrosPerWrite macros side by side, a row each.
+  localparam MacroCells     = (WriteCells < Cols) ? WriteCells : Cols;
+  localparam MacrosPerWrite = WriteCells / MacroCells;
+  localparam MacroWordWidth = MacroCells * WeightWidth;
+  localparam PartBits       = $clog2(MacrosPerWrite);
 
   localparam [1:0] StIdle = 2'd0, StBusy = 2'd1, StDrain = 2'd2, StDone = 2'd3;
 
@@ -139,7 +151,7 @@ module al_pim_matrix #(
   end
 
   wire [MacrosIn*MacrosOut*AdcCount*AdcBits-1:0] adc_all;
-  wire [MacrosIn*MacrosOut*WeightWidth-1:0]      rdata_all;
+  wire [MacrosIn*MacrosOut*MacroWordWidth-1:0]   rdata_all;
 
   genvar mi, mo;
   generate
@@ -159,7 +171,9 @@ module al_pim_matrix #(
       for (mo = 0; mo < MacrosOut; mo = mo + 1) begin : g_out
         localparam [OutAddrWidth-1:0] MacroOut = mo;
         localparam integer Index = mo * MacrosIn + mi;
-        wire sel = mem_fire && (req_macro_in == MacroIn) && (req_macro_out == MacroOut);
+        // The part of a write's word this macro takes (0 unless a write spans several macros).
+        localparam integer Part = mo % MacrosPerWrite;
+        wire sel = mem_fire && (req_macro_in == MacroIn) && ((req_macro_out >> PartBits) == (MacroOut >> PartBits));
 
         al_pim_macro #(
           .Rows        (Rows),
@@ -169,7 +183,8 @@ module al_pim_matrix #(
           .SliceBits   (SliceBits),
           .WeightWidth (WeightWidth),
           .AdcBits     (AdcBits),
-          .AdcShift    (AdcShift)
+          .AdcShift    (AdcShift),
+          .WriteCells  (MacroCells)
         ) u_macro (
           .clk_i        (clk_i),
           .rst_ni       (rst_ni),
@@ -177,8 +192,8 @@ module al_pim_matrix #(
           .mem_we_i     (mem_we_i),
           .mem_row_i    (mem_row_i[RowAddrWidth-1:0]),
           .mem_col_i    (mem_col_i[ColAddrWidth-1:0]),
-          .mem_wdata_i  (mem_wdata_i),
-          .mem_rdata_o  (rdata_all[Index*WeightWidth +: WeightWidth]),
+          .mem_wdata_i  (mem_wdata_i[Part*MacroWordWidth +: MacroWordWidth]),
+          .mem_rdata_o  (rdata_all[Index*MacroWordWidth +: MacroWordWidth]),
           .cim_en_i     (cim_en),
           .cim_row_i    (row_base_q),
           .cim_col_i    (col_base_q),
@@ -209,15 +224,15 @@ module al_pim_matrix #(
     end
   end
 
-  // Read data of the macro addressed by the accepted read.
-  reg [WeightWidth-1:0] r_data;
+  // Read data of the macros addressed by the accepted read, each in its part of the word.
+  reg [WordWidth-1:0] r_data;
   integer ri, ro;
   always @* begin
-    r_data = { WeightWidth{1'b0} };
+    r_data = { WordWidth{1'b0} };
     for (ri = 0; ri < MacrosIn; ri = ri + 1) begin
       for (ro = 0; ro < MacrosOut; ro = ro + 1) begin
-        if (r_macro_in_q == ri[InAddrWidth-1:0] && r_macro_out_q == ro[OutAddrWidth-1:0]) begin
-          r_data = rdata_all[(ro*MacrosIn + ri)*WeightWidth +: WeightWidth];
+        if (r_macro_in_q == ri[InAddrWidth-1:0] && (r_macro_out_q >> PartBits) == (ro[OutAddrWidth-1:0] >> PartBits)) begin
+          r_data[(ro % MacrosPerWrite)*MacroWordWidth +: MacroWordWidth] = rdata_all[(ro*MacrosIn + ri)*MacroWordWidth +: MacroWordWidth];
         end
       end
     end

@@ -4,7 +4,8 @@
 // Mirrors AttentionLego.Gen.Golden.QkvModel; timing in CycleModel (the matrix's, the requantizers being
 // combinational).
 //
-// Memory port: mem_sel_i picks the matrix (0 = W_Q, 1 = W_K, 2 or 3 = W_V); otherwise as al_pim_matrix.
+// Memory port: mem_sel_i picks the matrix (0 = W_Q, 1 = W_K, 2 or 3 = W_V); otherwise as al_pim_matrix (a
+// request reaches WriteCells consecutive weights of one row).
 // Memory requests and x are accepted only when all three matrices are idle, so they run in lockstep and at
 // most one read response is pending; q, k and v are offered together on the qkv stream.
 module al_qkv #(
@@ -19,13 +20,16 @@ module al_qkv #(
   parameter SliceBits   = 4,
   parameter AdcBits     = 14,
   parameter AdcShift    = 0,
+  // Weights one memory access reaches (al_pim_matrix): a bus word's worth, at most a row.
+  parameter WriteCells  = 4,
   parameter QShift      = 8,
   parameter KShift      = 8,
   parameter VShift      = 8,
   // derived by the generator from the exact ADC output range: do not override
   parameter AccWidth    = 22,
   parameter InAddrWidth  = $clog2(DModel),
-  parameter OutAddrWidth = $clog2(DHead)
+  parameter OutAddrWidth = $clog2(DHead),
+  parameter WordWidth    = WriteCells * WeightWidth
 ) (
   input  wire                        clk_i,
   input  wire                        rst_ni,
@@ -35,10 +39,10 @@ module al_qkv #(
   input  wire                        mem_we_i,
   input  wire [InAddrWidth-1:0]      mem_row_i,
   input  wire [OutAddrWidth-1:0]     mem_col_i,
-  input  wire [WeightWidth-1:0]      mem_wdata_i,
+  input  wire [WordWidth-1:0]        mem_wdata_i,
   output wire                        r_valid_o,
   input  wire                        r_ready_i,
-  output wire [WeightWidth-1:0]      r_data_o,
+  output wire [WordWidth-1:0]        r_data_o,
   input  wire                        x_valid_i,
   output wire                        x_ready_o,
   input  wire [DModel*DataWidth-1:0] x_data_i,
@@ -54,7 +58,7 @@ module al_qkv #(
   localparam [ColGroupWidth-1:0] AllColGroups = ColGroupsInt[ColGroupWidth-1:0];
 
   wire [2:0] mem_ready, r_valid, x_ready, y_valid;
-  wire [WeightWidth-1:0] r_data [0:2];
+  wire [WordWidth-1:0] r_data [0:2];
   wire [DHead*AccWidth-1:0] y_data [0:2];
   // One-hot matrix select: sel 2 and 3 both address W_V.
   wire [2:0] sel = { mem_sel_i[1], mem_sel_i == 2'd1, mem_sel_i == 2'd0 };
@@ -77,6 +81,7 @@ module al_qkv #(
         .SliceBits   (SliceBits),
         .AdcBits     (AdcBits),
         .AdcShift    (AdcShift),
+        .WriteCells  (WriteCells),
         .InputSigned (1),
         .AccWidth    (AccWidth)
       ) u_matrix (

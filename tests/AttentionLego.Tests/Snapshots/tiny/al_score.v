@@ -157,6 +157,7 @@ module al_score #(
     .SliceBits   (SliceBits),
     .AdcBits     (AdcBits),
     .AdcShift    (AdcShift),
+    .WriteCells  (1),
     .InputSigned (1),
     .AccWidth    (ScoreWidth)
   ) u_cache (

@@ -33,7 +33,7 @@ module al_top (
   localparam DHead        = 16;
   localparam MaxSeqLen    = 32;
   localparam DataWidth    = 8;
-  localparam WeightWidth  = 8;
+  localparam WordWidth    = 32;
   localparam InAddrWidth  = $clog2(DModel);
   localparam OutAddrWidth = $clog2(DHead);
   localparam CountWidth   = $clog2(MaxSeqLen + 1);
@@ -47,7 +47,7 @@ module al_top (
   wire [1:0] w_sel;
   wire [InAddrWidth-1:0] w_row;
   wire [OutAddrWidth-1:0] w_col;
-  wire [WeightWidth-1:0] w_data;
+  wire [WordWidth-1:0] w_data;
   wire x_valid, x_ready;
   wire [DModel*DataWidth-1:0] x_data;
   wire o_valid, o_ready;
