@@ -61,6 +61,7 @@ public sealed class HeadTimingTests
                 .SetArgDisplayNames($"paper-exact, {bus}-bit bus");
         }
 
+        yield return new TestCaseData(Presets.Paper with { Model = Presets.Paper.Model with { Heads = 2 } }).SetArgDisplayNames("two paper heads");
         yield return new TestCaseData(NarrowRows).SetArgDisplayNames("d_head narrower than a bus word");
     }
 
