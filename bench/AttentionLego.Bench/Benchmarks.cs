@@ -355,7 +355,8 @@ public sealed partial class Benchmarks(BenchOptions options, Action<string> log)
             var bound = CycleModel.LoadBusBeats(config, array);
             var ratio = (double)load / bound;
             worst = Math.Max(worst, ratio);
-            rows.Add([name, Number.Format(load), Number.Format(bound), ratio.ToString("0.0000", CultureInfo.InvariantCulture) + "x",
+            rows.Add([name, load.ToString("N0", CultureInfo.InvariantCulture), bound.ToString("N0", CultureInfo.InvariantCulture),
+                ratio.ToString("0.0000", CultureInfo.InvariantCulture) + "x",
                 Number.Format(clock.Elapsed.TotalSeconds) + " s"]);
         }
 
