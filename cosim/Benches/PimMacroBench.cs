@@ -9,7 +9,8 @@ namespace AttentionLego.Cosim.Benches;
 /// <summary>
 /// Co-simulates one <c>al_pim_macro</c> (a projection matrix's: a write reaches <see cref="MatrixShape.MacroWriteCells"/>
 /// cells of a row): operations (writes of every word, reads, and compute steps over every row and column group with
-/// random, extreme, signed and unsigned slices), each driven for one cycle and sometimes followed by idle cycles. The bench logs every change of an output, so each read and ADC result must appear
+/// random, extreme, signed and unsigned slices), each driven for one cycle and sometimes followed by idle cycles. The
+/// bench logs every change of an output, so each read and ADC result must appear
 /// exactly <see cref="CycleModel.MacroLatency"/> cycle after its operation and hold until the next one.
 /// </summary>
 public sealed class PimMacroBench : IModuleBench

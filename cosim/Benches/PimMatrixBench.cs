@@ -8,7 +8,8 @@ namespace AttentionLego.Cosim.Benches;
 
 /// <summary>
 /// Co-simulates <c>al_pim_matrix</c> in the Q/K/V projection shape (d_model x d_head): loads every weight (a write
-/// carries <see cref="MatrixShape.WriteCells"/> of them, as LOAD's), reads some back, computes random and extreme vectors, overwrites weights with extremes and computes again.
+/// carries <see cref="MatrixShape.WriteCells"/> of them, as LOAD's), reads some back, computes random and extreme
+/// vectors, overwrites weights with extremes and computes again.
 /// </summary>
 public sealed class PimMatrixBench : IModuleBench
 {

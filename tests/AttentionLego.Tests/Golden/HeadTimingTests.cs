@@ -14,7 +14,7 @@ public sealed class HeadTimingTests
     private static readonly AttentionConfig Tiny = Presets.Tiny;
 
     /// <summary>A matrix row narrower than a bus word: d_head 4 of 4-bit weights on a 32-bit bus, so a word takes two writes.</summary>
-    internal static readonly AttentionConfig NarrowRows = Tiny with
+    private static readonly AttentionConfig NarrowRows = Tiny with
     {
         Model = Tiny.Model with { DHead = 4 },
         Format = Tiny.Format with { WeightWidth = 4 },
