@@ -200,8 +200,7 @@ public sealed class CosimRunner
         else
         {
             var sources = bench.Sources(config).Append(VerilatorMain(config, bench.TopModule, trace)).ToList();
-            build = await _verilator!.BuildAsync(cache, bench.TopModule, sources, ct, trace,
-                fastSimulation: RunCost.Cells(config, bench.Module) >= RunCost.FastSimulationCells);
+            build = await _verilator!.BuildAsync(cache, bench.TopModule, sources, ct, trace, RunCost.Length(config, bench.Module));
         }
 
         _latest[build.Key] = build;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AttentionLego.Cosim.WaveDumps;
+using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.Rendering;
 using CliWrap;
 using CliWrap.Buffered;
@@ -75,36 +76,60 @@ public sealed partial class VerilatorDriver
     /// <summary>
     /// Arguments of a bench build. Part of the build cache key, so changing them rebuilds. A traced build
     /// (<paramref name="trace"/>) is a separate cache entry: tracing slows every run, so only wave dumps use it; so is a
-    /// build for <paramref name="fastSimulation"/> (<see cref="CompileOptimization"/>).
+    /// build for each <paramref name="length"/> of simulation (<see cref="CodeShape"/>, <see cref="CompileOptimization"/>).
     /// </summary>
-    public IReadOnlyList<string> BuildFlags(string topModule, string objDir, WaveFormat? trace = null, bool fastSimulation = false) =>
+    public IReadOnlyList<string> BuildFlags(string topModule, string objDir, WaveFormat? trace = null, SimulationLength length = SimulationLength.Medium) =>
     [
         "--cc", "--exe", "--build", "-Wall", "--top-module", topModule, "-Mdir", objDir, "-j", Jobs.ToString(),
-        "-O3", "--x-assign", "unique", "--x-initial", "unique", "-MAKEFLAGS", CompileOptimization(fastSimulation),
-        .. trace switch
-        {
-            WaveFormat.Vcd => new[] { "--trace" },
-            WaveFormat.Fst => ["--trace-fst"],
-            _ => [],
-        },
+        "-O3", "--x-assign", "unique", "--x-initial", "unique", .. CodeShape(length), "-MAKEFLAGS", MakeVariables(length),
+        .. TraceFlags(trace),
     ];
+
+    private static string[] TraceFlags(WaveFormat? trace) => trace switch
+    {
+        WaveFormat.Vcd => ["--trace"],
+        WaveFormat.Fst => ["--trace-fst"],
+        _ => [],
+    };
 
     /// <summary>
     /// g++ optimization of the generated C++ (make variables of Verilator's verilated.mk, whose default is -Os for the
-    /// per-cycle code and the runtime). A small bench is built with -O1: it simulates as fast as with -Os and compiles a
-    /// fifth to a quarter faster (a tiny-mha4 array bench's design objects, side by side: -O0 29 s, -O1 38 to 40 s, -Os 47
-    /// to 55 s, -O2 64 s; 0.53, 0.063, 0.070 and 0.094 s to simulate its 5,997 cycles). A bench that simulates for
-    /// minutes (<paramref name="fastSimulation"/>, chosen by <see cref="AttentionLego.Gen.Cost.RunCost.FastSimulationCells"/>)
-    /// keeps -Os: the paper-exact head's 1.58 M cycles took 141 and 143 s with -Os, 157 and 170 s with -O1. The run-once
-    /// initialization code (OPT_SLOW) stays unoptimized, as by default.
+    /// per-cycle code and the runtime). A bench that simulates in seconds is built with -O1: it simulates as fast as with
+    /// -Os and compiles a fifth to a quarter faster (a tiny-mha4 array bench's design objects, side by side: -O0 29 s, -O1
+    /// 38 to 40 s, -Os 47 to 55 s, -O2 64 s; 0.53, 0.063, 0.070 and 0.094 s to simulate its 5,997 cycles). A bench that
+    /// simulates for minutes (<see cref="SimulationLength.Long"/>) keeps -Os: the paper-exact head's 1.58 M cycles took 141
+    /// and 143 s with -Os, 157 and 170 s with -O1. The run-once initialization code (OPT_SLOW) stays unoptimized, as by
+    /// default.
     /// </summary>
-    private static string CompileOptimization(bool fastSimulation) =>
-        fastSimulation ? "OPT_FAST=-Os OPT_GLOBAL=-Os" : "OPT_FAST=-O1 OPT_GLOBAL=-O1";
+    private static string CompileOptimization(SimulationLength length) =>
+        length == SimulationLength.Long ? "OPT_FAST=-Os OPT_GLOBAL=-Os" : "OPT_FAST=-O1 OPT_GLOBAL=-O1";
+
+    /// <summary>The make variables: the optimization, and for a small bench one translation unit (<see cref="CodeShape"/>).</summary>
+    private static string MakeVariables(SimulationLength length) =>
+        CompileOptimization(length) + (length == SimulationLength.Short ? " VM_PARALLEL_BUILDS=0" : "");
+
+    /// <summary>
+    /// How much C++ Verilator writes. By default it inlines every module into its parent and unrolls every procedural loop
+    /// of up to 64 steps, so each macro instance carries its own unrolled copy of the compute loop: a tiny head's bench came
+    /// to 10.4 MB of C++, a tiny-mha4 array's to 32 MB. A bench that simulates only thousands of cycles
+    /// (<see cref="SimulationLength.Short"/>) keeps its modules out of line (<c>-fno-inline</c>) and its procedural loops as
+    /// loops (<c>--unroll-stmts 1</c>: no loop body is small enough to unroll), and make compiles its classes as one
+    /// translation unit (<c>VM_PARALLEL_BUILDS=0</c>, <see cref="MakeVariables"/>: out of line, Verilator writes dozens to
+    /// hundreds of small files, each of which would parse Verilator's headers again). Side by side on one core, the runtime
+    /// objects reused: that tiny head's bench is 2.3 MB and compiles in 10 s against 37 s, the array's 10.4 MB in 33 s
+    /// against 36 s on two cores, and a small bench such as tiny's context stage as fast as before (3.5 s). Not
+    /// <c>--unroll-count 1</c>: Verilator 5.006 also caps generate loops at 16 times that count, and al_requant's run to
+    /// 1,024. A longer simulation keeps the defaults: a loop kept as a loop turns each variable part-select of a wide flat
+    /// vector into a copy of the whole vector, and paper-exact's score bench (321,000 cycles) took 146 s built that way
+    /// against 12 s.
+    /// </summary>
+    private static string[] CodeShape(SimulationLength length) =>
+        length == SimulationLength.Short ? ["-fno-inline", "--unroll-stmts", "1"] : [];
 
     /// <summary>The flags that decide what a build is: <see cref="BuildFlags"/> without -j, which only changes how fast it runs.</summary>
-    private string KeyFlags(string topModule, WaveFormat? trace, bool fastSimulation)
+    private string KeyFlags(string topModule, WaveFormat? trace, SimulationLength length)
     {
-        var flags = BuildFlags(topModule, "obj_dir", trace, fastSimulation);
+        var flags = BuildFlags(topModule, "obj_dir", trace, length);
         return string.Join(' ', flags.Where((f, i) => f != "-j" && (i == 0 || flags[i - 1] != "-j")));
     }
 
@@ -144,10 +169,10 @@ public sealed partial class VerilatorDriver
     /// the entry it reuses and rebuilds a damaged one.
     /// </summary>
     public Task<BuildResult> BuildAsync(BuildCache cache, string topModule, IReadOnlyList<RenderedFile> sources,
-        CancellationToken ct = default, WaveFormat? trace = null, bool fastSimulation = false)
+        CancellationToken ct = default, WaveFormat? trace = null, SimulationLength length = SimulationLength.Medium)
     {
-        var key = cache.Key(VersionLine, KeyFlags(topModule, trace, fastSimulation), topModule, sources);
-        var runtime = RuntimeFolder(cache, trace, fastSimulation);
+        var key = cache.Key(VersionLine, KeyFlags(topModule, trace, length), topModule, sources);
+        var runtime = RuntimeFolder(cache, trace, length);
         return cache.GetOrBuildAsync(key, topModule, async staging =>
         {
             RequireBuildTools();
@@ -159,12 +184,13 @@ public sealed partial class VerilatorDriver
             var objDir = Path.Combine(staging, "obj_dir");
             Directory.CreateDirectory(objDir);
             // make must not rebuild them because Verilator's .mk (written after the copy) is newer: --old-file.
-            string[] reuse = CopyRuntime(cache, runtime, objDir)
-                ? ["-MAKEFLAGS", string.Join(' ', RuntimeObjects.Where(f => f.EndsWith(".o", StringComparison.Ordinal)).Select(f => "--old-file=" + f))]
+            var objects = RuntimeObjects(trace);
+            string[] reuse = CopyRuntime(cache, runtime, objDir, objects)
+                ? ["-MAKEFLAGS", string.Join(' ', objects.Where(f => f.EndsWith(".o", StringComparison.Ordinal)).Select(f => "--old-file=" + f))]
                 : [];
 
             var inputs = sources.Select(f => f.Name).Where(n => n.EndsWith(".v", StringComparison.Ordinal) || n.EndsWith(".cpp", StringComparison.Ordinal));
-            var (exitCode, log) = await BuildCache.RunLoggedAsync(_executable, [.. BuildFlags(topModule, "obj_dir", trace, fastSimulation), .. reuse, .. inputs], staging, ct);
+            var (exitCode, log) = await BuildCache.RunLoggedAsync(_executable, [.. BuildFlags(topModule, "obj_dir", trace, length), .. reuse, .. inputs], staging, ct);
             if (exitCode != 0)
             {
                 // The machine before the RTL: a full disk or a missing compiler is not a compile error of the design.
@@ -179,7 +205,7 @@ public sealed partial class VerilatorDriver
                     "Fix: the generated RTL or bench does not compile; run `attnlego lint` on the same config for the full report.");
             }
 
-            SaveRuntime(cache, objDir, runtime);
+            SaveRuntime(cache, objDir, runtime, objects);
         }, ct);
     }
 
@@ -202,22 +228,33 @@ public sealed partial class VerilatorDriver
     }
 
     /// <summary>
-    /// Verilator's runtime library (verilated.cpp, verilated_threads.cpp) is the same object code in every bench built
-    /// with one Verilator and one set of flags, and compiling it is most of a small bench's build time. The first build
+    /// Verilator's runtime library (verilated.cpp, verilated_threads.cpp, and a traced build's verilated_vcd_c.cpp or
+    /// verilated_fst_c.cpp) is the same object code in every bench built with one Verilator and one set of flags, and
+    /// compiling it is most of a small bench's build time. The first build
     /// keeps its objects in the cache (<c>verilated-runtime-&lt;key&gt;</c>, with a <c>build.ok</c> stamp that records their
     /// checksums); later builds verify them, copy them into their <c>obj_dir</c> and tell make
     /// (<c>-MAKEFLAGS --old-file=...</c>) not to remake them: they depend only on Verilator's own headers and on the flags,
     /// which are part of the runtime key. A damaged folder is removed and the build compiles the objects afresh.
     /// </summary>
-    private static readonly string[] RuntimeObjects = ["verilated.o", "verilated.d", "verilated_threads.o", "verilated_threads.d"];
+    private static string[] RuntimeObjects(WaveFormat? trace) =>
+    [
+        "verilated.o", "verilated.d", "verilated_threads.o", "verilated_threads.d",
+        .. trace switch
+        {
+            WaveFormat.Vcd => new[] { "verilated_vcd_c.o", "verilated_vcd_c.d" },
+            WaveFormat.Fst => ["verilated_fst_c.o", "verilated_fst_c.d"],
+            _ => [],
+        },
+    ];
 
-    private string RuntimeFolder(BuildCache cache, WaveFormat? trace, bool fastSimulation)
+    /// <summary>The runtime's objects depend on Verilator, the compiler's optimization and the trace format alone.</summary>
+    private string RuntimeFolder(BuildCache cache, WaveFormat? trace, SimulationLength length)
     {
-        var key = GeneratorInfo.Sha256($"{VersionLine}\n{KeyFlags("TOP", trace, fastSimulation)}\n")[..24];
+        var key = GeneratorInfo.Sha256($"{VersionLine}\n{CompileOptimization(length)} {string.Join(' ', TraceFlags(trace))}\n")[..24];
         return Path.Combine(cache.Root, $"verilated-runtime-{key}");
     }
 
-    private static bool CopyRuntime(BuildCache cache, string runtime, string objDir)
+    private static bool CopyRuntime(BuildCache cache, string runtime, string objDir, string[] objects)
     {
         var state = BuildCache.Verify(runtime, full: false);
         if (!state.Exists)
@@ -237,7 +274,7 @@ public sealed partial class VerilatorDriver
 
         try
         {
-            foreach (var file in RuntimeObjects)
+            foreach (var file in objects)
             {
                 File.Copy(Path.Combine(runtime, file), Path.Combine(objDir, file), overwrite: true);
             }
@@ -247,7 +284,7 @@ public sealed partial class VerilatorDriver
         catch (IOException ex) when (!BuildCache.IsNoSpace(ex))
         {
             // Removed by another run meanwhile (it found it damaged): compile the objects here instead.
-            foreach (var file in RuntimeObjects)
+            foreach (var file in objects)
             {
                 File.Delete(Path.Combine(objDir, file));
             }
@@ -256,9 +293,9 @@ public sealed partial class VerilatorDriver
         }
     }
 
-    private static void SaveRuntime(BuildCache cache, string objDir, string runtime)
+    private static void SaveRuntime(BuildCache cache, string objDir, string runtime, string[] objects)
     {
-        if (Directory.Exists(runtime) || !RuntimeObjects.All(f => File.Exists(Path.Combine(objDir, f))))
+        if (Directory.Exists(runtime) || !objects.All(f => File.Exists(Path.Combine(objDir, f))))
         {
             return;
         }
@@ -267,13 +304,13 @@ public sealed partial class VerilatorDriver
         using var scratch = AttentionLego.Gen.IO.Scratch.Register(staging.Path);
         try
         {
-            foreach (var file in RuntimeObjects)
+            foreach (var file in objects)
             {
                 File.Copy(Path.Combine(objDir, file), Path.Combine(staging.Path, file));
             }
 
             File.WriteAllText(Path.Combine(staging.Path, BuildCache.StampName),
-                BuildCache.StampText(Path.GetFileName(runtime), Guid.NewGuid().ToString("N"), staging.Path, RuntimeObjects));
+                BuildCache.StampText(Path.GetFileName(runtime), Guid.NewGuid().ToString("N"), staging.Path, objects));
             Directory.Move(staging.Path, runtime);
         }
         catch (IOException ex) when (!BuildCache.IsNoSpace(ex))

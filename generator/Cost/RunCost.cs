@@ -136,6 +136,22 @@ public static class RunCost
     /// </summary>
     public const long FastSimulationCells = 1L << 20;
 
+    /// <summary>
+    /// PIM cells below which a bench simulates so few cycles (its weight writes and a few tokens: a few thousand) that its
+    /// build is all that counts, and it is compiled for the smallest C++ (<see cref="SimulationLength.Short"/>). Every tiny
+    /// and tiny-mha bench is below (tiny's head 4,096 cells, tiny-mha4's array 20,480); every paper-size one above (a paper
+    /// matrix 524,288, paper-exact's K cache 262,144, whose 321,000-cycle run took 146 s built that way against 12 s).
+    /// </summary>
+    public const long ShortSimulationCells = 1L << 17;
+
+    /// <summary>How long a seed of <paramref name="module"/>'s bench simulates, judged by its PIM cells: what its build is tuned for.</summary>
+    public static SimulationLength Length(AttentionConfig c, string module) => Cells(c, module) switch
+    {
+        >= FastSimulationCells => SimulationLength.Long,
+        >= ShortSimulationCells => SimulationLength.Medium,
+        _ => SimulationLength.Short,
+    };
+
     /// <summary>PIM cells of the bench's matrices (weights, or cache entries).</summary>
     public static long Cells(AttentionConfig c, string module)
     {
@@ -400,4 +416,17 @@ public sealed record Machine(double MemoryBytes, int Cores, double? AvailableByt
     private static double? Kilobytes(string line, string key) =>
         line.StartsWith(key, StringComparison.Ordinal)
         && long.TryParse(line[key.Length..].Trim().Split(' ')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var kb) ? kb * 1024.0 : null;
+}
+
+/// <summary>How long a bench simulates per seed, which decides whether its build is tuned for build time or for simulation speed.</summary>
+public enum SimulationLength
+{
+    /// <summary>Thousands of cycles: only the build counts.</summary>
+    Short,
+
+    /// <summary>Up to a few hundred thousand cycles, seconds to simulate.</summary>
+    Medium,
+
+    /// <summary>Hundreds of thousands of cycles or more, minutes to simulate.</summary>
+    Long,
 }

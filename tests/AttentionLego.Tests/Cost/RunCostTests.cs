@@ -27,6 +27,21 @@ public sealed class RunCostTests
     }
 
     [Test]
+    public void A_bench_is_built_for_the_length_of_its_simulation()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(RunCost.Length(Presets.Tiny, "top"), Is.EqualTo(SimulationLength.Short));
+            Assert.That(RunCost.Length(Presets.TinyMha4, "array"), Is.EqualTo(SimulationLength.Short));
+            Assert.That(RunCost.Length(Presets.PaperExact, "softmax"), Is.EqualTo(SimulationLength.Short), "no PIM cells");
+            Assert.That(RunCost.Length(Presets.PaperExact, "score"), Is.EqualTo(SimulationLength.Medium), "a K cache of 262,144 cells");
+            Assert.That(RunCost.Length(Presets.Paper, "pim_matrix"), Is.EqualTo(SimulationLength.Medium));
+            Assert.That(RunCost.Length(Presets.PaperExact, "qkv"), Is.EqualTo(SimulationLength.Long));
+            Assert.That(RunCost.Length(Presets.PaperExact, "top"), Is.EqualTo(SimulationLength.Long));
+        });
+    }
+
+    [Test]
     public void A_build_grows_with_its_multipliers_macros_and_faults()
     {
         var (bytes, seconds, basis) = RunCost.Build(Presets.PaperExact, "top");
