@@ -14,7 +14,6 @@ namespace AttentionLego.Tests.Cli;
 /// the problem and the fix, its documented exit code, no stack trace and no partial output. docs/CLI.md, "Hostile
 /// inputs", lists the same ids and exit codes; <see cref="The_docs_table_lists_the_catalogue"/> keeps the two equal.
 /// </summary>
-[NonParallelizable] // cases set ATTNLEGO_VERILATOR and ATTNLEGO_FST2VCD, which the whole process sees
 public sealed partial class HostileInputTests
 {
     public static IReadOnlyList<HostileCase> Catalogue { get; } = BuildCatalogue();
@@ -44,10 +43,7 @@ public sealed partial class HostileInputTests
         }
         else
         {
-            using (new EnvironmentScope(environment))
-            {
-                run = await Attnlego(args);
-            }
+            run = await Attnlego(args);
         }
 
         var text = run.Out + run.Err;
@@ -521,29 +517,6 @@ public sealed partial class HostileInputTests
         Assert.That(run.Err, Does.Contain("\n  %Error: al_softmax.v:1:1: syntax error (stand-in)"), "Verilator's own error line is quoted");
         Assert.That(Directory.GetFileSystemEntries(s.Cache, "*", SearchOption.AllDirectories), Is.Empty, "a failed build leaves nothing in the cache");
         return Task.CompletedTask;
-    }
-
-    /// <summary>Sets environment variables for one run and restores them afterwards.</summary>
-    private sealed class EnvironmentScope : IDisposable
-    {
-        private readonly List<(string Name, string? Old)> _old = [];
-
-        public EnvironmentScope(IEnumerable<(string Name, string Value)> variables)
-        {
-            foreach (var (name, value) in variables)
-            {
-                _old.Add((name, Environment.GetEnvironmentVariable(name)));
-                Environment.SetEnvironmentVariable(name, value);
-            }
-        }
-
-        public void Dispose()
-        {
-            foreach (var (name, old) in _old)
-            {
-                Environment.SetEnvironmentVariable(name, old);
-            }
-        }
     }
 }
 

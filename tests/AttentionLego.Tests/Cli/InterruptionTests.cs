@@ -22,29 +22,39 @@ public sealed class InterruptionTests
     {
         // The race of a SIGTERM landing just as a command ends: the command's thread checks Requested, then takes the exit
         // code. Recorded in two steps (requested, then the signal), it could see the request without the signal: SIGINT, 130.
-        var wrong = 0;
-        for (var round = 0; round < 20_000 && wrong == 0; round++)
+        // One reader thread plays the command in every round (a thread per round spent the test's time starting threads).
+        // The barrier's first phase hands it the round's fresh Interruption and lets both sides start together; the second
+        // waits for its reading, so that each Interruption is disposed within its round: a requested one left undisposed
+        // past Interruption.Grace ends the process, as it would a command that does not stop.
+        const int Rounds = 20_000;
+        var codes = new int[Rounds];
+        Interruption? current = null;
+        using var step = new Barrier(2);
+        var reader = Task.Factory.StartNew(() =>
         {
-            using var interruption = new Interruption(TextWriter.Null);
-            using var ready = new ManualResetEventSlim();
-            var reader = Task.Factory.StartNew(() =>
+            for (var round = 0; round < Rounds; round++)
             {
-                ready.Set();
-                while (!interruption.Requested)
+                step.SignalAndWait();
+                while (!current!.Requested)
                 {
                     Thread.SpinWait(1);
                 }
 
-                return interruption.ExitCode;
-            }, TaskCreationOptions.LongRunning);
-            ready.Wait();
-            interruption.Request(PosixSignal.SIGTERM);
-            if (reader.Result != ExitCodes.Terminated)
-            {
-                wrong = round + 1;
+                codes[round] = current.ExitCode;
+                step.SignalAndWait();
             }
+        }, TaskCreationOptions.LongRunning);
+        for (var round = 0; round < Rounds; round++)
+        {
+            using var interruption = new Interruption(TextWriter.Null);
+            current = interruption;
+            step.SignalAndWait();
+            interruption.Request(PosixSignal.SIGTERM);
+            step.SignalAndWait();
         }
 
-        Assert.That(wrong, Is.Zero, $"a request seen without its signal (in round {wrong})");
+        reader.Wait();
+        var wrong = Array.FindIndex(codes, c => c != ExitCodes.Terminated);
+        Assert.That(wrong, Is.EqualTo(-1), $"a request seen without its signal (in round {wrong + 1})");
     }
 }
