@@ -122,6 +122,16 @@ public static partial class Linter
     public static long ElaboratedMacros(AttentionConfig c, string module) => ModuleCatalog.Find(module)?.MacroCount(c) ?? 0;
 
     /// <summary>
+    /// The most PIM macros Verilator elaborates at once when <see cref="LintAsync(VerilatorDriver, RtlBundle, int, LintCache?, CancellationToken)"/>
+    /// lints every module <paramref name="c"/> needs as its own top, which decides the lint's memory: a module of more than
+    /// <paramref name="maxMacros"/> is linted with al_pim_matrix as a black box, and al_pim_matrix itself is always
+    /// elaborated in full.
+    /// </summary>
+    public static long PeakElaboratedMacros(AttentionConfig c, int maxMacros = MaxElaboratedMacros) =>
+        ModuleCatalog.All.Where(m => m.IsNeeded(c)).Select(m => m.MacroCount(c)).Where(n => n <= maxMacros)
+            .Append(ElaboratedMacros(c, "al_pim_matrix")).Max();
+
+    /// <summary>
     /// A module's header (parameters and ports) with a body that does nothing but touch every parameter and input (in
     /// <c>unused_*</c> signals, Verilator's convention) and tie every output to 0: it lints clean under <c>-Wall</c> with no waiver.
     /// </summary>

@@ -25,12 +25,7 @@ public static class LintCommand
                 return ExitCodes.BeyondMachine;
             }
 
-            // Each module is linted as its own top: the largest hierarchy Verilator elaborates decides the memory. Above
-            // Linter.MaxElaboratedMacros the matrix is a black box, but al_pim_matrix itself is always elaborated in full.
-            var elaborated = new[] { "al_pim_macro", "al_qkv", "al_score", "al_context", "al_top", "al_oproj", "al_array" }
-                .Select(m => Linter.ElaboratedMacros(config, m)).Where(n => n <= Linter.MaxElaboratedMacros)
-                .Append(Linter.ElaboratedMacros(config, "al_pim_matrix")).Max();
-            RunCost.Check(RunCost.Lint(config, elaborated), Machine.Current, io.Err.WriteLine);
+            RunCost.Check(RunCost.Lint(config, Linter.PeakElaboratedMacros(config)), Machine.Current, io.Err.WriteLine);
             var verilator = await VerilatorDriver.LocateAsync(ct);
             // Each module's result is cached by content (what Verilator reads, which Verilator, the flags) beside the builds.
             var results = await Linter.LintAsync(verilator, RtlGenerator.Render(config, ct), Linter.MaxElaboratedMacros, LintCache.Default(io.Out.WriteLine), ct);

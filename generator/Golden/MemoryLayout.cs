@@ -3,22 +3,36 @@ using AttentionLego.Gen.Config;
 
 namespace AttentionLego.Gen.Golden;
 
-/// <summary>Where the bench and the performance model put weights, tokens and outputs in memory (byte addresses; words of Bus.DataWidth bits).</summary>
-public sealed record MemoryLayout(int BusBytes, uint WBase, uint XBase, uint OBase, int TokenBytes, int OutputBytes, int OutputWords, int Words)
+/// <summary>
+/// Where the bench and the performance model put weights, tokens and outputs in memory: the configuration's
+/// <see cref="MemoryRegions"/> as the bus sees them (32-bit byte addresses; words of Bus.DataWidth bits).
+/// </summary>
+public sealed record MemoryLayout(MemoryRegions Regions, int BusBytes)
 {
     /// <summary>al_top's layout (<see cref="MemoryRegions.Head"/>).</summary>
-    public static MemoryLayout For(AttentionConfig config) => From(config, MemoryRegions.Head(config));
+    public static MemoryLayout For(AttentionConfig config) => new(MemoryRegions.Head(config), config.Bus.Bytes);
 
     /// <summary>
     /// al_array's layout (<see cref="MemoryRegions.Array"/>): head h's W_Q, W_K, W_V at W_BASE + h x
     /// <see cref="AttentionConfig.HeadWeightBytes"/>, then W_O.
     /// </summary>
-    public static MemoryLayout ForArray(AttentionConfig config) => From(config, MemoryRegions.Array(config));
+    public static MemoryLayout ForArray(AttentionConfig config) => new(MemoryRegions.Array(config), config.Bus.Bytes);
 
     // The image may end exactly at 2^32 (ConfigValidator allows it), so the end is a long; every base lies below it.
-    private static MemoryLayout From(AttentionConfig config, MemoryRegions r) =>
-        new(config.Bus.Bytes, (uint)r.WBase, (uint)r.XBase, (uint)r.OBase, r.TokenBytes, r.OutputBytes, r.OutputBytes / config.Bus.Bytes,
-            checked((int)(r.End / config.Bus.Bytes)));
+    public uint WBase => (uint)Regions.WBase;
+
+    public uint XBase => (uint)Regions.XBase;
+
+    public uint OBase => (uint)Regions.OBase;
+
+    public int TokenBytes => Regions.TokenBytes;
+
+    public int OutputBytes => Regions.OutputBytes;
+
+    public int OutputWords => Regions.OutputBytes / BusBytes;
+
+    /// <summary>Bus words of the whole image.</summary>
+    public int Words => checked((int)(Regions.End / BusBytes));
 
     /// <summary>The memory words the bench preloads: the three weight matrices, then the tokens.</summary>
     public IEnumerable<(int Word, BigInteger Value)> Image(AttentionConfig config, AccuracyInputs inputs) =>

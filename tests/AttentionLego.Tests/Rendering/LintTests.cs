@@ -152,6 +152,9 @@ public sealed partial class LintTests
             Assert.That(Linter.ElaboratedMacros(Presets.Paper, "al_top"), Is.EqualTo(128));
             Assert.That(Linter.ElaboratedMacros(Presets.PaperMha, "al_oproj"), Is.LessThanOrEqualTo(Linter.MaxElaboratedMacros));
             Assert.That(Linter.ElaboratedMacros(Presets.PaperMha, "al_array"), Is.GreaterThan(Linter.MaxElaboratedMacros));
+            Assert.That(Linter.PeakElaboratedMacros(Presets.PaperMha), Is.EqualTo(1024), "al_oproj's W_O: al_array and al_head are linted boxed");
+            Assert.That(Linter.PeakElaboratedMacros(Presets.Paper), Is.EqualTo(128), "al_top and al_head, in full");
+            Assert.That(Linter.PeakElaboratedMacros(Presets.PaperMha, maxMacros: 64), Is.EqualTo(32), "al_pim_matrix is elaborated in full whatever the limit");
         }
 
         var matrix = RtlGenerator.Render(Presets.Tiny).Modules.Single(m => m.Name == "al_pim_matrix.v").Content;
