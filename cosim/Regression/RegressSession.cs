@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Tools;
 using AttentionLego.Cosim.WaveDumps;
@@ -67,49 +68,124 @@ public static class RegressSession
 {
     public static async Task<RunVerdict> RunAsync(RegressSessionOptions o, TextWriter output, TextWriter errors, CancellationToken ct)
     {
+        var (plan, refused) = await PlanAsync(o, errors);
+        if (plan is null)
+        {
+            return refused;
+        }
+
+        var cases = plan.Cases;
+        if (o.ListOnly)
+        {
+            foreach (var c in cases)
+            {
+                await output.WriteLineAsync(c.Id);
+            }
+
+            await output.WriteLineAsync($"# {cases.Count} of {plan.All.Count} cases in shard {plan.Shard}");
+            return RunVerdict.Passed;
+        }
+
+        if (cases.Count == 0 && (plan.All.Count == 0 || !o.AllowEmptyShard))
+        {
+            // A run of no case checks nothing: it fails unless an empty shard was asked for.
+            await errors.WriteLineAsync("error: " + EmptyRun(plan.All, plan.Shard, plan.Modules));
+            return RunVerdict.Failed;
+        }
+
+        // Before anything runs: otherwise every case would fail on a folder that cannot be made.
+        OutputFolder.CheckFolderPath(o.OutDir, "--out");
+        OutputFolder.CheckFolderPath(o.CacheDir ?? BuildCache.DefaultRoot(), "--cache-dir");
+        if (o.JUnit is { } junitPath && JUnitPathProblem(junitPath) is { } junitProblem)
+        {
+            await errors.WriteLineAsync($"error: {junitProblem.Problem} Fix: {junitProblem.Fix}");
+            return junitProblem.Exit;
+        }
+
+        // Before any build or folder: the run's cost from its cases (a build per build group), refused far beyond this machine (exit 9).
+        RunCost.Check(RunCost.Regress(PlannedCases(cases), o.Jobs, Environment.ProcessorCount), Machine.Current, errors.WriteLine);
+
+        // The run owns its --out for its whole length: two runs never mix their case folders or JUnit files.
+        var (owned, root, holder, moved) = ClaimOut(o.OutDir, o.OutGiven);
+        if (owned is null)
+        {
+            await errors.WriteLineAsync($"error: --out {root} is in use by {OwnedFolder.DescribeHolder(holder)}; two runs must not share one. " +
+                                        "Fix: wait for it or choose another --out.");
+            return RunVerdict.OutputError;
+        }
+
+        using var _ = owned;
+        var written = new StrongBox<bool>();
+        try
+        {
+            var junitFile = o.JUnit ?? Path.Combine(root, plan.Shard.Count > 1 ? $"junit-{plan.Shard.Index}-of-{plan.Shard.Count}.xml" : "junit.xml");
+            if (await OutputProblemAsync(owned.Path, root, junitFile, errors))
+            {
+                return RunVerdict.OutputError;
+            }
+
+            if (moved)
+            {
+                await output.WriteLineAsync($"regress: {o.OutDir} is in use by {OwnedFolder.DescribeHolder(holder)}; this run writes to {root} instead");
+            }
+
+            return await RunCasesAsync(o, plan, Path.Combine(owned.Path, "cases"), junitFile, written, output, ct);
+        }
+        finally
+        {
+            if (!written.Value)
+            {
+                owned.RemoveMadeIfEmpty(); // a run refused or failed before any case: it leaves no empty --out behind
+            }
+        }
+    }
+
+    /// <summary>The cases a run was asked for, after its options are checked: all of them, the shard's, and the command that replays the run.</summary>
+    private sealed record Plan(IReadOnlyList<RegressCase> All, IReadOnlyList<RegressCase> Cases, Shard Shard, IReadOnlyList<string>? Modules, string Replay);
+
+    /// <summary>Checks the options and selects the cases (before any file is touched); null and the verdict when the options are refused.</summary>
+    private static async Task<(Plan? Plan, RunVerdict Refused)> PlanAsync(RegressSessionOptions o, TextWriter errors)
+    {
         var matrixFile = o.MatrixFile;
         var k = o.RandomConfigs;
         if ((matrixFile is null) == (k is null))
         {
-            return await Usage(errors, "give either --matrix <file> or --random-configs <K>" + (k is null ? "." : ", not both."),
-                "e.g. attnlego regress --matrix regress/ci.json, or attnlego regress --random-configs 20 --seed 1.");
+            return (null, await Usage(errors, "give either --matrix <file> or --random-configs <K>" + (k is null ? "." : ", not both."),
+                "e.g. attnlego regress --matrix regress/ci.json, or attnlego regress --random-configs 20 --seed 1."));
         }
 
         if (k is null && (o.MasterSeed is not null || o.SeedsGiven))
         {
-            return await Usage(errors, "--seed and --seeds belong to --random-configs; a matrix names its own seeds.",
-                "drop them, or write the seeds in the matrix file.");
+            return (null, await Usage(errors, "--seed and --seeds belong to --random-configs; a matrix names its own seeds.",
+                "drop them, or write the seeds in the matrix file."));
         }
 
         IReadOnlyList<string>? chosen = null;
         if (o.Modules is { Count: > 0 } words && (chosen = RegressMatrix.Modules(words, out var problem)) is null)
         {
-            return await Usage(errors, "--modules: " + problem, "e.g. --modules softmax,top.");
+            return (null, await Usage(errors, "--modules: " + problem, "e.g. --modules softmax,top."));
         }
 
         var selected = Shard.Whole;
         if (o.Shard is { } shardText && (selected = Shard.Parse(shardText, out var shardProblem)!) is null)
         {
-            return await Usage(errors, shardProblem!, "write --shard i/n with 1 <= i <= n, e.g. --shard 2/4.");
+            return (null, await Usage(errors, shardProblem!, "write --shard i/n with 1 <= i <= n, e.g. --shard 2/4."));
         }
 
         if (selected.Count > Limits.MaxCases)
         {
             // Shards split cases: more shards than a regression has cases are empty, and 2^31 of them only exhaust memory.
-            return await Usage(errors, $"--shard {selected}: {selected.Count:N0} shards are more than the {Limits.MaxCases:N0} cases one regression runs.",
-                "split into at most as many shards as there are cases, e.g. --shard 2/4.");
+            return (null, await Usage(errors, $"--shard {selected}: {selected.Count:N0} shards are more than the {Limits.MaxCases:N0} cases one regression runs.",
+                "split into at most as many shards as there are cases, e.g. --shard 2/4."));
         }
 
-        if (k is not null)
+        // Counted before a case is drawn: configurations x modules x seeds.
+        var modules = chosen?.Count ?? ModuleBenches.All.Count;
+        if (k is not null && (long)k.Value * modules * o.Seeds is var planned && planned > Limits.MaxCases)
         {
-            // Counted before a case is drawn: configurations x modules x seeds.
-            var planned = (long)k.Value * (chosen?.Count ?? ModuleBenches.All.Count) * o.Seeds;
-            if (planned > Limits.MaxCases)
-            {
-                return await Usage(errors,
-                    $"--random-configs {k} with {chosen?.Count ?? ModuleBenches.All.Count} modules and --seeds {o.Seeds} is {planned:N0} cases, more than the {Limits.MaxCases:N0} one regression runs.",
-                    "use fewer configurations, modules or seeds, and split a larger campaign by --seed.");
-            }
+            return (null, await Usage(errors,
+                $"--random-configs {k} with {modules} modules and --seeds {o.Seeds} is {planned:N0} cases, more than the {Limits.MaxCases:N0} one regression runs.",
+                "use fewer configurations, modules or seeds, and split a larger campaign by --seed."));
         }
 
         IReadOnlyList<RegressCase> all;
@@ -122,26 +198,7 @@ public static class RegressSession
         catch (MatrixException ex)
         {
             await errors.WriteLineAsync("error: " + ex.Message);
-            return RunVerdict.InvalidInput;
-        }
-
-        var cases = Sharding.Select(all, selected);
-        if (o.ListOnly)
-        {
-            foreach (var c in cases)
-            {
-                await output.WriteLineAsync(c.Id);
-            }
-
-            await output.WriteLineAsync($"# {cases.Count} of {all.Count} cases in shard {selected}");
-            return RunVerdict.Passed;
-        }
-
-        if (cases.Count == 0 && (all.Count == 0 || !o.AllowEmptyShard))
-        {
-            // A run of no case checks nothing: it fails unless an empty shard was asked for.
-            await errors.WriteLineAsync("error: " + EmptyRun(all, selected, chosen));
-            return RunVerdict.Failed;
+            return (null, RunVerdict.InvalidInput);
         }
 
         var replay = "scripts/attnlego regress " + (matrixFile is not null ? "--matrix " + ConfigSource.Quote(matrixFile)
@@ -149,149 +206,126 @@ public static class RegressSession
               + (o.SeedsGiven ? $" --seeds {o.Seeds}" : ""))
             + (chosen is not null ? " --modules " + string.Join(',', chosen) : "")
             + (selected.Count > 1 ? $" --shard {selected}" : "");
-        var jobCount = o.Jobs;
-        // Before anything runs: otherwise every case would fail on a folder that cannot be made.
-        OutputFolder.CheckFolderPath(o.OutDir, "--out");
-        OutputFolder.CheckFolderPath(o.CacheDir ?? BuildCache.DefaultRoot(), "--cache-dir");
-        if (o.JUnit is { } junitPath && JUnitPathProblem(junitPath) is { } junitProblem)
+        return (new Plan(all, Sharding.Select(all, selected), selected, chosen, replay), RunVerdict.Passed);
+    }
+
+    /// <summary>
+    /// Whether the run cannot write its results (said on <paramref name="errors"/>): a --junit that is a folder or lies
+    /// among the case folders, or a folder it cannot write in. Found now, not after every build: each case would be an
+    /// ERROR and the JUnit file would never be written.
+    /// </summary>
+    private static async Task<bool> OutputProblemAsync(string outPath, string root, string junitFile, TextWriter errors)
+    {
+        var fullJunit = Path.GetFullPath(junitFile);
+        var casesRoot = Path.Combine(outPath, "cases");
+        if (Directory.Exists(fullJunit))
         {
-            await errors.WriteLineAsync($"error: {junitProblem.Problem} Fix: {junitProblem.Fix}");
-            return junitProblem.Exit;
+            await errors.WriteLineAsync($"error: --junit {junitFile} is a folder, not a file. Fix: name a file, e.g. --junit {Path.Combine(junitFile, "junit.xml")}, or leave --junit out.");
+            return true;
         }
 
-        // Before any build or folder: the run's cost from its cases (a build per build group), refused far beyond this machine (exit 9).
-        RunCost.Check(RunCost.Regress(PlannedCases(cases), jobCount, Environment.ProcessorCount), Machine.Current, errors.WriteLine);
-
-        // The run owns its --out for its whole length: two runs never mix their case folders or JUnit files.
-        var explicitOut = o.OutGiven;
-        var (owned, root, holder, moved) = ClaimOut(o.OutDir, explicitOut);
-        if (owned is null)
+        if ((fullJunit + "/").StartsWith(casesRoot + "/", StringComparison.Ordinal))
         {
-            await errors.WriteLineAsync($"error: --out {root} is in use by {OwnedFolder.DescribeHolder(holder)}; two runs must not share one. " +
-                                        "Fix: wait for it or choose another --out.");
-            return RunVerdict.OutputError;
+            await errors.WriteLineAsync($"error: --junit {junitFile} is inside {Path.Combine(root, "cases")}, where this run makes its case folders. " +
+                                        $"Fix: name a file outside it, e.g. --junit {Path.Combine(root, "junit.xml")}, or leave --junit out.");
+            return true;
         }
 
-        using var _ = owned;
-        var written = false;
-        try
+        foreach (var (folder, option) in new[] { (outPath, "--out " + root), (Path.GetDirectoryName(fullJunit)!, "--junit " + junitFile) }.DistinctBy(p => p.Item1))
         {
-            var junitFile = o.JUnit ?? Path.Combine(root, selected.Count > 1 ? $"junit-{selected.Index}-of-{selected.Count}.xml" : "junit.xml");
-            var fullJunit = Path.GetFullPath(junitFile);
-            var casesRoot = Path.Combine(owned.Path, "cases");
-            if (Directory.Exists(fullJunit))
+            if (CannotWriteIn(folder, out var where) is { } why)
             {
-                await errors.WriteLineAsync($"error: --junit {junitFile} is a folder, not a file. Fix: name a file, e.g. --junit {Path.Combine(junitFile, "junit.xml")}, or leave --junit out.");
-                return RunVerdict.OutputError;
+                await errors.WriteLineAsync($"error: {option}: cannot write files in {where} ({why}). " +
+                                            $"Fix: make {where} writable, or choose another {option.Split(' ')[0]}.");
+                return true;
             }
+        }
 
-            if ((fullJunit + "/").StartsWith(casesRoot + "/", StringComparison.Ordinal))
-            {
-                await errors.WriteLineAsync($"error: --junit {junitFile} is inside {Path.Combine(root, "cases")}, where this run makes its case folders. " +
-                                            $"Fix: name a file outside it, e.g. --junit {Path.Combine(root, "junit.xml")}, or leave --junit out.");
-                return RunVerdict.OutputError;
-            }
+        return false;
+    }
 
-            // Found now, not after every build: each case would be an ERROR and the JUnit file would never be written.
-            foreach (var (folder, option) in new[] { (owned.Path, "--out " + root), (Path.GetDirectoryName(fullJunit)!, "--junit " + junitFile) }.DistinctBy(p => p.Item1))
-            {
-                if (CannotWriteIn(folder, out var where) is { } why)
-                {
-                    await errors.WriteLineAsync($"error: {option}: cannot write files in {where} ({why}). " +
-                                                $"Fix: make {where} writable, or choose another {option.Split(' ')[0]}.");
-                    return RunVerdict.OutputError;
-                }
-            }
+    /// <summary>Runs the plan's cases, one line each, and writes the JUnit file (<paramref name="written"/> once it is).</summary>
+    private static async Task<RunVerdict> RunCasesAsync(RegressSessionOptions o, Plan plan, string casesRoot, string junitFile, StrongBox<bool> written,
+        TextWriter output, CancellationToken ct)
+    {
+        var (cases, selected, k) = (plan.Cases, plan.Shard, o.RandomConfigs);
+        var fullJunit = Path.GetFullPath(junitFile);
+        var verilator = await VerilatorDriver.LocateAsync(ct);
+        // Parallel cases share the cores: each C++ compile gets its share rather than all of them.
+        verilator = verilator.WithJobs(Environment.ProcessorCount / Math.Min(o.Jobs, Environment.ProcessorCount));
+        var groups = cases.Select(c => c.BuildGroup).Distinct().Count();
+        await output.WriteLineAsync($"regress: {cases.Count} cases in {groups} build groups (shard {selected} of {plan.All.Count} cases), -j {o.Jobs} ({verilator.VersionLine})");
+        if (k is not null)
+        {
+            await output.WriteLineAsync($"random configurations: master seed {o.MasterSeed ?? 1}, draws 0..{k - 1}; draw i is --random-config {o.MasterSeed ?? 1}:i");
+        }
 
-            if (moved)
-            {
-                await output.WriteLineAsync($"regress: {o.OutDir} is in use by {OwnedFolder.DescribeHolder(holder)}; this run writes to {root} instead");
-            }
+        await output.WriteLineAsync("replay this run: " + plan.Replay);
+        var properties = new Dictionary<string, string>
+        {
+            ["shard"] = selected.ToString(),
+            ["replay"] = plan.Replay,
+            ["verilator"] = verilator.VersionLine,
+        };
+        if (k is not null)
+        {
+            properties["master-seed"] = (o.MasterSeed ?? 1).ToString(CultureInfo.InvariantCulture);
+        }
 
-            var verilator = await VerilatorDriver.LocateAsync(ct);
-            // Parallel cases share the cores: each C++ compile gets its share rather than all of them.
-            verilator = verilator.WithJobs(Environment.ProcessorCount / Math.Min(jobCount, Environment.ProcessorCount));
-            var groups = cases.Select(c => c.BuildGroup).Distinct().Count();
-            await output.WriteLineAsync($"regress: {cases.Count} cases in {groups} build groups (shard {selected} of {all.Count} cases), -j {jobCount} ({verilator.VersionLine})");
-            if (k is not null)
-            {
-                await output.WriteLineAsync($"random configurations: master seed {o.MasterSeed ?? 1}, draws 0..{k - 1}; draw i is --random-config {o.MasterSeed ?? 1}:i");
-            }
-
-            await output.WriteLineAsync("replay this run: " + replay);
-            var properties = new Dictionary<string, string>
-            {
-                ["shard"] = selected.ToString(),
-                ["replay"] = replay,
-                ["verilator"] = verilator.VersionLine,
-            };
-            if (k is not null)
-            {
-                properties["master-seed"] = (o.MasterSeed ?? 1).ToString(CultureInfo.InvariantCulture);
-            }
-
-            var done = 0;
-            var reports = 0;
-            var runner = new RegressRunner(verilator, new RegressSettings
-            {
-                CacheRoot = o.CacheDir ?? BuildCache.DefaultRoot(),
-                CasesRoot = casesRoot,
-                Jobs = jobCount,
-                KeepPassing = o.KeepPassing,
-                SimulationTimeout = o.SimulationTimeout,
-                Tamper = o.Tamper,
-                Waves = o.Waves,
-                // From parallel workers, as the case lines below: one writer at a time.
-                Notes = line =>
-                {
-                    lock (output)
-                    {
-                        output.WriteLine(line);
-                    }
-                },
-            });
-            // Stopped by a signal: the verdicts so far go to the JUnit file at once (skipped: the cases without one),
-            // then the stop propagates and the process ends with the one interruption line.
-            var result = await runner.RunAsync(cases, outcome =>
+        var done = 0;
+        var reports = 0;
+        var runner = new RegressRunner(verilator, new RegressSettings
+        {
+            CacheRoot = o.CacheDir ?? BuildCache.DefaultRoot(),
+            CasesRoot = casesRoot,
+            Jobs = o.Jobs,
+            KeepPassing = o.KeepPassing,
+            SimulationTimeout = o.SimulationTimeout,
+            Tamper = o.Tamper,
+            Waves = o.Waves,
+            // From parallel workers, as the case lines below: one writer at a time.
+            Notes = line =>
             {
                 lock (output)
                 {
-                    output.WriteLine(Describe(outcome, ++done, cases.Count));
+                    output.WriteLine(line);
                 }
-            }, ct, partial =>
-            {
-                // Called again (once) when cases finished after the stop: their verdicts, and the folders failing ones keep, are listed too.
-                JUnitReport.WriteAtomically(fullJunit, JUnitReport.Build(partial, properties));
-                written = true;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"junit: {junitFile} (stopped by {partial.InterruptedBy}: {partial.PassedCount} passed, {partial.FailedCount} failed, {partial.InterruptedCount} without a verdict, listed as skipped)")
-                    + (++reports > 1 ? " rewritten with the cases that finished after the stop" : ""));
-            }, o.StoppedBy);
-
-            JUnitReport.WriteAtomically(fullJunit, JUnitReport.Build(result, properties));
-            written = true;
-            var failed = result.Outcomes.Where(outcome => !outcome.Passed).ToList();
-            if (failed.Count > 0)
-            {
-                await output.WriteLineAsync($"failing cases ({failed.Count}), each with its replay command:");
-                foreach (var outcome in failed)
-                {
-                    await output.WriteLineAsync($"  {outcome.Case.Id}: {outcome.Case.Replay}");
-                }
-            }
-
-            await output.WriteLineAsync($"junit: {junitFile}");
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{result.PassedCount} passed, {result.FailedCount} failed; {result.Built} simulators built, {result.Cached} from the cache; wall {result.Wall.TotalSeconds:0.0} s"));
-            return result.Passed ? RunVerdict.Passed : RunVerdict.Failed;
-        }
-        finally
+            },
+        });
+        // Stopped by a signal: the verdicts so far go to the JUnit file at once (skipped: the cases without one),
+        // then the stop propagates and the process ends with the one interruption line.
+        var result = await runner.RunAsync(cases, outcome =>
         {
-            if (!written)
+            lock (output)
             {
-                owned.RemoveMadeIfEmpty(); // a run refused or failed before any case: it leaves no empty --out behind
+                output.WriteLine(Describe(outcome, ++done, cases.Count));
+            }
+        }, ct, partial =>
+        {
+            // Called again (once) when cases finished after the stop: their verdicts, and the folders failing ones keep, are listed too.
+            JUnitReport.WriteAtomically(fullJunit, JUnitReport.Build(partial, properties));
+            written.Value = true;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"junit: {junitFile} (stopped by {partial.InterruptedBy}: {partial.PassedCount} passed, {partial.FailedCount} failed, {partial.InterruptedCount} without a verdict, listed as skipped)")
+                + (++reports > 1 ? " rewritten with the cases that finished after the stop" : ""));
+        }, o.StoppedBy);
+
+        JUnitReport.WriteAtomically(fullJunit, JUnitReport.Build(result, properties));
+        written.Value = true;
+        var failed = result.Outcomes.Where(outcome => !outcome.Passed).ToList();
+        if (failed.Count > 0)
+        {
+            await output.WriteLineAsync($"failing cases ({failed.Count}), each with its replay command:");
+            foreach (var outcome in failed)
+            {
+                await output.WriteLineAsync($"  {outcome.Case.Id}: {outcome.Case.Replay}");
             }
         }
+
+        await output.WriteLineAsync($"junit: {junitFile}");
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{result.PassedCount} passed, {result.FailedCount} failed; {result.Built} simulators built, {result.Cached} from the cache; wall {result.Wall.TotalSeconds:0.0} s"));
+        return result.Passed ? RunVerdict.Passed : RunVerdict.Failed;
     }
 
     /// <summary>The default --out, where two runs at once each get their own folder: build/regress, build/regress-2, ...</summary>
