@@ -45,27 +45,37 @@ public sealed record MemoryLayout(MemoryRegions Regions, int BusBytes)
 
     private IEnumerable<(int Word, BigInteger Value)> Image(AttentionConfig config, IReadOnlyList<long[,]> matrices, long[][] tokens)
     {
-        var bus = config.Bus.DataWidth;
-        IEnumerable<(int, BigInteger)> Pack(uint baseAddress, IEnumerable<long> values, int width)
+        // Streamed a bus word at a time through one buffer (a word holds whole elements; a last partial word is not written):
+        // an image can hold tens of millions of weights.
+        var (bus, weightWidth, dataWidth) = (config.Bus.DataWidth, config.Format.WeightWidth, config.Format.DataWidth);
+        var word = (int)(WBase / BusBytes);
+        var chunk = new long[bus / weightWidth];
+        var filled = 0;
+        foreach (var m in matrices)
         {
-            var perWord = bus / width;
-            var word = (int)(baseAddress / BusBytes);
-            var chunk = new List<long>(perWord);
-            foreach (var v in values)
+            for (var r = 0; r < m.GetLength(0); r++)
             {
-                chunk.Add(v);
-                if (chunk.Count == perWord)
+                for (var c = 0; c < m.GetLength(1); c++)
                 {
-                    yield return (word++, FixedPoint.Pack(chunk, width));
-                    chunk.Clear();
+                    chunk[filled++] = m[r, c];
+                    if (filled == chunk.Length)
+                    {
+                        yield return (word++, FixedPoint.Pack(chunk, weightWidth));
+                        filled = 0;
+                    }
                 }
             }
         }
 
-        static IEnumerable<long> RowMajor(long[,] w) =>
-            Enumerable.Range(0, w.GetLength(0)).SelectMany(r => Enumerable.Range(0, w.GetLength(1)).Select(c => w[r, c]));
-
-        return Pack(WBase, matrices.SelectMany(RowMajor), config.Format.WeightWidth)
-            .Concat(Pack(XBase, tokens.SelectMany(t => t), config.Format.DataWidth));
+        (word, chunk, filled) = ((int)(XBase / BusBytes), new long[bus / dataWidth], 0);
+        foreach (var value in tokens.SelectMany(t => t))
+        {
+            chunk[filled++] = value;
+            if (filled == chunk.Length)
+            {
+                yield return (word++, FixedPoint.Pack(chunk, dataWidth));
+                filled = 0;
+            }
+        }
     }
 }
