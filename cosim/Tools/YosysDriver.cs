@@ -69,23 +69,36 @@ public sealed partial class YosysDriver
     private const string StatFile = "stat.txt";
 
     /// <summary>
-    /// Writes <paramref name="modules"/> to a temporary folder and runs <see cref="Script"/> on them. Throws a
-    /// <see cref="ToolException"/>: <see cref="ToolFailure.TimedOut"/> after <paramref name="timeout"/> (Yosys is
-    /// stopped), <see cref="ToolFailure.Failed"/> when Yosys rejects the RTL (the message holds its ERROR line).
+    /// Runs <see cref="Script"/> on <paramref name="modules"/>, or takes its reports from <paramref name="cache"/> when the same
+    /// Yosys ran the same script on the same files before. Throws a <see cref="ToolException"/>:
+    /// <see cref="ToolFailure.TimedOut"/> after <paramref name="timeout"/> (Yosys is stopped), <see cref="ToolFailure.Failed"/>
+    /// when Yosys rejects the RTL (the message holds its ERROR line).
     /// </summary>
-    public async Task<SynthesisStats> StatAsync(IReadOnlyList<RenderedFile> modules, string top, TimeSpan timeout, CancellationToken ct = default)
+    public async Task<SynthesisStats> StatAsync(IReadOnlyList<RenderedFile> modules, string top, TimeSpan timeout, CancellationToken ct = default,
+        YosysStatCache? cache = null)
+    {
+        var sources = modules.Where(m => m.Name.EndsWith(".v", StringComparison.Ordinal)).ToList();
+        var script = Script(sources.Select(m => m.Name), top);
+        var reports = cache is null
+            ? await RunAsync(modules, script, top, timeout, ct)
+            : await cache.GetOrRunAsync(YosysStatCache.Key(_executable, VersionLine, script, sources), top,
+                () => RunAsync(modules, script, top, timeout, ct), ct);
+        return SynthesisStats.Parse(top, VersionLine, string.Join("; ", script.Skip(1).Prepend("read_verilog <the module files>")), reports.Stat, reports.Check);
+    }
+
+    /// <summary>Writes <paramref name="modules"/> to a temporary folder and runs <paramref name="script"/> on them.</summary>
+    private async Task<YosysReports> RunAsync(IReadOnlyList<RenderedFile> modules, IReadOnlyList<string> script, string top, TimeSpan timeout,
+        CancellationToken ct)
     {
         var dir = Directory.CreateTempSubdirectory("attnlego-yosys-").FullName;
         using var scratch = Scratch.Register(dir);
         try
         {
-            var files = modules.Where(m => m.Name.EndsWith(".v", StringComparison.Ordinal)).Select(m => m.Name).ToList();
             foreach (var module in modules)
             {
                 await File.WriteAllTextAsync(Path.Combine(dir, module.Name), module.Content, ct);
             }
 
-            var script = Script(files, top);
             await File.WriteAllTextAsync(Path.Combine(dir, "stat.ys"), string.Join('\n', script) + "\n", ct);
             BufferedCommandResult result;
             try
@@ -122,8 +135,7 @@ public sealed partial class YosysDriver
                     "(`attnlego config show`), or pass --no-yosys to skip the cell statistics.");
             }
 
-            return SynthesisStats.Parse(top, VersionLine, string.Join("; ", script.Skip(1).Prepend("read_verilog <the module files>")),
-                await File.ReadAllTextAsync(Path.Combine(dir, StatFile), ct), await File.ReadAllTextAsync(Path.Combine(dir, CheckFile), ct));
+            return new YosysReports(await File.ReadAllTextAsync(Path.Combine(dir, StatFile), ct), await File.ReadAllTextAsync(Path.Combine(dir, CheckFile), ct));
         }
         finally
         {

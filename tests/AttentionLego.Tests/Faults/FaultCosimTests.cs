@@ -68,7 +68,7 @@ public sealed class FaultCosimTests
         // Yosys is installed by scripts/setup.sh; a missing Yosys fails here rather than skipping.
         var head = Presets.Tiny with { Faults = FaultMaps.Draw(Presets.Tiny, FaultKind.Both, Rate, MapSeed) };
         var yosys = await YosysDriver.LocateAsync();
-        var stats = await yosys.StatAsync(RtlGenerator.Render(head).Modules, "al_top", TimeSpan.FromMinutes(5));
+        var stats = await yosys.StatAsync(RtlGenerator.Render(head).Modules, "al_top", TimeSpan.FromMinutes(5), cache: YosysStatCache.Default(TestContext.Out.WriteLine));
         using (Assert.EnterMultipleScope())
         {
             Assert.That(stats.Latches, Is.Zero);

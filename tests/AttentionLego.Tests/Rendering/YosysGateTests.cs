@@ -1,3 +1,4 @@
+using AttentionLego.Cosim.Tools;
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Rendering;
 using AttentionLego.Gen.Reporting;
@@ -19,7 +20,8 @@ public sealed class YosysGateTests
     private static async Task<SynthesisStats> Synthesize(IReadOnlyList<RenderedFile> modules, string top)
     {
         var yosys = await TestEnvironment.RequireYosysAsync();
-        var stats = await yosys.StatAsync(modules, top, Limit);
+        // The reports are kept by content (YosysStatCache, as `report` keeps them): unchanged RTL is not synthesized again.
+        var stats = await yosys.StatAsync(modules, top, Limit, cache: YosysStatCache.Default(TestContext.Out.WriteLine));
         TestContext.Out.WriteLine($"{top}: {stats.TotalCells} cells, {stats.Latches} latches, {stats.CheckProblems} check problems ({stats.YosysVersion})");
         foreach (var warning in stats.CheckWarnings)
         {
