@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cosim.Tools;
@@ -24,20 +23,8 @@ public sealed class LintCache(string root, Action<string>? notes = null)
     public static LintCache Default(Action<string>? notes = null) => new(BuildCache.DefaultRoot(), notes);
 
     /// <summary>The key of a lint of <paramref name="top"/> by <paramref name="verilator"/> over <paramref name="sources"/> (what Verilator reads).</summary>
-    public static string Key(VerilatorDriver verilator, string top, IEnumerable<RenderedFile> sources)
-    {
-        var tool = new FileInfo(verilator.Executable);
-        var text = new StringBuilder()
-            .Append("verilator ").Append(verilator.Executable).Append(' ').Append(verilator.VersionLine).Append('\n')
-            .Append("verilator-file ").Append(tool.Exists ? $"{tool.Length} {tool.LastWriteTimeUtc.Ticks}" : "missing").Append('\n')
-            .Append("flags ").Append(string.Join(' ', VerilatorDriver.LintFlags(top))).Append('\n');
-        foreach (var file in sources.OrderBy(f => f.Name, StringComparer.Ordinal))
-        {
-            text.Append("file ").Append(file.Name).Append(' ').Append(GeneratorInfo.Sha256(file.Content)).Append('\n');
-        }
-
-        return GeneratorInfo.Sha256(text.ToString())[..32];
-    }
+    public static string Key(VerilatorDriver verilator, string top, IEnumerable<RenderedFile> sources) =>
+        ResultCache.Key("verilator", verilator.Executable, verilator.VersionLine, ["flags " + string.Join(' ', VerilatorDriver.LintFlags(top))], sources);
 
     public string EntryPath(string key, string top) => _entries.EntryPath(key, top);
 

@@ -23,6 +23,29 @@ public sealed class ResultCache(string root, string kind, string header, string 
     /// <summary>Receives the lines a user should see: an entry found damaged and computed again, a result that could not be kept.</summary>
     public Action<string>? Notes { get; } = notes;
 
+    /// <summary>
+    /// A key: the hash of the tool (<paramref name="tool"/>'s path, size, modification time and version line), the
+    /// <paramref name="settings"/> lines (flags, a script) and the name and SHA-256 of every file it reads.
+    /// </summary>
+    public static string Key(string tool, string executable, string versionLine, IEnumerable<string> settings, IEnumerable<RenderedFile> sources)
+    {
+        var file = new FileInfo(executable);
+        var text = new StringBuilder()
+            .Append(tool).Append(' ').Append(executable).Append(' ').Append(versionLine).Append('\n')
+            .Append(tool).Append("-file ").Append(file.Exists ? $"{file.Length} {file.LastWriteTimeUtc.Ticks}" : "missing").Append('\n');
+        foreach (var line in settings)
+        {
+            text.Append(line).Append('\n');
+        }
+
+        foreach (var source in sources.OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            text.Append("file ").Append(source.Name).Append(' ').Append(GeneratorInfo.Sha256(source.Content)).Append('\n');
+        }
+
+        return GeneratorInfo.Sha256(text.ToString())[..32];
+    }
+
     public string EntryPath(string key, string top) => Path.Combine(Folder, $"{top}-{key}.{kind}");
 
     /// <summary>

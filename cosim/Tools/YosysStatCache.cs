@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cosim.Tools;
@@ -27,24 +26,8 @@ public sealed class YosysStatCache(string root, Action<string>? notes = null)
     public static YosysStatCache Default(Action<string>? notes = null) => new(BuildCache.DefaultRoot(), notes);
 
     /// <summary>The key of a run of <paramref name="script"/> by the Yosys at <paramref name="executable"/> over <paramref name="sources"/>.</summary>
-    public static string Key(string executable, string versionLine, IEnumerable<string> script, IEnumerable<RenderedFile> sources)
-    {
-        var tool = new FileInfo(executable);
-        var text = new StringBuilder()
-            .Append("yosys ").Append(executable).Append(' ').Append(versionLine).Append('\n')
-            .Append("yosys-file ").Append(tool.Exists ? $"{tool.Length} {tool.LastWriteTimeUtc.Ticks}" : "missing").Append('\n');
-        foreach (var line in script)
-        {
-            text.Append("script ").Append(line).Append('\n');
-        }
-
-        foreach (var file in sources.OrderBy(f => f.Name, StringComparer.Ordinal))
-        {
-            text.Append("file ").Append(file.Name).Append(' ').Append(GeneratorInfo.Sha256(file.Content)).Append('\n');
-        }
-
-        return GeneratorInfo.Sha256(text.ToString())[..32];
-    }
+    public static string Key(string executable, string versionLine, IEnumerable<string> script, IEnumerable<RenderedFile> sources) =>
+        ResultCache.Key("yosys", executable, versionLine, script.Select(line => "script " + line), sources);
 
     public string EntryPath(string key, string top) => _entries.EntryPath(key, top);
 

@@ -45,37 +45,36 @@ public sealed record MemoryLayout(MemoryRegions Regions, int BusBytes)
 
     private IEnumerable<(int Word, BigInteger Value)> Image(AttentionConfig config, IReadOnlyList<long[,]> matrices, long[][] tokens)
     {
-        // Streamed a bus word at a time through one buffer (a word holds whole elements; a last partial word is not written):
-        // an image can hold tens of millions of weights.
-        var (bus, weightWidth, dataWidth) = (config.Bus.DataWidth, config.Format.WeightWidth, config.Format.DataWidth);
-        var word = (int)(WBase / BusBytes);
-        var chunk = new long[bus / weightWidth];
-        var filled = 0;
-        foreach (var m in matrices)
+        IEnumerable<long> RowMajor()
         {
-            for (var r = 0; r < m.GetLength(0); r++)
+            foreach (var m in matrices)
             {
-                for (var c = 0; c < m.GetLength(1); c++)
+                for (var r = 0; r < m.GetLength(0); r++)
                 {
-                    chunk[filled++] = m[r, c];
-                    if (filled == chunk.Length)
+                    for (var c = 0; c < m.GetLength(1); c++)
                     {
-                        yield return (word++, FixedPoint.Pack(chunk, weightWidth));
-                        filled = 0;
+                        yield return m[r, c];
                     }
                 }
             }
         }
 
-        (word, chunk, filled) = ((int)(XBase / BusBytes), new long[bus / dataWidth], 0);
-        foreach (var value in tokens.SelectMany(t => t))
+        // Streamed a bus word at a time through one buffer (a word holds whole elements; a last partial word is not written):
+        // an image can hold tens of millions of weights.
+        IEnumerable<(int, BigInteger)> Words(uint baseAddress, int width, IEnumerable<long> values)
         {
-            chunk[filled++] = value;
-            if (filled == chunk.Length)
+            var (word, chunk, filled) = ((int)(baseAddress / BusBytes), new long[config.Bus.DataWidth / width], 0);
+            foreach (var value in values)
             {
-                yield return (word++, FixedPoint.Pack(chunk, dataWidth));
-                filled = 0;
+                chunk[filled++] = value;
+                if (filled == chunk.Length)
+                {
+                    yield return (word++, FixedPoint.Pack(chunk, width));
+                    filled = 0;
+                }
             }
         }
+
+        return Words(WBase, config.Format.WeightWidth, RowMajor()).Concat(Words(XBase, config.Format.DataWidth, tokens.SelectMany(t => t)));
     }
 }
