@@ -36,9 +36,6 @@ public sealed class ArbiterMirror(int masters)
     {
         _lock = Valid && !memReady;
         _hold = Grant;
-        if (Valid && memReady)
-        {
-            _last = Grant;
-        }
+        _last = Valid && memReady ? Grant : _last;
     }
 }

@@ -35,32 +35,21 @@ public sealed class CsrDriver(IReadOnlyList<HeadCommand> commands)
 
     public uint Data => Current is HeadCommand.Write w ? w.Value : 0u;
 
-    /// <summary>The read whose data the controller returns in this cycle, or null.</summary>
-    public HeadCommand.Read? Responding => _phase ? Current as HeadCommand.Read : null;
+    /// <summary>The controller returns the data of the read <see cref="Current"/> (at <see cref="Addr"/>) in this cycle.</summary>
+    public bool Responding => _phase && Current is HeadCommand.Read;
 
     public void Edge(bool irq)
     {
-        var advance = false;
-        switch (Current)
+        var advance = Current switch
         {
-            case HeadCommand.Write or HeadCommand.Read:
-                advance = _phase;
-                _phase = !_phase;
-                break;
-            case HeadCommand.WaitIrq:
-                advance = irq;
-                break;
-            case HeadCommand.Idle idle:
-                advance = idle.Cycles - _idleDone <= 1;
-                _idleDone += advance ? 0 : 1;
-                break;
-        }
-
-        if (advance)
-        {
-            _index++;
-            _idleDone = 0;
-        }
+            HeadCommand.Write or HeadCommand.Read => _phase,
+            HeadCommand.WaitIrq => irq,
+            HeadCommand.Idle idle => idle.Cycles - _idleDone <= 1,
+            _ => false,
+        };
+        _phase = Current is HeadCommand.Write or HeadCommand.Read && !_phase;
+        _idleDone = advance ? 0 : _idleDone + 1;
+        _index += advance ? 1 : 0;
     }
 }
 

@@ -65,11 +65,7 @@ public sealed class ControlTiming(AttentionConfig config, int memoryLatency, boo
         var headWeightBytes = (uint)config.HeadWeightBytes;
         var driver = new CsrDriver(commands);
         var memory = new BenchMemory(_latency);
-        var ctrl = new ControllerMirror(config);
-        if (weightsLoaded)
-        {
-            ctrl.AssumeWeightsLoaded();
-        }
+        var ctrl = new ControllerMirror(config, weightsLoaded);
 
         var dma = new DmaMirror(config, array ? DmaShape.Array(config) : DmaShape.Head(config));
         DmaMirror[] masters = [dma, .. Enumerable.Range(0, array ? heads : 0).Select(_ => new DmaMirror(config, DmaShape.Head(config)))];
@@ -77,7 +73,7 @@ public sealed class ControlTiming(AttentionConfig config, int memoryLatency, boo
         var dmaLoads = !array || projection;
         var loading = dmaLoads ? masters : masters[1..];
         var stages = Enumerable.Range(0, heads).Select(_ => new HeadStagesMirror(config)).ToArray();
-        var wo = new OutputProjectionMirror(config);
+        var wo = new OutputProjectionMirror(config); // clocked in every array, heard only in one with W_O
         var arbiter = new ArbiterMirror(masters.Length);
         var requests = new bool[masters.Length];
         var taken = new bool[heads];
@@ -96,14 +92,12 @@ public sealed class ControlTiming(AttentionConfig config, int memoryLatency, boo
                 ct.ThrowIfCancellationRequested();
             }
 
-            var requesting = false;
             for (var m = 0; m < masters.Length; m++)
             {
                 requests[m] = masters[m].ReqValid;
-                requesting |= requests[m];
             }
 
-            if (driver.Current is null && memory.Empty && !requesting)
+            if (driver.Current is null && memory.Empty && Array.IndexOf(requests, true) < 0)
             {
                 return events.Events;
             }
@@ -126,11 +120,7 @@ public sealed class ControlTiming(AttentionConfig config, int memoryLatency, boo
                 events.Head(cyc, stages[h], h);
             }
 
-            if (projection)
-            {
-                wo.Comb(cyc, joined, dma.OReady);
-            }
-
+            wo.Comb(cyc, joined, dma.OReady);
             // The DMA's weights go to al_top's head, or to al_array's W_O.
             dma.Comb(reqReady: arbiter.Grant == 0, rspValid && rspMaster == 0, wReady: array ? projection && wo.Idle : stages[0].XReady,
                 xReady: xAll, oValid: projection ? wo.YValid : joined);
@@ -151,13 +141,9 @@ public sealed class ControlTiming(AttentionConfig config, int memoryLatency, boo
                 stages.Any(s => s.ContextBusy), dma.Writing));
 
             // ---- The other events of this cycle. ----
-            events.EmitIf(array && dma.OFire, cyc, HeadEventKind.Row, 0);
-            events.EmitIf(arbiter.Valid && arbiter.Grant == 0 && dma.ReqWe, cyc, HeadEventKind.MemWrite, dma.ReqAddr);
-
-            if (driver.Responding is { } read)
-            {
-                events.Emit(cyc, HeadEventKind.CsrRead, ctrl.RData, read.Offset & CsrMap.OffsetMask);
-            }
+            events.Emit(array && dma.OFire, cyc, HeadEventKind.Row, 0);
+            events.Emit(arbiter.Valid && arbiter.Grant == 0 && dma.ReqWe, cyc, HeadEventKind.MemWrite, dma.ReqAddr);
+            events.Emit(driver.Responding, cyc, HeadEventKind.CsrRead, ctrl.RData, driver.Addr);
 
             // ---- Clock edge: the DMAs take al_controller's registered outputs of this cycle, so the controller clocks last. ----
             driver.Edge(ctrl.Irq);
@@ -176,11 +162,7 @@ public sealed class ControlTiming(AttentionConfig config, int memoryLatency, boo
                 taken[h] = !dma.XFire && (taken[h] || stages[h].XFire);
             }
 
-            if (projection)
-            {
-                wo.Edge(cyc);
-            }
-
+            wo.Edge(cyc);
             for (var i = 0; i < loading.Length; i++)
             {
                 loaded[i] = !ctrl.LoadStart && (loaded[i] || loading[i].LoadDone);
@@ -199,28 +181,23 @@ public sealed class EventLog
 
     public IReadOnlyList<HeadEvent> Events => _events;
 
-    public void Emit(long cycle, HeadEventKind kind, long value, int offset = 0, int head = 0)
+    /// <summary>Records the event if it <paramref name="happened"/> in <paramref name="cycle"/>.</summary>
+    public void Emit(bool happened, long cycle, HeadEventKind kind, long value, int offset = 0, int head = 0)
     {
-        var index = _counts.GetValueOrDefault((kind, head));
-        _counts[(kind, head)] = index + 1;
-        _events.Add(new HeadEvent(cycle, kind, index, value, offset, head));
+        if (happened)
+        {
+            var index = _counts.GetValueOrDefault((kind, head));
+            _counts[(kind, head)] = index + 1;
+            _events.Add(new HeadEvent(cycle, kind, index, value, offset, head));
+        }
     }
 
     /// <summary>The stage handshakes of head <paramref name="index"/> in this cycle, in the bench's trace order.</summary>
     public void Head(long cycle, HeadStagesMirror head, int index)
     {
-        EmitIf(head.QkvFire, cycle, HeadEventKind.Projection, 0, index);
-        EmitIf(head.SFire, cycle, HeadEventKind.Scores, head.SeqLen, index);
-        EmitIf(head.PFire, cycle, HeadEventKind.Probabilities, 0, index);
-        EmitIf(head.OFire, cycle, HeadEventKind.Output, 0, index);
-    }
-
-    /// <summary>Emits the event if it <paramref name="happened"/> in this cycle.</summary>
-    public void EmitIf(bool happened, long cycle, HeadEventKind kind, long value, int head = 0)
-    {
-        if (happened)
-        {
-            Emit(cycle, kind, value, head: head);
-        }
+        Emit(head.QkvFire, cycle, HeadEventKind.Projection, 0, head: index);
+        Emit(head.SFire, cycle, HeadEventKind.Scores, head.SeqLen, head: index);
+        Emit(head.PFire, cycle, HeadEventKind.Probabilities, 0, head: index);
+        Emit(head.OFire, cycle, HeadEventKind.Output, 0, head: index);
     }
 }

@@ -11,17 +11,19 @@ public readonly record struct ControllerInputs(bool LoadDone, bool TokenDone, bo
 /// Its outputs to the DMA and the caches (<see cref="LoadStart"/>, <see cref="DecodeStart"/>, <see cref="Clear"/>,
 /// the bases and <see cref="TokensReg"/>) are registers: read them before <see cref="Edge"/>.
 /// </summary>
-public sealed class ControllerMirror(AttentionConfig config)
+/// <remarks>With <paramref name="weightsLoaded"/> it starts as if a LOAD had finished before the first cycle (the timing of a decode without its load).</remarks>
+public sealed class ControllerMirror(AttentionConfig config, bool weightsLoaded = false)
 {
     private readonly int _maxSeq = config.Model.MaxSeqLen;
     private readonly uint _alignMask = (uint)(config.Bus.DataWidth / 8 - 1);
     private readonly uint _configHash = ConfigHash.Register(config);
 
-    // CYC_FETCH, CYC_QKV, CYC_SCORE, CYC_SOFTMAX, CYC_CONTEXT, CYC_WRITE: consecutive registers, in this order.
-    private readonly uint[] _stageCycles = new uint[6];
+    // TOKENS, W_BASE, X_BASE, O_BASE; CYC_FETCH, CYC_QKV, CYC_SCORE, CYC_SOFTMAX, CYC_CONTEXT, CYC_WRITE: consecutive
+    // registers, in these orders.
+    private readonly uint[] _settings = new uint[4], _stageCycles = new uint[6];
 
     private Mode _mode;
-    private bool _done, _weights;
+    private bool _done, _weights = weightsLoaded;
     private uint _error, _rdata;
     private uint _cycles, _tokensDone, _tokenCycles, _interval;
 
@@ -41,22 +43,19 @@ public sealed class ControllerMirror(AttentionConfig config)
     /// <summary>clear_o: empties the caches (the cycle after an accepted CLEAR).</summary>
     public bool Clear { get; private set; }
 
-    public uint WBase { get; private set; }
+    public uint TokensReg => _settings[0];
 
-    public uint XBase { get; private set; }
+    public uint WBase => _settings[1];
 
-    public uint OBase { get; private set; }
+    public uint XBase => _settings[2];
 
-    public uint TokensReg { get; private set; }
+    public uint OBase => _settings[3];
 
     /// <summary>csr_rdata_o: the data of the read taken in the cycle before.</summary>
     public uint RData => _rdata;
 
     /// <summary>irq_o = DONE or ERROR.</summary>
     public bool Irq => _done || _error != 0;
-
-    /// <summary>Starts as if a LOAD had finished before the first cycle (the timing of a decode without its load).</summary>
-    public void AssumeWeightsLoaded() => _weights = true;
 
     public void Comb(bool csrValid, bool csrWe, int csrAddr, uint csrData, in ControllerInputs inputs)
     {
@@ -69,60 +68,31 @@ public sealed class ControllerMirror(AttentionConfig config)
         (_csrAddr, _csrData) = (csrAddr, csrData);
         var cmdWr = wrCsr && csrAddr == CsrMap.Ctrl;
         var seqLen = Clear ? 0 : inputs.SeqLen;
-        _cfgWr = wrCsr && csrAddr is CsrMap.Tokens or CsrMap.WBase or CsrMap.XBase or CsrMap.OBase;
+        _cfgWr = wrCsr && csrAddr is >= CsrMap.Tokens and <= CsrMap.OBase;
         (_nextMode, _nextDone, _nextWeights, _nextError) = (_mode, _done, _weights, _error);
-        (_loadStart, _decodeStart, _clearNext, _accept) = (false, false, false, false);
-        if (wrCsr && csrAddr == CsrMap.Status && (csrData & CsrMap.StatusDone) != 0)
-        {
-            _nextDone = false;
-        }
-
-        if (wrCsr && csrAddr == CsrMap.Error)
-        {
-            _nextError &= ~(csrData & CsrMap.ErrorMask);
-        }
-
-        if (_cfgWr && _busy)
-        {
-            _nextError |= CsrMap.ErrBusy;
-        }
-
-        if (_mode == Mode.Load && inputs.LoadDone)
-        {
-            (_nextMode, _nextDone, _nextWeights) = (Mode.Idle, true, true);
-        }
-
-        if (_mode == Mode.Decode && inputs.DecodeDone)
+        // Writing 1 to STATUS.DONE clears it; ERROR is write-1-to-clear; a configuration write while busy is refused.
+        _nextDone &= !(wrCsr && csrAddr == CsrMap.Status && (csrData & CsrMap.StatusDone) != 0);
+        _nextError &= ~(wrCsr && csrAddr == CsrMap.Error ? csrData & CsrMap.ErrorMask : 0);
+        _nextError |= _cfgWr && _busy ? CsrMap.ErrBusy : 0;
+        // LOAD ends when the weights are in (and sets WEIGHTS), DECODE when its last output is written.
+        var finished = _mode == Mode.Load ? inputs.LoadDone : _mode == Mode.Decode && inputs.DecodeDone;
+        _nextWeights |= finished && _mode == Mode.Load;
+        if (finished)
         {
             (_nextMode, _nextDone) = (Mode.Idle, true);
         }
 
-        if (!cmdWr)
+        // A command written to CTRL is refused (its ERROR bit) or accepted: LOAD and a DECODE of tokens start, CLEAR and a
+        // DECODE of no tokens are done at once.
+        var refusal = cmdWr ? Refusal(csrData, seqLen) : 0;
+        _nextError |= refusal;
+        _accept = cmdWr && refusal == 0;
+        _loadStart = _accept && csrData == CsrMap.CtrlLoad;
+        _decodeStart = _accept && csrData == CsrMap.CtrlDecode && TokensReg != 0;
+        _clearNext = _accept && csrData == CsrMap.CtrlClear;
+        if (_accept)
         {
-            return;
-        }
-
-        var refusal = Refusal(csrData, seqLen);
-        if (refusal != 0)
-        {
-            _nextError |= refusal;
-        }
-        else if (csrData == CsrMap.CtrlLoad)
-        {
-            (_nextMode, _nextDone, _loadStart, _accept) = (Mode.Load, false, true, true);
-        }
-        else if (csrData == CsrMap.CtrlClear)
-        {
-            (_clearNext, _nextDone, _accept) = (true, true, true);
-        }
-        else if (TokensReg == 0)
-        {
-            // A decode of no tokens is done at once.
-            (_nextDone, _accept) = (true, true);
-        }
-        else
-        {
-            (_nextMode, _nextDone, _decodeStart, _accept) = (Mode.Decode, false, true, true);
+            (_nextMode, _nextDone) = (_loadStart ? Mode.Load : _decodeStart ? Mode.Decode : Mode.Idle, !_loadStart && !_decodeStart);
         }
     }
 
@@ -166,13 +136,7 @@ public sealed class ControllerMirror(AttentionConfig config)
 
         if (_cfgWr && !_busy)
         {
-            switch (_csrAddr)
-            {
-                case CsrMap.Tokens: TokensReg = _csrData; break;
-                case CsrMap.WBase: WBase = _csrData; break;
-                case CsrMap.XBase: XBase = _csrData; break;
-                case CsrMap.OBase: OBase = _csrData; break;
-            }
+            _settings[(_csrAddr - CsrMap.Tokens) / 4] = _csrData;
         }
 
         (_mode, _done, _weights, _error) = (_nextMode, _nextDone, _nextWeights, _nextError);
@@ -184,10 +148,7 @@ public sealed class ControllerMirror(AttentionConfig config)
         CsrMap.Status => (_mode != Mode.Idle ? CsrMap.StatusBusy : 0) | (_done ? CsrMap.StatusDone : 0)
             | (_error != 0 ? CsrMap.StatusError : 0) | (_weights ? CsrMap.StatusWeights : 0),
         CsrMap.Error => _error,
-        CsrMap.Tokens => TokensReg,
-        CsrMap.WBase => WBase,
-        CsrMap.XBase => XBase,
-        CsrMap.OBase => OBase,
+        >= CsrMap.Tokens and <= CsrMap.OBase => _settings[(offset - CsrMap.Tokens) / 4],
         CsrMap.SeqLen => Clear ? 0u : (uint)_in.SeqLen,
         CsrMap.Cycles => _cycles,
         CsrMap.TokensDone => _tokensDone,

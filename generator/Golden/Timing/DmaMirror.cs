@@ -39,9 +39,9 @@ public sealed class DmaMirror
     private uint _reqAddr, _wAddr, _xAddr, _oAddr;
     private int _wIssued, _wPending, _wfifoCnt, _elem, _wLeft, _tokens, _fetched, _written, _xIssue, _xRx, _oLeft, _acks, _wrOut;
 
-    // Combinational signals of this cycle.
-    private bool _reqFree, _pickWrite, _pickWeight, _issueWrite, _issueWeight, _issueToken, _rspValid, _rspWrite, _rspWeight, _rspToken;
-    private bool _wLast, _pop;
+    // Combinational signals of this cycle: the request issued and the response taken (their tags), if any.
+    private Tag? _issue, _rsp;
+    private bool _reqFree, _wLast, _pop;
 
     public DmaMirror(AttentionConfig config, DmaShape shape)
     {
@@ -68,11 +68,6 @@ public sealed class DmaMirror
     public bool XValid => _xFull;
 
     public bool OReady => _decodeActive && _oLeft == 0;
-
-    /// <summary>Requests in flight (loaded into the request register, response not yet taken).</summary>
-    public int Outstanding => _tags.Count;
-
-    public bool LoadReq { get; private set; }
 
     public bool WFire { get; private set; }
 
@@ -101,23 +96,15 @@ public sealed class DmaMirror
         var wantWrite = _oLeft != 0;
         var wantWeight = _loadActive && _wIssued != _wWords && _wPending != _maxOut;
         var wantToken = _decodeActive && !_xFull && _xIssue != _xWords && _fetched != _tokens;
-        LoadReq = _reqFree && credit && (wantWrite || wantWeight || wantToken);
-        _pickWrite = wantWrite;
-        _pickWeight = !wantWrite && wantWeight;
-        _issueWrite = LoadReq && _pickWrite;
-        _issueWeight = LoadReq && _pickWeight;
-        _issueToken = LoadReq && !_pickWrite && !_pickWeight;
-        var rspTag = _tags.Count > 0 ? _tags.Peek() : Tag.Write;
-        _rspValid = rspValid;
-        _rspWrite = rspValid && rspTag == Tag.Write;
-        _rspWeight = rspValid && rspTag == Tag.Weight;
-        _rspToken = rspValid && rspTag == Tag.Token;
+        // Writes first, then weights, then tokens.
+        _issue = !_reqFree || !credit ? null : wantWrite ? Tag.Write : wantWeight ? Tag.Weight : wantToken ? Tag.Token : null;
+        _rsp = rspValid ? _tags.Peek() : null;
         WFire = _curValid && wReady;
         _wLast = _elem == _writesPerWord - 1;
         _pop = _wfifoCnt != 0 && (!_curValid || (WFire && _wLast));
         XFire = _xFull && xReady;
         OFire = oValid && OReady;
-        AckLast = _rspWrite && _acks == _oWords - 1;
+        AckLast = _rsp == Tag.Write && _acks == _oWords - 1;
         AllDone = AckLast && _written + 1 == _tokens;
         LoadDone = WFire && _wLeft == 1;
         Fetching = _decodeActive && !_xFull && _fetched != _tokens;
@@ -127,19 +114,14 @@ public sealed class DmaMirror
     /// <summary>The clock edge; the command inputs are al_controller's registered outputs of this cycle.</summary>
     public void Edge(bool loadStart, uint wBase, bool decodeStart, uint xBase, uint oBase, int tokens)
     {
-        if (_reqFree)
+        ReqValid = _reqFree ? _issue is not null : ReqValid;
+        if (_issue is { } issue)
         {
-            ReqValid = LoadReq;
+            (_reqWe, _reqAddr) = (issue == Tag.Write, issue switch { Tag.Write => _oAddr, Tag.Weight => _wAddr, _ => _xAddr });
+            _tags.Enqueue(issue);
         }
 
-        if (LoadReq)
-        {
-            _reqWe = _pickWrite;
-            _reqAddr = _pickWrite ? _oAddr : _pickWeight ? _wAddr : _xAddr;
-            _tags.Enqueue(_pickWrite ? Tag.Write : _pickWeight ? Tag.Weight : Tag.Token);
-        }
-
-        if (_rspValid)
+        if (_rsp is not null)
         {
             _tags.Dequeue();
         }
@@ -150,22 +132,16 @@ public sealed class DmaMirror
         }
         else
         {
-            _wIssued += _issueWeight ? 1 : 0;
-            _wAddr += _issueWeight ? (uint)_busBytes : 0;
+            _wIssued += _issue == Tag.Weight ? 1 : 0;
+            _wAddr += _issue == Tag.Weight ? (uint)_busBytes : 0;
             _wLeft -= WFire ? 1 : 0;
             _loadActive &= !(WFire && _wLeft == 0);
         }
 
-        _wPending += (_issueWeight ? 1 : 0) - (_pop ? 1 : 0);
-        _wfifoCnt += (_rspWeight ? 1 : 0) - (_pop ? 1 : 0);
-        if (_pop)
-        {
-            (_curValid, _elem) = (true, 0);
-        }
-        else if (WFire)
-        {
-            (_curValid, _elem) = (!_wLast, _elem + 1);
-        }
+        _wPending += (_issue == Tag.Weight ? 1 : 0) - (_pop ? 1 : 0);
+        _wfifoCnt += (_rsp == Tag.Weight ? 1 : 0) - (_pop ? 1 : 0);
+        // The weight register: a word popped from the FIFO, or the next write of the word it holds.
+        (_curValid, _elem) = _pop ? (true, 0) : WFire ? (!_wLast, _elem + 1) : (_curValid, _elem);
 
         if (decodeStart)
         {
@@ -182,14 +158,14 @@ public sealed class DmaMirror
             }
             else
             {
-                _xIssue += _issueToken ? 1 : 0;
-                _xFull |= _rspToken && _xRx == _xWords - 1;
-                _xRx += _rspToken ? 1 : 0;
+                _xIssue += _issue == Tag.Token ? 1 : 0;
+                _xFull |= _rsp == Tag.Token && _xRx == _xWords - 1;
+                _xRx += _rsp == Tag.Token ? 1 : 0;
             }
 
-            _xAddr += _issueToken ? (uint)_busBytes : 0;
-            _oAddr += _issueWrite ? (uint)_busBytes : 0;
-            if (_rspWrite)
+            _xAddr += _issue == Tag.Token ? (uint)_busBytes : 0;
+            _oAddr += _issue == Tag.Write ? (uint)_busBytes : 0;
+            if (_rsp == Tag.Write)
             {
                 _acks = AckLast ? 0 : _acks + 1;
                 _written += AckLast ? 1 : 0;
@@ -197,7 +173,7 @@ public sealed class DmaMirror
             }
         }
 
-        _oLeft = OFire ? _oWords : _oLeft - (_issueWrite ? 1 : 0);
-        _wrOut += (_issueWrite ? 1 : 0) - (_rspWrite ? 1 : 0);
+        _oLeft = OFire ? _oWords : _oLeft - (_issue == Tag.Write ? 1 : 0);
+        _wrOut += (_issue == Tag.Write ? 1 : 0) - (_rsp == Tag.Write ? 1 : 0);
     }
 }

@@ -5,34 +5,31 @@ namespace AttentionLego.Gen.Golden.Timing;
 /// <summary>
 /// Cycle mirror of <c>al_head</c>'s handshakes: al_qkv, the fork, the K cache and score stage, the softmax, the V
 /// cache and context stage, each with its <see cref="CycleModel"/> latency. <see cref="Comb"/> then
-/// <see cref="Edge"/>, once per cycle; <see cref="XReady"/>, <see cref="OValid"/> and <see cref="SeqLen"/> are
+/// <see cref="Edge"/>, once per cycle; <see cref="XReady"/>, <see cref="OValidAt"/> and <see cref="SeqLen"/> come from
 /// registers and can be read before <see cref="Comb"/>.
 /// </summary>
 public sealed class HeadStagesMirror(AttentionConfig config)
 {
-    private readonly int _dHead = config.Model.DHead, _maxSeq = config.Model.MaxSeqLen;
     private readonly int _qkvLatency = CycleModel.QkvLatency(config), _contextLatency = CycleModel.ContextLatency(config);
 
     // The latencies that depend on the tokens in the K cache, by that count (computed once: the model runs millions of cycles).
     private readonly int[] _scoreLatency = [.. Enumerable.Range(0, config.Model.MaxSeqLen + 1).Select(n => CycleModel.ScoreLatency(config, n))];
     private readonly int[] _softmaxLatency = [.. Enumerable.Range(0, config.Model.MaxSeqLen + 1).Select(n => CycleModel.SoftmaxLatency(config, n))];
-    private readonly LatencyStage _qkv = new(), _score = new(), _softmax = new(), _context = new();
+    private readonly LatencyStage _qkv = new(), _softmax = new();
+    private readonly CachedStage _score = new(config), _context = new(config);
     private bool _kSent, _qSent, _vSent;
-    private int _scoreWriteLeft, _scoreCount, _ctxWriteLeft, _ctxCount;
 
     // Combinational signals of this cycle.
-    private bool _kFire, _qFire, _vFire, _clear, _scoreIdle, _ctxIdle;
+    private bool _kFire, _qFire, _vFire, _clear;
 
     /// <summary>al_qkv is idle: it takes a token, or a weight on its memory port.</summary>
     public bool XReady => !_qkv.Busy;
 
     /// <summary>Tokens in the K cache (al_score's count_o); also the count the scores taken by the softmax were computed over.</summary>
-    public int SeqLen => _scoreCount;
-
-    public bool OValid { get; private set; }
+    public int SeqLen => _score.Count;
 
     /// <summary>o_valid_o in <paramref name="cycle"/>, from the registers alone (before <see cref="Comb"/>).</summary>
-    public bool OValidAt(long cycle) => _context.ValidIn(cycle);
+    public bool OValidAt(long cycle) => _context.Stage.ValidIn(cycle);
 
     public bool XFire { get; private set; }
 
@@ -61,64 +58,64 @@ public sealed class HeadStagesMirror(AttentionConfig config)
         var kValid = qkvValid && !_kSent;
         var vValid = qkvValid && !_vSent;
         var qValid = qkvValid && _kSent && !_qSent;
-        _scoreIdle = _scoreWriteLeft == 0 && !_score.Busy;
-        var kReady = _scoreIdle && _scoreCount != _maxSeq && !clear;
-        var qReady = _scoreIdle && !kValid && !clear;
-        var sValid = _score.ValidIn(cycle);
+        var sValid = _score.Stage.ValidIn(cycle);
         var pValid = _softmax.ValidIn(cycle);
-        _ctxIdle = _ctxWriteLeft == 0 && !_context.Busy;
-        var vReady = _ctxIdle && _ctxCount != _maxSeq && !clear;
-        var pReady = _ctxIdle && !vValid && !clear;
-        OValid = OValidAt(cycle);
-        _kFire = kValid && kReady;
-        _qFire = qValid && qReady;
-        _vFire = vValid && vReady;
+        var oValid = OValidAt(cycle);
+        _kFire = kValid && _score.AppendReady(clear);
+        _qFire = qValid && _score.QueryReady(clear, kValid);
+        _vFire = vValid && _context.AppendReady(clear);
         SFire = sValid && !_softmax.Busy;
-        PFire = pValid && pReady;
+        PFire = pValid && _context.QueryReady(clear, vValid);
         QkvFire = qkvValid && (_qSent || _qFire) && (_vSent || _vFire);
         XFire = xValid && XReady;
-        OFire = OValid && oReady;
+        OFire = oValid && oReady;
         QkvBusy = _qkv.Busy && !qkvValid;
-        ScoreBusy = !_scoreIdle && !sValid;
+        ScoreBusy = !_score.Idle && !sValid;
         SoftmaxBusy = _softmax.Busy && !pValid;
-        ContextBusy = !_ctxIdle && !OValid;
+        ContextBusy = !_context.Idle && !oValid;
     }
 
     public void Edge(long cycle)
     {
-        var scoreCount = _scoreCount;
+        var scoreCount = _score.Count;
         _qkv.Step(cycle, XFire, _qkvLatency, QkvFire);
         // The fork: what was sent of this token's q, k and v, until al_qkv lets the token go.
         _kSent = !QkvFire && (_kSent || _kFire);
         _qSent = !QkvFire && (_qSent || _qFire);
         _vSent = !QkvFire && (_vSent || _vFire);
 
-        StepCache(ref _scoreWriteLeft, ref _scoreCount, _clear && _scoreIdle, _kFire);
-        _score.Step(cycle, _qFire, _scoreLatency[scoreCount], SFire);
+        _score.Step(cycle, _clear, _kFire, _qFire, _scoreLatency[scoreCount], SFire);
         _softmax.Step(cycle, SFire, _softmaxLatency[scoreCount], PFire);
-        StepCache(ref _ctxWriteLeft, ref _ctxCount, _clear && _ctxIdle, _vFire);
-        _context.Step(cycle, PFire, _contextLatency, OFire);
+        _context.Step(cycle, _clear, _vFire, PFire, _contextLatency, OFire);
     }
+}
 
-    /// <summary>al_cache_fill: a clear while idle empties the cache; an append writes DHead cells, then counts the token.</summary>
-    private void StepCache(ref int writeLeft, ref int count, bool clear, bool append)
+/// <summary>
+/// A token cache (al_cache_fill: a clear while idle empties it; an append writes DHead cells, then counts the token) and
+/// the stage that computes over it (al_score on the K cache, al_context on the V cache): idle when neither writes nor
+/// computes; an append waits for a free row, a query for the append of its own token.
+/// </summary>
+internal sealed class CachedStage(AttentionConfig config)
+{
+    private int _writeLeft;
+
+    public LatencyStage Stage { get; } = new();
+
+    /// <summary>Tokens in the cache.</summary>
+    public int Count { get; private set; }
+
+    public bool Idle => _writeLeft == 0 && !Stage.Busy;
+
+    public bool AppendReady(bool clear) => Idle && Count != config.Model.MaxSeqLen && !clear;
+
+    public bool QueryReady(bool clear, bool appendValid) => Idle && !appendValid && !clear;
+
+    public void Step(long cycle, bool clear, bool append, bool query, int latency, bool taken)
     {
-        if (clear)
-        {
-            count = 0;
-        }
-        else if (append)
-        {
-            writeLeft = _dHead;
-        }
-        else if (writeLeft > 0)
-        {
-            writeLeft--;
-            if (writeLeft == 0)
-            {
-                count++;
-            }
-        }
+        var idle = Idle;
+        Count = clear && idle ? 0 : _writeLeft == 1 && !append ? Count + 1 : Count;
+        _writeLeft = clear && idle ? _writeLeft : append ? config.Model.DHead : Math.Max(_writeLeft - 1, 0);
+        Stage.Step(cycle, query, latency, taken);
     }
 }
 

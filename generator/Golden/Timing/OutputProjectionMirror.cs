@@ -13,16 +13,14 @@ public sealed class OutputProjectionMirror(AttentionConfig config)
 
     public bool YValid { get; private set; }
 
-    public bool CFire { get; private set; }
-
-    public bool YFire { get; private set; }
+    // Combinational signals of this cycle: a concatenation taken, the output taken.
+    private bool _cFire, _yFire;
 
     public void Comb(long cycle, bool cValid, bool yReady)
     {
         YValid = _matrix.ValidIn(cycle);
-        CFire = cValid && Idle;
-        YFire = YValid && yReady;
+        (_cFire, _yFire) = (cValid && Idle, YValid && yReady);
     }
 
-    public void Edge(long cycle) => _matrix.Step(cycle, CFire, _latency, YFire);
+    public void Edge(long cycle) => _matrix.Step(cycle, _cFire, _latency, _yFire);
 }
