@@ -1,6 +1,5 @@
 using System.Globalization;
 using AttentionLego.Gen.IO;
-using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cosim;
 

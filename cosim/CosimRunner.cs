@@ -2,14 +2,11 @@ using System.Collections.Concurrent;
 using System.ComponentModel;
 using Stopwatch = System.Diagnostics.Stopwatch;
 using AttentionLego.Cosim.Benches;
-using AttentionLego.Cosim.Scoring;
 using AttentionLego.Cosim.Tools;
 using AttentionLego.Cosim.Waves;
 using AttentionLego.Cosim.WaveDumps;
-using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.IO;
-using AttentionLego.Gen.Rendering;
 using CliWrap;
 
 namespace AttentionLego.Cosim;

@@ -1,13 +1,8 @@
 using AttentionLego.Cosim.Benches;
-using AttentionLego.Cosim.Scoring;
 using AttentionLego.Cosim.Tools;
 using AttentionLego.Cosim.WaveDumps;
-using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.Golden.Experiments;
-using AttentionLego.Gen.Golden.Timing;
-using AttentionLego.Gen.Golden;
-using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cosim;
 

@@ -1,6 +1,4 @@
 using AttentionLego.Cosim.Tools;
-using AttentionLego.Gen.Config;
-using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cosim;
 

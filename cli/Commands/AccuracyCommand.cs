@@ -3,8 +3,6 @@ using System.Globalization;
 using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.Golden.Experiments;
-using AttentionLego.Gen.Golden;
-using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cli.Commands;
 

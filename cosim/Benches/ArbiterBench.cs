@@ -1,8 +1,4 @@
 using System.Numerics;
-using AttentionLego.Gen.Config;
-using AttentionLego.Gen.Golden.Timing;
-using AttentionLego.Gen.Golden;
-using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cosim.Benches;
 

@@ -1,9 +1,3 @@
-using AttentionLego.Cosim.Scoring;
-using AttentionLego.Gen.Config;
-using AttentionLego.Gen.Golden.Timing;
-using AttentionLego.Gen.Golden;
-using AttentionLego.Gen.Rendering;
-
 namespace AttentionLego.Cosim.Benches;
 
 /// <summary>
@@ -13,7 +7,7 @@ namespace AttentionLego.Cosim.Benches;
 /// that hold no token (which must count as 0); then clears and starts a shorter sequence. Every context vector
 /// must be bit-exact and arrive in the cycle CycleModel predicts, under back-pressure.
 /// </summary>
-public sealed class ContextBench : IModuleBench
+public sealed class ContextBench() : TemplateBench("context", Ops)
 {
     private const int AppendValue = 0;
     private const int Attend = 1;
@@ -22,17 +16,9 @@ public sealed class ContextBench : IModuleBench
     /// <summary>The stimulus kinds, as its testbench template sees them (<c>ops</c>).</summary>
     private static readonly StimulusOps Ops = new(2, ("append", AppendValue), ("attend", Attend), ("clear", Clear));
 
-    public string Module => "context";
+    protected override object View(AttentionConfig config, string banner) => ContextView.From(config, banner);
 
-    public string TopModule => "al_tb_context";
-
-    public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
-    [
-        .. RtlGenerator.Hierarchy(config, "al_context"),
-        RtlGenerator.File("tb/al_tb_context.v.sbn", "al_tb_context.v", config, b => ContextView.From(config, b), Ops),
-    ];
-
-    public BenchCase Generate(AttentionConfig config, int seed)
+    public override BenchCase Generate(AttentionConfig config, int seed)
     {
         var dHead = config.Model.DHead;
         var maxSeqLen = config.Model.MaxSeqLen;

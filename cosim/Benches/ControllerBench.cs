@@ -1,7 +1,3 @@
-using AttentionLego.Gen.Config;
-using AttentionLego.Gen.Golden.Timing;
-using AttentionLego.Gen.Golden;
-
 namespace AttentionLego.Cosim.Benches;
 
 /// <summary>

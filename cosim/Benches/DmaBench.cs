@@ -1,7 +1,4 @@
 using System.Numerics;
-using AttentionLego.Gen.Config;
-using AttentionLego.Gen.Golden.Timing;
-using AttentionLego.Gen.Golden;
 
 namespace AttentionLego.Cosim.Benches;
 

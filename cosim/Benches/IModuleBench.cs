@@ -1,7 +1,3 @@
-using AttentionLego.Cosim.Scoring;
-using AttentionLego.Gen.Config;
-using AttentionLego.Gen.Rendering;
-
 namespace AttentionLego.Cosim.Benches;
 
 /// <summary>

@@ -1,7 +1,4 @@
 using System.Numerics;
-using AttentionLego.Cosim.Scoring;
-using AttentionLego.Gen.Config;
-using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cosim.Benches;
 

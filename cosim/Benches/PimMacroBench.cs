@@ -1,9 +1,3 @@
-using AttentionLego.Cosim.Scoring;
-using AttentionLego.Gen.Config;
-using AttentionLego.Gen.Golden.Timing;
-using AttentionLego.Gen.Golden;
-using AttentionLego.Gen.Rendering;
-
 namespace AttentionLego.Cosim.Benches;
 
 /// <summary>
@@ -13,7 +7,7 @@ namespace AttentionLego.Cosim.Benches;
 /// bench logs every change of an output, so each read and ADC result must appear
 /// exactly <see cref="CycleModel.MacroLatency"/> cycle after its operation and hold until the next one.
 /// </summary>
-public sealed class PimMacroBench : IModuleBench
+public sealed class PimMacroBench() : TemplateBench("pim_macro", Ops)
 {
     private const int Write = 0;
     private const int Read = 1;
@@ -23,17 +17,9 @@ public sealed class PimMacroBench : IModuleBench
     /// <summary>The stimulus kinds, as its testbench template sees them (<c>ops</c>).</summary>
     private static readonly StimulusOps Ops = new(2, ("write", Write), ("read", Read), ("compute_unsigned", ComputeUnsigned), ("compute_signed", ComputeSigned));
 
-    public string Module => "pim_macro";
+    protected override object View(AttentionConfig config, string banner) => PimMacroView.From(config, banner);
 
-    public string TopModule => "al_tb_pim_macro";
-
-    public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
-    [
-        .. RtlGenerator.Hierarchy(config, "al_pim_macro"),
-        RtlGenerator.File("tb/al_tb_pim_macro.v.sbn", "al_tb_pim_macro.v", config, b => PimMacroView.From(config, b), Ops),
-    ];
-
-    public BenchCase Generate(AttentionConfig config, int seed)
+    public override BenchCase Generate(AttentionConfig config, int seed)
     {
         var pim = config.Pim;
         var weightWidth = config.Format.WeightWidth;

@@ -1,9 +1,3 @@
-using AttentionLego.Cosim.Scoring;
-using AttentionLego.Gen.Config;
-using AttentionLego.Gen.Golden.Timing;
-using AttentionLego.Gen.Golden;
-using AttentionLego.Gen.Rendering;
-
 namespace AttentionLego.Cosim.Benches;
 
 /// <summary>
@@ -11,7 +5,7 @@ namespace AttentionLego.Cosim.Benches;
 /// carries <see cref="MatrixShape.WriteCells"/> of them, as LOAD's), reads some back, computes random and extreme
 /// vectors, overwrites weights with extremes and computes again.
 /// </summary>
-public sealed class PimMatrixBench : IModuleBench
+public sealed class PimMatrixBench() : TemplateBench("pim_matrix", Ops)
 {
     private const int Write = 0;
     private const int Read = 1;
@@ -20,17 +14,9 @@ public sealed class PimMatrixBench : IModuleBench
     /// <summary>The stimulus kinds, as its testbench template sees them (<c>ops</c>).</summary>
     private static readonly StimulusOps Ops = new(2, ("write", Write), ("read", Read), ("compute", Compute));
 
-    public string Module => "pim_matrix";
+    protected override object View(AttentionConfig config, string banner) => PimMatrixView.From(config.ProjectionShape, banner);
 
-    public string TopModule => "al_tb_pim_matrix";
-
-    public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
-        [.. RtlGenerator.Hierarchy(config, "al_pim_matrix"), Testbench(config, config.ProjectionShape)];
-
-    public static RenderedFile Testbench(AttentionConfig config, MatrixShape shape) =>
-        RtlGenerator.File("tb/al_tb_pim_matrix.v.sbn", "al_tb_pim_matrix.v", config, b => PimMatrixView.From(shape, b), Ops);
-
-    public BenchCase Generate(AttentionConfig config, int seed)
+    public override BenchCase Generate(AttentionConfig config, int seed)
     {
         var shape = config.ProjectionShape;
         // A lone al_pim_matrix is macros 0 and up (FaultBase 0): head 0's W_Q when the configuration has faults.

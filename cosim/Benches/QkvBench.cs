@@ -1,9 +1,3 @@
-using AttentionLego.Cosim.Scoring;
-using AttentionLego.Gen.Config;
-using AttentionLego.Gen.Golden.Timing;
-using AttentionLego.Gen.Golden;
-using AttentionLego.Gen.Rendering;
-
 namespace AttentionLego.Cosim.Benches;
 
 /// <summary>
@@ -12,7 +6,7 @@ namespace AttentionLego.Cosim.Benches;
 /// projects random and extreme tokens; q, k and v must arrive together, requantized, in the cycle CycleModel
 /// predicts, and be held while the bench applies back-pressure.
 /// </summary>
-public sealed class QkvBench : IModuleBench
+public sealed class QkvBench() : TemplateBench("qkv", Ops)
 {
     /// <summary>Write and read kinds: the first of three (W_Q, W_K, W_V), the matrix added.</summary>
     private const int Write = 0;
@@ -24,17 +18,9 @@ public sealed class QkvBench : IModuleBench
     /// <summary>The stimulus kinds, as its testbench template sees them (<c>ops</c>).</summary>
     private static readonly StimulusOps Ops = new(3, ("write", Write), ("read", Read), ("compute", Compute));
 
-    public string Module => "qkv";
+    protected override object View(AttentionConfig config, string banner) => QkvView.From(config, banner);
 
-    public string TopModule => "al_tb_qkv";
-
-    public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
-    [
-        .. RtlGenerator.Hierarchy(config, "al_qkv"),
-        RtlGenerator.File("tb/al_tb_qkv.v.sbn", "al_tb_qkv.v", config, b => QkvView.From(config, b), Ops),
-    ];
-
-    public BenchCase Generate(AttentionConfig config, int seed)
+    public override BenchCase Generate(AttentionConfig config, int seed)
     {
         var dModel = config.Model.DModel;
         var dHead = config.Model.DHead;

@@ -1,8 +1,4 @@
 using System.Numerics;
-using AttentionLego.Cosim.Scoring;
-using AttentionLego.Gen.Config;
-using AttentionLego.Gen.Golden;
-using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cosim.Benches;
 
@@ -11,19 +7,11 @@ namespace AttentionLego.Cosim.Benches;
 /// Quant.QShift): random values, values on and next to every rounding boundary, and the extremes that saturate.
 /// Each vector's result is due in the cycle it is driven (the requantizer is combinational).
 /// </summary>
-public sealed class RequantBench : IModuleBench
+public sealed class RequantBench() : TemplateBench("requant")
 {
-    public string Module => "requant";
+    protected override object View(AttentionConfig config, string banner) => RequantView.ForQuery(config, banner);
 
-    public string TopModule => "al_tb_requant";
-
-    public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
-    [
-        .. RtlGenerator.Hierarchy(config, "al_requant"),
-        RtlGenerator.File("tb/al_tb_requant.v.sbn", "al_tb_requant.v", config, b => RequantView.ForQuery(config, b)),
-    ];
-
-    public BenchCase Generate(AttentionConfig config, int seed)
+    public override BenchCase Generate(AttentionConfig config, int seed)
     {
         var view = RequantView.ForQuery(config, "");
         var random = new StimulusRandom(seed);

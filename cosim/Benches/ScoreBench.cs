@@ -1,9 +1,3 @@
-using AttentionLego.Cosim.Scoring;
-using AttentionLego.Gen.Config;
-using AttentionLego.Gen.Golden.Timing;
-using AttentionLego.Gen.Golden;
-using AttentionLego.Gen.Rendering;
-
 namespace AttentionLego.Cosim.Benches;
 
 /// <summary>
@@ -13,7 +7,7 @@ namespace AttentionLego.Cosim.Benches;
 /// Every score vector must be bit-exact (in token order, 0 for tokens not stored) and arrive in the cycle
 /// CycleModel predicts for the tokens stored at the time, under back-pressure.
 /// </summary>
-public sealed class ScoreBench : IModuleBench
+public sealed class ScoreBench() : TemplateBench("score", Ops)
 {
     private const int AppendKey = 0;
     private const int Query = 1;
@@ -22,17 +16,9 @@ public sealed class ScoreBench : IModuleBench
     /// <summary>The stimulus kinds, as its testbench template sees them (<c>ops</c>).</summary>
     private static readonly StimulusOps Ops = new(2, ("append", AppendKey), ("query", Query), ("clear", Clear));
 
-    public string Module => "score";
+    protected override object View(AttentionConfig config, string banner) => ScoreView.From(config, banner);
 
-    public string TopModule => "al_tb_score";
-
-    public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
-    [
-        .. RtlGenerator.Hierarchy(config, "al_score"),
-        RtlGenerator.File("tb/al_tb_score.v.sbn", "al_tb_score.v", config, b => ScoreView.From(config, b), Ops),
-    ];
-
-    public BenchCase Generate(AttentionConfig config, int seed)
+    public override BenchCase Generate(AttentionConfig config, int seed)
     {
         var dHead = config.Model.DHead;
         var maxSeqLen = config.Model.MaxSeqLen;

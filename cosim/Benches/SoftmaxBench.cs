@@ -1,9 +1,3 @@
-using AttentionLego.Cosim.Scoring;
-using AttentionLego.Gen.Config;
-using AttentionLego.Gen.Golden.Timing;
-using AttentionLego.Gen.Golden;
-using AttentionLego.Gen.Rendering;
-
 namespace AttentionLego.Cosim.Benches;
 
 /// <summary>
@@ -13,24 +7,16 @@ namespace AttentionLego.Cosim.Benches;
 /// with garbage past the count that must not count. Every probability vector must be bit-exact and arrive in the
 /// cycle CycleModel.SoftmaxLatency predicts for its count, under back-pressure.
 /// </summary>
-public sealed class SoftmaxBench : IModuleBench
+public sealed class SoftmaxBench() : TemplateBench("softmax", Ops)
 {
     private const int Request = 0;
 
     /// <summary>The stimulus kinds, as its testbench template sees them (<c>ops</c>).</summary>
     private static readonly StimulusOps Ops = new(2, ("request", Request));
 
-    public string Module => "softmax";
+    protected override object View(AttentionConfig config, string banner) => SoftmaxView.From(config, banner);
 
-    public string TopModule => "al_tb_softmax";
-
-    public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
-    [
-        .. RtlGenerator.Hierarchy(config, "al_softmax"),
-        RtlGenerator.File("tb/al_tb_softmax.v.sbn", "al_tb_softmax.v", config, b => SoftmaxView.From(config, b), Ops),
-    ];
-
-    public BenchCase Generate(AttentionConfig config, int seed)
+    public override BenchCase Generate(AttentionConfig config, int seed)
     {
         var maxSeqLen = config.Model.MaxSeqLen;
         var model = new SoftmaxModel(config);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
-using AttentionLego.Gen.Golden;
 
 namespace AttentionLego.Cosim.Benches;
 

@@ -1,12 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
-using AttentionLego.Cosim.Scoring;
-using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Golden.Experiments;
-using AttentionLego.Gen.Golden.Timing;
-using AttentionLego.Gen.Golden;
-using AttentionLego.Gen.Rendering;
 using R = AttentionLego.Gen.Config.CsrMap;
 
 namespace AttentionLego.Cosim.Benches;

@@ -1,5 +1,4 @@
 using System.Numerics;
-using AttentionLego.Gen.Golden;
 
 namespace AttentionLego.Cosim.Benches;
 

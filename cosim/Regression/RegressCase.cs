@@ -1,6 +1,5 @@
 using System.Globalization;
 using AttentionLego.Cosim.Benches;
-using AttentionLego.Gen.Config;
 
 namespace AttentionLego.Cosim.Regression;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AttentionLego.Cosim.Benches;
-using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.IO;
 

@@ -3,10 +3,8 @@ using System.Runtime.CompilerServices;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Tools;
 using AttentionLego.Cosim.WaveDumps;
-using AttentionLego.Gen.Config;
 using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.IO;
-using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cosim.Regression;
 

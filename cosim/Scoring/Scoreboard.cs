@@ -1,6 +1,4 @@
 using System.Numerics;
-using AttentionLego.Gen.Golden.Timing;
-using AttentionLego.Gen.Golden;
 
 namespace AttentionLego.Cosim.Scoring;
 

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using AttentionLego.Gen.IO;
-using AttentionLego.Gen.Rendering;
 using CliWrap;
 
 namespace AttentionLego.Cosim.Tools;

@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using AttentionLego.Gen.Config;
-using AttentionLego.Gen.Rendering;
 using CliWrap;
 using CliWrap.Buffered;
 

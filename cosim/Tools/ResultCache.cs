@@ -1,5 +1,4 @@
 using System.Text;
-using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cosim.Tools;
 

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Cost;
-using AttentionLego.Gen.Rendering;
 using CliWrap;
 using CliWrap.Buffered;
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using AttentionLego.Gen.IO;
-using AttentionLego.Gen.Rendering;
 using AttentionLego.Gen.Reporting;
 using CliWrap;
 using CliWrap.Buffered;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using AttentionLego.Gen.Rendering;
 
 namespace AttentionLego.Cosim.Tools;
 

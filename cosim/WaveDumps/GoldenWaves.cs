@@ -1,7 +1,5 @@
 using System.Numerics;
-using AttentionLego.Cosim.Scoring;
 using AttentionLego.Cosim.Waves;
-using AttentionLego.Gen.Golden;
 
 namespace AttentionLego.Cosim.WaveDumps;
 

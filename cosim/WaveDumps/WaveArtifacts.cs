@@ -1,8 +1,6 @@
 using System.Globalization;
 using AttentionLego.Cosim.Benches;
-using AttentionLego.Cosim.Scoring;
 using AttentionLego.Cosim.Waves;
-using AttentionLego.Gen.Config;
 
 namespace AttentionLego.Cosim.WaveDumps;
 

@@ -1,5 +1,4 @@
 using AttentionLego.Cosim.Benches;
-using AttentionLego.Gen.Config;
 
 namespace AttentionLego.Cosim.WaveDumps;
 
