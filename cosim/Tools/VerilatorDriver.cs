@@ -75,9 +75,9 @@ public sealed partial class VerilatorDriver
     /// <summary>
     /// Arguments of a bench build. Part of the build cache key, so changing them rebuilds. A traced build
     /// (<paramref name="trace"/>) is a separate cache entry: tracing slows every run, so only wave dumps use it; so is a
-    /// build for each <paramref name="length"/> of simulation (<see cref="CodeShape"/>, <see cref="CompileOptimization"/>).
+    /// build for each <paramref name="length"/> of simulation (<see cref="CodeShape"/>).
     /// </summary>
-    public IReadOnlyList<string> BuildFlags(string topModule, string objDir, WaveFormat? trace = null, SimulationLength length = SimulationLength.Medium) =>
+    public IReadOnlyList<string> BuildFlags(string topModule, string objDir, WaveFormat? trace = null, SimulationLength length = SimulationLength.Long) =>
     [
         "--cc", "--exe", "--build", "-Wall", "--top-module", topModule, "-Mdir", objDir, "-j", Jobs.ToString(),
         "-O3", "--x-assign", "unique", "--x-initial", "unique", .. CodeShape(length), "-MAKEFLAGS", MakeVariables(length),
@@ -93,19 +93,18 @@ public sealed partial class VerilatorDriver
 
     /// <summary>
     /// g++ optimization of the generated C++ (make variables of Verilator's verilated.mk, whose default is -Os for the
-    /// per-cycle code and the runtime). A bench that simulates in seconds is built with -O1: it simulates as fast as with
-    /// -Os and compiles a fifth to a quarter faster (a tiny-mha4 array bench's design objects, side by side: -O0 29 s, -O1
-    /// 38 to 40 s, -Os 47 to 55 s, -O2 64 s; 0.53, 0.063, 0.070 and 0.094 s to simulate its 5,997 cycles). A bench that
-    /// simulates for minutes (<see cref="SimulationLength.Long"/>) keeps -Os: the paper-exact head's 1.58 M cycles took 141
-    /// and 143 s with -Os, 157 and 170 s with -O1. The run-once initialization code (OPT_SLOW) stays unoptimized, as by
-    /// default.
+    /// per-cycle code and the runtime): -O1, which compiles fastest of the levels that simulate at full speed. A tiny-mha4
+    /// array bench's design objects, side by side: -O0 29 s, -O1 38 to 40 s, -Os 47 to 55 s, -O2 64 s to compile; 0.53,
+    /// 0.063, 0.070 and 0.094 s to simulate its 5,997 cycles. paper-exact's head (<see cref="SimulationLength.Long"/>, two
+    /// seeds of 404,275 cycles), one after another on this machine: -O1 built in 38 s and simulated a seed in 16.7 s, -Os
+    /// 66 s and 22.5 s, -O2 70 s and 13.2 s; -O2 pays off only past nine such seeds per build. The run-once
+    /// initialization code (OPT_SLOW) stays unoptimized, as by default.
     /// </summary>
-    private static string CompileOptimization(SimulationLength length) =>
-        length == SimulationLength.Long ? "OPT_FAST=-Os OPT_GLOBAL=-Os" : "OPT_FAST=-O1 OPT_GLOBAL=-O1";
+    private const string CompileOptimization = "OPT_FAST=-O1 OPT_GLOBAL=-O1";
 
     /// <summary>The make variables: the optimization, and for a small bench one translation unit (<see cref="CodeShape"/>).</summary>
     private static string MakeVariables(SimulationLength length) =>
-        CompileOptimization(length) + (length == SimulationLength.Short ? " VM_PARALLEL_BUILDS=0" : "");
+        CompileOptimization + (length == SimulationLength.Short ? " VM_PARALLEL_BUILDS=0" : "");
 
     /// <summary>
     /// How much C++ Verilator writes. By default it inlines every module into its parent and unrolls every procedural loop
@@ -168,10 +167,10 @@ public sealed partial class VerilatorDriver
     /// the entry it reuses and rebuilds a damaged one.
     /// </summary>
     public Task<BuildResult> BuildAsync(BuildCache cache, string topModule, IReadOnlyList<RenderedFile> sources,
-        CancellationToken ct = default, WaveFormat? trace = null, SimulationLength length = SimulationLength.Medium)
+        CancellationToken ct = default, WaveFormat? trace = null, SimulationLength length = SimulationLength.Long)
     {
         var key = cache.Key(VersionLine, KeyFlags(topModule, trace, length), topModule, sources);
-        var runtime = RuntimeFolder(cache, trace, length);
+        var runtime = RuntimeFolder(cache, trace);
         return cache.GetOrBuildAsync(key, topModule, async staging =>
         {
             RequireBuildTools();
@@ -247,9 +246,9 @@ public sealed partial class VerilatorDriver
     ];
 
     /// <summary>The runtime's objects depend on Verilator, the compiler's optimization and the trace format alone.</summary>
-    private string RuntimeFolder(BuildCache cache, WaveFormat? trace, SimulationLength length)
+    private string RuntimeFolder(BuildCache cache, WaveFormat? trace)
     {
-        var key = GeneratorInfo.Sha256($"{VersionLine}\n{CompileOptimization(length)} {string.Join(' ', TraceFlags(trace))}\n")[..24];
+        var key = GeneratorInfo.Sha256($"{VersionLine}\n{CompileOptimization} {string.Join(' ', TraceFlags(trace))}\n")[..24];
         return Path.Combine(cache.Root, $"verilated-runtime-{key}");
     }
 

@@ -129,14 +129,6 @@ public static class RunCost
     public static long Multipliers(AttentionConfig c, string module) => Macros(c, module) * c.Pim.InputLanes * c.Pim.AdcCount;
 
     /// <summary>
-    /// PIM cells from which a bench is compiled for simulation speed rather than build time (VerilatorDriver's -Os against
-    /// -O1): more than a million, as in paper-exact's Q/K/V (three 4096 x 128 matrices) and head. Such a bench simulates
-    /// hundreds of thousands of cycles per seed (its weight load), 10 to 20 % faster with -Os; a smaller one (a paper
-    /// matrix: about 2 s per seed) simulates in seconds either way and compiles a fifth faster with -O1.
-    /// </summary>
-    public const long FastSimulationCells = 1L << 20;
-
-    /// <summary>
     /// PIM cells below which a bench simulates so few cycles (its weight writes and a few tokens: a few thousand) that its
     /// build is all that counts, and it is compiled for the smallest C++ (<see cref="SimulationLength.Short"/>). Every tiny
     /// and tiny-mha bench is below (tiny's head 4,096 cells, tiny-mha4's array 20,480); every paper-size one above (a paper
@@ -145,12 +137,8 @@ public static class RunCost
     public const long ShortSimulationCells = 1L << 17;
 
     /// <summary>How long a seed of <paramref name="module"/>'s bench simulates, judged by its PIM cells: what its build is tuned for.</summary>
-    public static SimulationLength Length(AttentionConfig c, string module) => Cells(c, module) switch
-    {
-        >= FastSimulationCells => SimulationLength.Long,
-        >= ShortSimulationCells => SimulationLength.Medium,
-        _ => SimulationLength.Short,
-    };
+    public static SimulationLength Length(AttentionConfig c, string module) =>
+        Cells(c, module) >= ShortSimulationCells ? SimulationLength.Long : SimulationLength.Short;
 
     /// <summary>PIM cells of the bench's matrices (weights, or cache entries).</summary>
     public static long Cells(AttentionConfig c, string module)
@@ -424,9 +412,6 @@ public enum SimulationLength
     /// <summary>Thousands of cycles: only the build counts.</summary>
     Short,
 
-    /// <summary>Up to a few hundred thousand cycles, seconds to simulate.</summary>
-    Medium,
-
-    /// <summary>Hundreds of thousands of cycles or more, minutes to simulate.</summary>
+    /// <summary>Hundreds of thousands of cycles or more: seconds to minutes per seed.</summary>
     Long,
 }

@@ -34,8 +34,8 @@ public sealed class RunCostTests
             Assert.That(RunCost.Length(Presets.Tiny, "top"), Is.EqualTo(SimulationLength.Short));
             Assert.That(RunCost.Length(Presets.TinyMha4, "array"), Is.EqualTo(SimulationLength.Short));
             Assert.That(RunCost.Length(Presets.PaperExact, "softmax"), Is.EqualTo(SimulationLength.Short), "no PIM cells");
-            Assert.That(RunCost.Length(Presets.PaperExact, "score"), Is.EqualTo(SimulationLength.Medium), "a K cache of 262,144 cells");
-            Assert.That(RunCost.Length(Presets.Paper, "pim_matrix"), Is.EqualTo(SimulationLength.Medium));
+            Assert.That(RunCost.Length(Presets.PaperExact, "score"), Is.EqualTo(SimulationLength.Long), "a K cache of 262,144 cells");
+            Assert.That(RunCost.Length(Presets.Paper, "pim_matrix"), Is.EqualTo(SimulationLength.Long));
             Assert.That(RunCost.Length(Presets.PaperExact, "qkv"), Is.EqualTo(SimulationLength.Long));
             Assert.That(RunCost.Length(Presets.PaperExact, "top"), Is.EqualTo(SimulationLength.Long));
         });
