@@ -48,18 +48,6 @@ public sealed class TopCosimTests
     public async Task The_memory_latency_changes_the_timing_not_the_result(int latency) =>
         await AssertPasses(new CosimRequest(ConfigSource.FromPreset("tiny"), "top", 5, 1, new TopOptions(6, latency)));
 
-    // The cases run side by side: their builds take turns (Tier.OneLargeAtATime), their simulations (393,223 cycles of weight
-    // load on the 32-bit bus) overlap with each other and with the other builds. At a 512-bit bus the head is no longer
-    // bus-bound (issue 18): a bus word carries 64 weights, and the same build runs with a stalling memory too.
-    [Parallelizable(ParallelScope.Children)]
-    [TestCase("paper-exact", 32, false, Category = Tier.Large)]
-    [TestCase("paper", 32, false, Category = Tier.Large)]
-    [TestCase("paper-exact", 512, false, Category = Tier.Large)]
-    [TestCase("paper-exact", 512, true, Category = Tier.Large)]
-    public async Task The_paper_sized_head_decodes_eight_tokens_end_to_end(string preset, int bus, bool stalls) =>
-        await AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, bus == 32 ? [] : [$"Bus.DataWidth={bus}"]), "top", 1, 1,
-            new TopOptions(8, 3, stalls)));
-
     [Test]
     public async Task A_corrupted_output_or_counter_and_a_wrong_cycle_are_reported()
     {
