@@ -17,14 +17,10 @@ public static class AccuracyCommand
         tokens.AtLeast(1);
         seed.AtLeast(1);
 
-        var command = new Command("accuracy", "Compare the bit-exact attention head with a double-precision reference on random data.");
-        configOptions.AddTo(command);
-        command.Options.Add(tokens);
-        command.Options.Add(seed);
+        var command = configOptions.Command("accuracy", "Compare the bit-exact attention head with a double-precision reference on random data.", tokens, seed);
         command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
-            var source = configOptions.Source(parse);
-            var config = ConfigLoader.Load(source);
+            var (source, config) = configOptions.Load(parse);
             var count = parse.GetResult(tokens) is null ? Accuracy.DefaultTokens(config) : parse.GetValue(tokens);
             if (count > config.Model.MaxSeqLen)
             {

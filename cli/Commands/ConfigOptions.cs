@@ -25,14 +25,23 @@ public sealed class ConfigOptions
         DefaultValueFactory = _ => [],
     };
 
-    public void AddTo(Command command)
+    public void AddTo(Command command) => command.With(Preset, Config, Random, Set);
+
+    /// <summary>A command that takes a configuration: these options, then <paramref name="options"/>.</summary>
+    public Command Command(string name, string description, params Option[] options)
     {
-        command.Options.Add(Preset);
-        command.Options.Add(Config);
-        command.Options.Add(Random);
-        command.Options.Add(Set);
+        var command = new Command(name, description);
+        AddTo(command);
+        return command.With(options);
     }
 
     public ConfigSource Source(ParseResult parse) =>
         new(parse.GetValue(Preset), parse.GetValue(Config), parse.GetValue(Set) ?? [], parse.GetValue(Random));
+
+    /// <summary>The configuration the options name, loaded and validated (<see cref="ConfigLoader.Load"/>), with its source.</summary>
+    public (ConfigSource Source, AttentionConfig Config) Load(ParseResult parse)
+    {
+        var source = Source(parse);
+        return (source, ConfigLoader.Load(source));
+    }
 }

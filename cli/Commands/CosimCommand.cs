@@ -70,14 +70,9 @@ public static class CosimCommand
         });
         timeout.AtLeast(1, "--timeout must be at least 1 second.").Timeout();
 
-        var command = new Command("cosim", "Co-simulate a module under Verilator (or Icarus) against the bit-exact golden model and CycleModel.");
+        var command = configOptions.Command("cosim", "Co-simulate a module under Verilator (or Icarus) against the bit-exact golden model and CycleModel.",
+            module, seed, seeds, tokens, memLatency, stalls, simulator, cacheDir, workDir, keep, timeout, injectFault);
         command.LastSeedFits(seed, seeds);
-        configOptions.AddTo(command);
-        foreach (var option in new Option[] { module, seed, seeds, tokens, memLatency, stalls, simulator, cacheDir, workDir, keep, timeout, injectFault })
-        {
-            command.Options.Add(option);
-        }
-
         waveOptions.AddTo(command);
         command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {

@@ -44,15 +44,11 @@ public static class FaultsCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the fault map.", DefaultValueFactory = _ => 1 };
         seed.AtLeast(1);
         rate.Validators.Add(r => Rates(r.GetValueOrDefault<string>() ?? "", "--rate", r.AddError));
-        var command = new Command("draw", "Print the configuration with a random fault map added (a file for --config), and what it holds on stderr.");
-        configOptions.AddTo(command);
-        command.Options.Add(kind);
-        command.Options.Add(rate);
-        command.Options.Add(seed);
+        var command = configOptions.Command("draw",
+            "Print the configuration with a random fault map added (a file for --config), and what it holds on stderr.", kind, rate, seed);
         command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
-            var source = configOptions.Source(parse);
-            var config = ConfigLoader.Load(source);
+            var (source, config) = configOptions.Load(parse);
             var r = Rates(parse.GetValue(rate)!, "--rate", _ => { })[0];
             if (TooManyFaults(config, source, Kind(parse.GetValue(kind)!), r, "--rate") is { } tooMany)
             {
@@ -90,18 +86,13 @@ public static class FaultsCommand
         inputSeed.AtLeast(1);
         tokens.AtLeast(1);
         rates.Validators.Add(r => Rates(r.GetValueOrDefault<string>() ?? "", "--rates", r.AddError));
-        var command = new Command("sweep", "Sweep the PIM fault rate: accuracy of the faulty bit-exact model against the float reference, per rate.");
+        var command = configOptions.Command("sweep",
+            "Sweep the PIM fault rate: accuracy of the faulty bit-exact model against the float reference, per rate.",
+            kind, rates, seeds, seed, inputSeed, tokens, markdown);
         command.LastSeedFits(seed, seeds, "the fault maps are seeds --seed .. --seed + --seeds - 1");
-        configOptions.AddTo(command);
-        foreach (var option in new Option[] { kind, rates, seeds, seed, inputSeed, tokens, markdown })
-        {
-            command.Options.Add(option);
-        }
-
         command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
-            var source = configOptions.Source(parse);
-            var config = ConfigLoader.Load(source);
+            var (source, config) = configOptions.Load(parse);
             if (!config.Faults.IsEmpty)
             {
                 await io.Err.WriteLineAsync($"error: {source.DisplayName} already holds a fault map (stuck-at bits: {config.Faults.StuckAt.Count}, dead ADC columns: {config.Faults.DeadColumns.Count}); the sweep draws its own. " +

@@ -12,14 +12,12 @@ public static class GenerateCommand
         var configOptions = new ConfigOptions();
         var outOption = new Option<string?>("--out") { Description = "Output folder (default rtl-out/<preset>)." };
         var forceOption = new Option<bool>("--force") { Description = "Replace an output folder that is not empty." };
-        var command = new Command("generate", "Render the Verilog of a configuration, with a filelist, a manifest, a design report, a C header (the register map) and a FuseSoC core.");
-        configOptions.AddTo(command);
-        command.Options.Add(outOption);
-        command.Options.Add(forceOption);
+        var command = configOptions.Command("generate",
+            "Render the Verilog of a configuration, with a filelist, a manifest, a design report, a C header (the register map) and a FuseSoC core.",
+            outOption, forceOption);
         command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
-            var source = configOptions.Source(parse);
-            var config = ConfigLoader.Load(source);
+            var (source, config) = configOptions.Load(parse);
             var bundle = RtlGenerator.Render(config, ct);
             var folder = parse.GetValue(outOption) ?? Path.Combine("rtl-out", DefaultFolderName(source, bundle.ConfigHash));
             var files = bundle.AllFiles;

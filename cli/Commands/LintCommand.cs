@@ -13,11 +13,10 @@ public static class LintCommand
     public static Command Create(CliIo io)
     {
         var configOptions = new ConfigOptions();
-        var command = new Command("lint", "Render a configuration and lint every module with verilator -Wall (no waivers).");
-        configOptions.AddTo(command);
+        var command = configOptions.Command("lint", "Render a configuration and lint every module with verilator -Wall (no waivers).");
         command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
-            var config = ConfigLoader.Load(configOptions.Source(parse));
+            var (_, config) = configOptions.Load(parse);
             if (Linter.Unelaborable(config) is { } problem)
             {
                 // Refused before any work: a module that cannot be elaborated would be linted as nothing, never clean.

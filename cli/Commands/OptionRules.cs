@@ -4,9 +4,20 @@ using AttentionLego.Gen.Cost;
 
 namespace AttentionLego.Cli.Commands;
 
-/// <summary>Validators shared by the commands' numeric options.</summary>
+/// <summary>Validators shared by the commands' numeric options, and adding options to a command.</summary>
 public static class OptionRules
 {
+    /// <summary>Adds <paramref name="options"/> to <paramref name="command"/> in this order (the order --help lists them in).</summary>
+    public static Command With(this Command command, params Option[] options)
+    {
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
+
+        return command;
+    }
+
     /// <summary>
     /// The option's value, when given, must be at least <paramref name="least"/>; the message defaults to
     /// "&lt;option&gt; must be at least N." (or "must not be negative." for 0). A value that is not a number is left

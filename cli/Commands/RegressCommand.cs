@@ -45,11 +45,7 @@ public static class RegressCommand
 
         var command = new Command("regress", "Co-simulate configurations x modules x seeds (a matrix file or random configurations), in parallel and sharded, with JUnit XML.");
         var waveOptions = new WaveDumpOptions();
-        foreach (var option in new Option[] { matrix, randomConfigs, seed, modules, seeds, jobs, shard, list, outDir, junit, keep, cacheDir, timeout })
-        {
-            command.Options.Add(option);
-        }
-
+        command.With(matrix, randomConfigs, seed, modules, seeds, jobs, shard, list, outDir, junit, keep, cacheDir, timeout);
         var allowEmptyShard = new Option<bool>("--allow-empty-shard")
         {
             Description = "Let a shard with no case pass (a CI matrix with more jobs than cases); without it an empty shard fails, for it checks nothing.",

@@ -42,19 +42,12 @@ public static class ReportCommand
         seed.AtLeast(1);
         yosysTimeout.AtLeast(1).Timeout();
 
-        var command = new Command("report", "Write report.md with plots (cycles, error histogram) and Yosys cell statistics for a configuration.");
-        configOptions.AddTo(command);
-        command.Options.Add(outOption);
-        command.Options.Add(force);
-        command.Options.Add(tokens);
-        command.Options.Add(seed);
-        command.Options.Add(noYosys);
-        command.Options.Add(yosysTimeout);
+        var command = configOptions.Command("report", "Write report.md with plots (cycles, error histogram) and Yosys cell statistics for a configuration.",
+            outOption, force, tokens, seed, noYosys, yosysTimeout);
         command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var total = Stopwatch.StartNew();
-            var source = configOptions.Source(parse);
-            var config = ConfigLoader.Load(source);
+            var (source, config) = configOptions.Load(parse);
             var hash = ConfigHash.Of(config);
             var count = parse.GetResult(tokens) is null ? Accuracy.DefaultTokens(config) : parse.GetValue(tokens);
             if (count > config.Model.MaxSeqLen)

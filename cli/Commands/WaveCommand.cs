@@ -29,11 +29,7 @@ public static class WaveCommand
 
         var command = new Command("diff", "Compare wave A (expected) with wave B (actual), aligned on the rising edges of A's clock.") { expected, actual };
         common.AddTo(command);
-        command.Options.Add(fromTime);
-        command.Options.Add(toTime);
-        command.Options.Add(xWildcard);
-        command.Options.Add(maxReport);
-        command.Options.Add(listUnmatched);
+        command.With(fromTime, toTime, xWildcard, maxReport, listUnmatched);
         command.SetAction((parse, ct) => CliApp.Guard(io, ct, () => Refusing(io, async () =>
         {
             var a = await WaveFiles.LoadAsync(parse.GetValue(expected)!, ct);
@@ -209,12 +205,6 @@ public static class WaveCommand
 
         public Option<long?> ToCycle { get; } = (new Option<long?>("--to-cycle") { Description = "Last cycle, inclusive." }).AtLeast(0);
 
-        public void AddTo(Command command)
-        {
-            command.Options.Add(Clock);
-            command.Options.Add(Signals);
-            command.Options.Add(FromCycle);
-            command.Options.Add(ToCycle);
-        }
+        public void AddTo(Command command) => command.With(Clock, Signals, FromCycle, ToCycle);
     }
 }

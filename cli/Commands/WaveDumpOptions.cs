@@ -25,11 +25,7 @@ public sealed class WaveDumpOptions
         _format.AcceptOnlyFromAmong("vcd", "fst");
     }
 
-    public void AddTo(Command command)
-    {
-        command.Options.Add(_waves);
-        command.Options.Add(_format);
-    }
+    public void AddTo(Command command) => command.With(_waves, _format);
 
     public WaveSettings Settings(ParseResult parse) =>
         new(WaveSettings.ParseMode(parse.GetValue(_waves)!), parse.GetValue(_format) == "fst" ? WaveFormat.Fst : WaveFormat.Vcd);
