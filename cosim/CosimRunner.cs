@@ -4,7 +4,6 @@ using Stopwatch = System.Diagnostics.Stopwatch;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Tools;
 using AttentionLego.Cosim.Waves;
-using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.IO;
 using CliWrap;

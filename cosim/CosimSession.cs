@@ -1,6 +1,5 @@
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Tools;
-using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.Golden.Experiments;
 

@@ -20,6 +20,8 @@ public sealed class TimedBench(IModuleBench inner) : IModuleBench
 
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) => inner.Sources(config);
 
+    public IReadOnlyList<Cosim.WaveDumps.WaveProbe> Probes(AttentionConfig config) => inner.Probes(config);
+
     public BenchCase Generate(AttentionConfig config, int seed)
     {
         var stopwatch = Stopwatch.StartNew();

@@ -18,6 +18,8 @@ public sealed class ContextBench() : TemplateBench("context", Ops)
 
     protected override object View(AttentionConfig config, string banner) => ContextView.From(config, banner);
 
+    public override IReadOnlyList<WaveProbe> Probes(AttentionConfig config) => [WaveProbes.Port("o")];
+
     public override BenchCase Generate(AttentionConfig config, int seed)
     {
         var dHead = config.Model.DHead;

@@ -17,6 +17,9 @@ public interface IModuleBench
 
     BenchCase Generate(AttentionConfig config, int seed);
 
+    /// <summary>Where each of the bench's trace ports lives in the RTL (golden waves and <c>--waves</c> use them).</summary>
+    IReadOnlyList<WaveProbe> Probes(AttentionConfig config);
+
     /// <summary>
     /// <see cref="Generate(AttentionConfig, int)"/>, stopping when <paramref name="ct"/> is cancelled: benches whose golden
     /// models run long at large sizes (<see cref="TopBench"/>: minutes at paper-mha) check it; the others are quick.

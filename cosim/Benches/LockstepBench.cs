@@ -55,6 +55,9 @@ public abstract class LockstepBench(string module, string dut) : IModuleBench
     /// <summary>The DUT's outputs, in the order they are traced each cycle.</summary>
     public abstract IReadOnlyList<LockstepPort> Outputs(AttentionConfig config);
 
+    /// <summary>A lockstep bench records every output of the DUT in every cycle.</summary>
+    public IReadOnlyList<WaveProbe> Probes(AttentionConfig config) => [.. Outputs(config).Select(p => new WaveProbe(p.Name, "u_dut." + p.Name, []))];
+
     public IReadOnlyList<RenderedFile> Sources(AttentionConfig config) =>
     [
         .. RtlGenerator.Hierarchy(config, Dut),

@@ -19,6 +19,8 @@ public sealed class PimMacroBench() : TemplateBench("pim_macro", Ops)
 
     protected override object View(AttentionConfig config, string banner) => PimMacroView.From(config, banner);
 
+    public override IReadOnlyList<WaveProbe> Probes(AttentionConfig config) => [new("mem_rdata_o", "u_dut.mem_rdata_o", [], Holds: true), new("cim_adc_o", "u_dut.cim_adc_o", [], Holds: true)];
+
     public override BenchCase Generate(AttentionConfig config, int seed)
     {
         var pim = config.Pim;

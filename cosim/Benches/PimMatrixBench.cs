@@ -16,6 +16,8 @@ public sealed class PimMatrixBench() : TemplateBench("pim_matrix", Ops)
 
     protected override object View(AttentionConfig config, string banner) => PimMatrixView.From(config.ProjectionShape, banner);
 
+    public override IReadOnlyList<WaveProbe> Probes(AttentionConfig config) => [WaveProbes.Port("r"), WaveProbes.Port("y")];
+
     public override BenchCase Generate(AttentionConfig config, int seed)
     {
         var shape = config.ProjectionShape;

@@ -20,6 +20,13 @@ public sealed class QkvBench() : TemplateBench("qkv", Ops)
 
     protected override object View(AttentionConfig config, string banner) => QkvView.From(config, banner);
 
+    /// <summary>The read port, and q, k and v, which leave together on one handshake.</summary>
+    public override IReadOnlyList<WaveProbe> Probes(AttentionConfig config) =>
+    [
+        WaveProbes.Port("r"),
+        .. new[] { "q", "k", "v" }.Select(x => new WaveProbe($"{x}_data_o", $"u_dut.{x}_data_o", ["u_dut.qkv_valid_o", "u_dut.qkv_ready_i"])),
+    ];
+
     public override BenchCase Generate(AttentionConfig config, int seed)
     {
         var dModel = config.Model.DModel;

@@ -11,6 +11,8 @@ public sealed class RequantBench() : TemplateBench("requant")
 {
     protected override object View(AttentionConfig config, string banner) => RequantView.ForQuery(config, banner);
 
+    public override IReadOnlyList<WaveProbe> Probes(AttentionConfig config) => [new("out_data_o", "u_dut.out_data_o", [])];
+
     public override BenchCase Generate(AttentionConfig config, int seed)
     {
         var view = RequantView.ForQuery(config, "");

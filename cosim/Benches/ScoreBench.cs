@@ -18,6 +18,8 @@ public sealed class ScoreBench() : TemplateBench("score", Ops)
 
     protected override object View(AttentionConfig config, string banner) => ScoreView.From(config, banner);
 
+    public override IReadOnlyList<WaveProbe> Probes(AttentionConfig config) => [WaveProbes.Port("s")];
+
     public override BenchCase Generate(AttentionConfig config, int seed)
     {
         var dHead = config.Model.DHead;

@@ -16,6 +16,8 @@ public sealed class SoftmaxBench() : TemplateBench("softmax", Ops)
 
     protected override object View(AttentionConfig config, string banner) => SoftmaxView.From(config, banner);
 
+    public override IReadOnlyList<WaveProbe> Probes(AttentionConfig config) => [WaveProbes.Port("p")];
+
     public override BenchCase Generate(AttentionConfig config, int seed)
     {
         var maxSeqLen = config.Model.MaxSeqLen;

@@ -19,6 +19,8 @@ public abstract class TemplateBench(string module, StimulusOps? ops = null) : IM
 
     public abstract BenchCase Generate(AttentionConfig config, int seed);
 
+    public abstract IReadOnlyList<WaveProbe> Probes(AttentionConfig config);
+
     /// <summary>The view-model the testbench template renders (and the bench reads its widths from, with an empty banner).</summary>
     protected abstract object View(AttentionConfig config, string banner);
 }

@@ -57,6 +57,8 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
 
     public BenchCase Generate(AttentionConfig config, int seed) => Generate(config, seed, CancellationToken.None);
 
+    public IReadOnlyList<WaveProbe> Probes(AttentionConfig config) => WaveProbes.Whole(config, array);
+
     /// <summary>The case; <paramref name="ct"/> reaches the inputs' draw, the timing model (every 1,024 cycles) and the golden model (per head).</summary>
     public BenchCase Generate(AttentionConfig config, int seed, CancellationToken ct)
     {

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using AttentionLego.Cosim.Benches;
 using AttentionLego.Cosim.Tools;
-using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Cost;
 using AttentionLego.Gen.IO;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using AttentionLego.Cosim.WaveDumps;
 using AttentionLego.Gen.Cost;
 using CliWrap;
 using CliWrap.Buffered;

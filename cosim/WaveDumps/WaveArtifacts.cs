@@ -50,7 +50,7 @@ public sealed record WaveArtifacts(string Rtl, string Golden, string? Overlay, s
             throw new IOException($"the traced simulation wrote no wave dump at {rtl}; see the logs in {dir}.");
         }
 
-        var probes = WaveProbes.For(bench, config);
+        var probes = bench.Probes(config);
         var golden = Path.Combine(dir, "golden.vcd");
         GoldenWaveContent content;
         using (var writer = new StreamWriter(golden))

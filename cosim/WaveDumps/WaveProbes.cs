@@ -11,35 +11,14 @@ namespace AttentionLego.Cosim.WaveDumps;
 /// <remarks><paramref name="Holds"/>: the port holds its value between responses (the bench records it when it changes).</remarks>
 public sealed record WaveProbe(string Port, string Data, IReadOnlyList<string> Strobes, bool Holds = false);
 
-/// <summary>The probes of every bench: one table, next to the benches' trace ports.</summary>
+/// <summary>Probes shared by the benches (each bench lists its own: <see cref="IModuleBench.Probes"/>).</summary>
 public static class WaveProbes
 {
-    public static IReadOnlyList<WaveProbe> For(IModuleBench bench, AttentionConfig config) => bench is LockstepBench lockstep
-        // A lockstep bench records every output of the DUT in every cycle.
-        ? [.. lockstep.Outputs(config).Select(p => new WaveProbe(p.Name, "u_dut." + p.Name, []))]
-        : bench.Module switch
-        {
-            "pim_macro" => [new("mem_rdata_o", "u_dut.mem_rdata_o", [], Holds: true), new("cim_adc_o", "u_dut.cim_adc_o", [], Holds: true)],
-            "pim_matrix" => [Port("r"), Port("y")],
-            "requant" => [new("out_data_o", "u_dut.out_data_o", [])],
-            "qkv" =>
-            [
-                Port("r"),
-            new("q_data_o", "u_dut.q_data_o", ["u_dut.qkv_valid_o", "u_dut.qkv_ready_i"]),
-            new("k_data_o", "u_dut.k_data_o", ["u_dut.qkv_valid_o", "u_dut.qkv_ready_i"]),
-            new("v_data_o", "u_dut.v_data_o", ["u_dut.qkv_valid_o", "u_dut.qkv_ready_i"]),
-        ],
-            "score" => [Port("s")],
-            "softmax" => [Port("p")],
-            "context" => [Port("o")],
-            "top" or "array" => Whole(config, bench.Module == "array"),
-            _ => [],
-        };
-
     /// <summary>A DUT output <c>&lt;x&gt;_data_o</c> with its handshake <c>&lt;x&gt;_valid_o</c> / <c>&lt;x&gt;_ready_i</c>.</summary>
-    private static WaveProbe Port(string x) => new($"{x}_data_o", $"u_dut.{x}_data_o", [$"u_dut.{x}_valid_o", $"u_dut.{x}_ready_i"]);
+    public static WaveProbe Port(string x) => new($"{x}_data_o", $"u_dut.{x}_data_o", [$"u_dut.{x}_valid_o", $"u_dut.{x}_ready_i"]);
 
-    private static List<WaveProbe> Whole(AttentionConfig config, bool array)
+    /// <summary>The whole head's (or array's) taps: each head's stage outputs, the array's rows, memory writes, CSR reads.</summary>
+    public static List<WaveProbe> Whole(AttentionConfig config, bool array)
     {
         var probes = new List<WaveProbe>();
         var heads = array ? config.Model.Heads : 1;

@@ -43,7 +43,7 @@ public sealed class CosimWaveTests
 
         var golden = VcdReader.Load(waves.Golden);
         var rtl = VcdReader.Load(waves.Rtl);
-        var probes = WaveProbes.For(ModuleBenches.Find(module)!, ConfigLoader.Load(request.Source));
+        var probes = ModuleBenches.Find(module)!.Probes(ConfigLoader.Load(request.Source));
         var names = probes.Select(p => $"TOP.{ModuleBenches.Find(module)!.TopModule}.{p.Data}").ToList();
         // Every probe names a signal that exists in the RTL dump, and the golden waves hold the ports the bench traces.
         foreach (var name in names)
