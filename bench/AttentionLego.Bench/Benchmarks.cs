@@ -332,7 +332,7 @@ public sealed partial class Benchmarks(BenchOptions options, Action<string> log)
         return (new Section("Cycles per token against the ideal bound (timing model)", ["preset", "model", "cycles per token", "ideal bound", "ratio"], rows,
             $"A decode of {ReportTokens} tokens (fewer when the caches hold fewer) with the weights loaded, memory latency 3, no stalls, as in generate's report.md; " +
             "the timing model is exact (co-simulation holds the RTL to it cycle for cycle), so it is computed once, not timed. " +
-            "Ideal bound: the larger of the bus beats per token and the busiest PIM array's steps (CycleModel.IdealTokenCycles)."),
+            "Ideal bound: the larger of the bus beats per token and the busiest PIM array's cycles per token, its appends (DHead cell writes) and compute steps (CycleModel.IdealTokenCycles)."),
             target!);
     }
 

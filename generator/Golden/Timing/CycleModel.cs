@@ -89,15 +89,19 @@ public static class CycleModel
         (config.Model.DModel + config.Model.DHead) * config.Format.DataWidth / config.Bus.DataWidth;
 
     /// <summary>
-    /// Ideal bound on the cycles per token with <paramref name="count"/> tokens in the caches: every PIM macro busy every
-    /// cycle (each array needs its compute steps per token, the arrays working at once on different tokens) and the bus
-    /// fully used; the larger of the two.
+    /// Ideal bound on the cycles per token with <paramref name="count"/> tokens in the caches: every PIM array busy every
+    /// cycle and the bus fully used, the larger of the two. Each array's busy cycles per token are all it does for the
+    /// token: the projection array its compute steps; the K cache's array the append of k (DHead writes, one cell each,
+    /// <see cref="ScoreAppendInterval"/>) and the score steps over the column groups that hold a token; the V cache's
+    /// array the append of v (<see cref="ContextAppendInterval"/>) and the context steps. The arrays work at once on
+    /// different tokens; one array's cycles cannot overlap each other.
     /// </summary>
     public static int IdealTokenCycles(AttentionConfig config, int count)
     {
         var score = config.ScoreShape;
+        var append = config.Model.DHead;
         var pim = Math.Max(config.ProjectionShape.ComputeSteps,
-            Math.Max(score.ComputeStepsFor(score.ColumnGroupsFor(count)), config.ContextShape.ComputeSteps));
+            append + Math.Max(score.ComputeStepsFor(score.ColumnGroupsFor(count)), config.ContextShape.ComputeSteps));
         return Math.Max(BusBeatsPerToken(config), pim);
     }
 

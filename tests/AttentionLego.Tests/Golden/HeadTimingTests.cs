@@ -167,12 +167,16 @@ public sealed class HeadTimingTests
     }
 
     [Test]
-    public void The_ideal_bound_is_the_bus_or_the_busiest_array()
+    public void The_ideal_bound_is_the_bus_or_the_busiest_array_with_its_appends()
     {
         Assert.That(CycleModel.BusBeatsPerToken(Presets.Paper), Is.EqualTo((4096 + 128) * 8 / 32));
         Assert.That(CycleModel.IdealTokenCycles(Presets.Paper, 1), Is.EqualTo(1056));
         var wide = Presets.Paper with { Bus = Presets.Paper.Bus with { DataWidth = 1024 } };
-        Assert.That(CycleModel.IdealTokenCycles(wide, 1), Is.EqualTo(128), "a wide bus leaves the PIM arrays as the bound");
+        // A wide bus leaves the PIM arrays as the bound: the busiest is the V cache's, which appends v (128 cell writes)
+        // and computes the context (128 steps) for every token; the projection array computes for 128 steps only.
+        Assert.That(Presets.Paper.ContextShape.ComputeSteps, Is.EqualTo(128));
+        Assert.That(Presets.Paper.ProjectionShape.ComputeSteps, Is.EqualTo(128));
+        Assert.That(CycleModel.IdealTokenCycles(wide, 1), Is.EqualTo(128 + 128), "appends count as the array's busy cycles");
     }
 
     private static uint[] Reads(params HeadCommand[] commands) =>
