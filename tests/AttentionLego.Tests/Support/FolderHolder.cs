@@ -18,9 +18,12 @@ public sealed class FolderHolder : IDisposable
     /// <summary>Starts the holder and returns once the lock is taken (<c>/proc/locks</c> names it).</summary>
     public static FolderHolder Start(string folder, int seconds = 60, string? then = null)
     {
+        // -o: only flock itself holds the lock, not its command. Without it the command inherits the locked descriptor, and
+        // after Dispose (which waits for flock alone) a killed sleep could still hold the folder for a moment: a run started
+        // right after then found it held (seen once in a full suite run).
         var process = then is null
-            ? Process.Start("flock", [folder, "sleep", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-            : Process.Start("flock", [folder, "sh", "-c", then]);
+            ? Process.Start("flock", ["-o", folder, "sleep", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            : Process.Start("flock", ["-o", folder, "sh", "-c", then]);
         for (var until = DateTime.UtcNow.AddSeconds(10); FileLock.HolderPid(folder) != process.Id && DateTime.UtcNow < until;)
         {
             Thread.Sleep(10);
