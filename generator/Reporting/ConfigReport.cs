@@ -177,7 +177,7 @@ public static class ConfigReport
     {
         line($"## Decode");
         line($"");
-        line($"A decode of {p.Tokens} token{(p.Tokens > 1 ? "s" : "")} with the weights loaded, memory latency {p.MemoryLatency}, no stalls (`ControlTiming` of {(c.Model.IsArray ? "al_array" : "al_top")}): **{p.CyclesPerToken:0.0} cycles per token** (last token {p.LastTokenCycles}), ideal bound {p.IdealCyclesPerToken:0.0}, ratio {p.RatioToIdeal:0.00}.");
+        line($"A decode of {p.Tokens} token{(p.Tokens > 1 ? "s" : "")} with the weights loaded, memory latency {p.MemoryLatency}, no stalls (`ControlTiming` of {(c.Model.IsArray ? "al_array" : "al_top")}): **{p.CyclesPerToken:0.0} cycles per token** (first token alone {p.FirstTokenCycles}, last token {p.LastTokenCycles}), ideal bound {p.IdealCyclesPerToken:0.0}, ratio {p.RatioToIdeal:0.00}.");
         line($"");
         line($"| stage | busy cycles over the decode | per token |");
         line($"|---|---|---|");

@@ -6,10 +6,13 @@ namespace AttentionLego.Gen.Golden.Timing;
 /// <summary>
 /// What the head's performance counters read after loading the weights and decoding <see cref="Tokens"/> tokens of a
 /// new sequence, with a memory of fixed latency that never stalls (<see cref="ControlTiming"/>; co-simulation checks that
-/// the RTL's counters read exactly these values).
+/// the RTL's counters read exactly these values). <see cref="FirstTokenCycles"/> is the latency of one token: TOKEN_CYCLES
+/// after a decode of a single token on empty caches, from the DECODE command to its output's last write acknowledged
+/// (fetch, projection, scores, softmax, context, write), measured before the caches are cleared for the decode of
+/// <see cref="Tokens"/>.
 /// </summary>
 public sealed record HeadPerformance(int Tokens, int MemoryLatency, long LoadCycles, long DecodeCycles, long LastTokenCycles,
-    long Fetch, long Qkv, long Score, long Softmax, long Context, long Write, double IdealCyclesPerToken)
+    long Fetch, long Qkv, long Score, long Softmax, long Context, long Write, double IdealCyclesPerToken, long FirstTokenCycles)
 {
     /// <summary>Decode cycles divided by tokens: the sustained cost of one token, pipeline fill included.</summary>
     public double CyclesPerToken => (double)DecodeCycles / Tokens;
@@ -31,8 +34,11 @@ public sealed record HeadPerformance(int Tokens, int MemoryLatency, long LoadCyc
         List<HeadCommand> commands =
         [
             .. skipLoad ? [] : load,
-            new HeadCommand.Write(R.Tokens, (uint)tokens), new HeadCommand.Write(R.XBase, layout.XBase), new HeadCommand.Write(R.OBase, layout.OBase),
-            new HeadCommand.Write(R.Ctrl, R.CtrlDecode), new HeadCommand.WaitIrq(),
+            // One token alone (its latency), then CLEAR: the decode of the tokens starts on empty caches, as without it.
+            new HeadCommand.Write(R.Tokens, 1), new HeadCommand.Write(R.XBase, layout.XBase), new HeadCommand.Write(R.OBase, layout.OBase),
+            new HeadCommand.Write(R.Ctrl, R.CtrlDecode), new HeadCommand.WaitIrq(), new HeadCommand.Read(R.TokenCycles),
+            new HeadCommand.Write(R.Ctrl, R.CtrlClear), new HeadCommand.WaitIrq(),
+            new HeadCommand.Write(R.Tokens, (uint)tokens), new HeadCommand.Write(R.Ctrl, R.CtrlDecode), new HeadCommand.WaitIrq(),
             .. counters.Select(c => new HeadCommand.Read(c)),
         ];
         var events = new ControlTiming(config, memoryLatency, array).Run(commands, weightsLoaded: skipLoad, ct: ct);
@@ -44,7 +50,7 @@ public sealed record HeadPerformance(int Tokens, int MemoryLatency, long LoadCyc
 
         var ideal = Enumerable.Range(1, tokens).Average(count =>
             (double)(array ? CycleModel.IdealArrayTokenCycles(config, count) : CycleModel.IdealTokenCycles(config, count)));
-        return new HeadPerformance(tokens, memoryLatency, reads[0], reads[1], reads[2], reads[3], reads[4], reads[5], reads[6], reads[7],
-            reads[8], ideal);
+        return new HeadPerformance(tokens, memoryLatency, reads[0], reads[2], reads[3], reads[4], reads[5], reads[6], reads[7], reads[8],
+            reads[9], ideal, reads[1]);
     }
 }

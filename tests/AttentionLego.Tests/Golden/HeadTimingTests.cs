@@ -92,6 +92,16 @@ public sealed class HeadTimingTests
     }
 
     [Test]
+    public void The_first_token_alone_is_a_decode_of_one_token_and_outlasts_the_cost_per_token()
+    {
+        var perf = HeadPerformance.Measure(Tiny, 8);
+        var one = HeadPerformance.Measure(Tiny, 1);
+        Assert.That(perf.FirstTokenCycles, Is.EqualTo(one.DecodeCycles), "TOKEN_CYCLES of a one-token decode on empty caches");
+        Assert.That(perf.FirstTokenCycles, Is.EqualTo(146), "frozen: tiny's fetch, projection, scores, softmax, context and write");
+        Assert.That(perf.FirstTokenCycles, Is.GreaterThan(perf.CyclesPerToken), "a token's latency exceeds its cost in a run that overlaps tokens");
+    }
+
+    [Test]
     public void A_wider_bus_fetches_a_token_in_fewer_cycles()
     {
         var narrow = HeadPerformance.Measure(Tiny with { Bus = Tiny.Bus with { DataWidth = 8 } }, 8);
