@@ -322,7 +322,7 @@ public sealed partial class Benchmarks(BenchOptions options, Action<string> log)
             var array = config.Model.IsArray;
             var perf = HeadPerformance.Measure(config, Math.Min(ReportTokens, config.Model.MaxSeqLen), array: array, skipLoad: true);
             rows.Add([preset.Name, array ? "ControlTiming, al_array" : "ControlTiming, al_top", Number.Format(perf.CyclesPerToken), Number.Format(perf.IdealCyclesPerToken),
-                perf.RatioToIdeal.ToString("0.00", CultureInfo.InvariantCulture) + "x", Number.Format(perf.FirstTokenCycles)]);
+                perf.RatioToIdeal.ToString("0.00", CultureInfo.InvariantCulture) + "x", perf.FirstTokenCycles.ToString("N0", CultureInfo.InvariantCulture)]);
             if (preset.Name == "paper-exact")
             {
                 target = TargetResult.AtMost("paper-exact head: cycles per token within 1.25x of the ideal bound", perf.RatioToIdeal, 1.25, "x");
