@@ -107,7 +107,7 @@ public static class CosimSession
         var perf = HeadPerformance.Measure(config, tokens, latency, array, ct: ct);
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         var performance = string.Create(inv,
-            $"  performance (memory latency {latency}, no stalls): {perf.CyclesPerToken:0.0} cycles per token over {tokens} tokens (first token alone {perf.FirstTokenCycles}, last token {perf.LastTokenCycles}), " +
+            $"  performance (memory latency {latency}, no stalls): {perf.CyclesPerToken:0.0} cycles per token sustained over {tokens} tokens ({perf.AverageCyclesPerToken:0.0} on average with the first; first token alone {perf.FirstTokenCycles}, last token {perf.LastTokenCycles}), " +
             $"ideal bound {perf.IdealCyclesPerToken:0.0} (ratio {perf.RatioToIdeal:0.00}); weight load {perf.LoadCycles} cycles");
         if (array)
         {

@@ -96,7 +96,7 @@ public static class ReportCommand
             var inv = CultureInfo.InvariantCulture;
             var yosysText = synthesis.Stats is { } s ? string.Create(inv, $"Yosys {s.TotalCells:N0} cells, {s.Latches} latches") : "no Yosys statistics";
             await io.Out.WriteLineAsync(string.Create(inv,
-                $"{source.DisplayName} (config {hash}): {report.TotalMacros:N0} PIM macros; {p.CyclesPerToken:0.0} cycles per token over {p.Tokens} tokens, ideal {p.IdealCyclesPerToken:0.0} (ratio {p.RatioToIdeal:0.00}); {(report.Accuracy.Array ? "array" : "head")} cosine {a.Cosine:0.000000}, max error {a.MaxErrorLsb:0.000} LSB; {yosysText}"));
+                $"{source.DisplayName} (config {hash}): {report.TotalMacros:N0} PIM macros; {p.CyclesPerToken:0.0} cycles per token sustained over {p.Tokens} tokens, ideal {p.IdealCyclesPerToken:0.0} (ratio {p.RatioToIdeal:0.00}); {(report.Accuracy.Array ? "array" : "head")} cosine {a.Cosine:0.000000}, max error {a.MaxErrorLsb:0.000} LSB; {yosysText}"));
             await io.Out.WriteLineAsync(string.Create(inv, $"wrote {report.Files.Count} files to {folder} in {total.Elapsed.TotalSeconds:0.0} s"));
             return ExitCodes.Ok;
         }));

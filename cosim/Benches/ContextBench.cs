@@ -31,16 +31,14 @@ public sealed class ContextBench() : TemplateBench("context", Ops)
         var model = new ContextModel(config);
         var random = new StimulusRandom(seed);
         var stimulus = new StimulusWriter(view.ChunkBits, (inBits + view.ChunkBits - 1) / view.ChunkBits);
-        var expected = new List<Expectation>();
-        var timeline = new RequestTimeline();
-        var latency = CycleModel.ContextLatency(config);
+        var timeline = new MatrixTimeline();
         var probMax = (1L << probBits) - 1;
 
         void Append(long[] v)
         {
             model.Append(v);
             stimulus.WideOp(AppendValue, 0, 0, FixedPoint.Pack(v, dataWidth));
-            timeline.BusyUntil(timeline.Accept() + CycleModel.ContextAppendInterval(config));
+            timeline.Memory();
         }
 
         var attends = 0;
@@ -48,10 +46,8 @@ public sealed class ContextBench() : TemplateBench("context", Ops)
         {
             var stall = random.Stall();
             stimulus.WideOp(Attend, 0, 0, FixedPoint.Pack(p, probBits), stall);
-            var response = timeline.Accept() + latency + stall;
-            timeline.BusyUntil(response + 1);
             var tokens = model.Count;
-            expected.Add(new Expectation(response, "o_data_o", model.Attend(p), dataWidth,
+            timeline.Compute(config.ContextShape.ComputeSteps, stall, new Expectation(0, "o_data_o", model.Attend(p), dataWidth,
                 $"attend #{attends++} over {tokens} token(s)", i => $"o[{i}]"));
         }
 
@@ -59,7 +55,7 @@ public sealed class ContextBench() : TemplateBench("context", Ops)
         {
             model.Clear();
             stimulus.Op(Clear, 0, 0, 0);
-            timeline.BusyUntil(timeline.Accept() + 1);
+            timeline.Memory();
         }
 
         // Probabilities for every row: random for the stored tokens and garbage beyond, which must not count.
@@ -94,6 +90,7 @@ public sealed class ContextBench() : TemplateBench("context", Ops)
         ClearCache();
         Append(random.SignedVector(dHead, dataWidth));
         AttendWith(Probabilities());
-        return new BenchCase(stimulus.ToString(), expected, timeline.Offered + latency * 2 + 200);
+        var (expected, end) = timeline.Run();
+        return new BenchCase(stimulus.ToString(), expected, end + 200);
     }
 }

@@ -26,19 +26,16 @@ public sealed class PimMatrixBench() : TemplateBench("pim_matrix", Ops)
         var random = new StimulusRandom(seed);
         var view = PimMatrixView.From(shape, "");
         var stimulus = new StimulusWriter(view.ChunkBits, (shape.InDim * config.Format.DataWidth + view.ChunkBits - 1) / view.ChunkBits);
-        var expected = new List<Expectation>();
         var dataWidth = config.Format.DataWidth;
         var weightWidth = config.Format.WeightWidth;
         var cells = shape.WriteCells;
-        var latency = CycleModel.MatrixComputeLatency(shape);
-
-        var timeline = new RequestTimeline();
+        var timeline = new MatrixTimeline();
 
         // One write: weights (row, col .. col + cells - 1), col aligned, weight k in bits k*WeightWidth and up.
         void WriteWord(int row, int col, Func<long> weight)
         {
             stimulus.Op(Write, row, col, WeightWords.Write(cells, weightWidth, weight, (k, w) => model.MemWrite(row, col + k, w)));
-            timeline.BusyUntil(timeline.Accept() + CycleModel.MatrixWriteInterval);
+            timeline.Memory();
         }
 
         void ReadWord(int row, int cell)
@@ -46,10 +43,7 @@ public sealed class PimMatrixBench() : TemplateBench("pim_matrix", Ops)
             var (col, weights) = WeightWords.Read(cells, cell, c => model.MemRead(row, c));
             var stall = random.Stall();
             stimulus.Op(Read, row, col, 0, stall);
-            var accepted = timeline.Accept();
-            var response = accepted + CycleModel.MatrixReadLatency + stall;
-            timeline.BusyUntil(response + 1);
-            expected.Add(new Expectation(response, "r_data_o", weights, weightWidth,
+            timeline.Read(stall, new Expectation(0, "r_data_o", weights, weightWidth,
                 $"read of row {row} from column {col}",
                 k => $"macro ({row / config.Pim.Rows}, {(col + k) / config.Pim.Cols}) cell ({row % config.Pim.Rows}, {(col + k) % config.Pim.Cols})"));
         }
@@ -59,10 +53,7 @@ public sealed class PimMatrixBench() : TemplateBench("pim_matrix", Ops)
         {
             var stall = random.Stall();
             stimulus.WideOp(Compute, 0, 0, FixedPoint.Pack(x, dataWidth), stall);
-            var accepted = timeline.Accept();
-            var response = accepted + latency + stall;
-            timeline.BusyUntil(response + 1);
-            expected.Add(new Expectation(response, "y_data_o", model.Multiply(x), shape.AccWidth, $"x vector #{vectors++}",
+            timeline.Compute(shape.ComputeSteps, stall, new Expectation(0, "y_data_o", model.Multiply(x), shape.AccWidth, $"x vector #{vectors++}",
                 i => PimMatrixModel.DescribeOutput(shape, i)));
         }
 
@@ -103,6 +94,7 @@ public sealed class PimMatrixBench() : TemplateBench("pim_matrix", Ops)
         Multiply(random.SignedVector(shape.InDim, dataWidth));
         ReadWord(rowBase, colBase);
 
-        return new BenchCase(stimulus.ToString(), expected, timeline.Offered + latency * 2 + 200);
+        var (expected, end) = timeline.Run();
+        return new BenchCase(stimulus.ToString(), expected, end + 200);
     }
 }

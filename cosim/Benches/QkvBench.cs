@@ -38,15 +38,12 @@ public sealed class QkvBench() : TemplateBench("qkv", Ops)
         var model = new QkvModel(config);
         var random = new StimulusRandom(seed);
         var stimulus = new StimulusWriter(view.ChunkBits, (dModel * dataWidth + view.ChunkBits - 1) / view.ChunkBits);
-        var expected = new List<Expectation>();
-        var latency = CycleModel.QkvLatency(config);
-
-        var timeline = new RequestTimeline();
+        var timeline = new MatrixTimeline();
 
         void WriteWord(Projection p, int row, int col, Func<long> weight)
         {
             stimulus.Op(Write + (int)p, row, col, WeightWords.Write(cells, weightWidth, weight, (k, w) => model.MemWrite(p, row, col + k, w)));
-            timeline.BusyUntil(timeline.Accept() + CycleModel.MatrixWriteInterval);
+            timeline.Memory();
         }
 
         void ReadWord(Projection p, int row, int cell)
@@ -54,9 +51,7 @@ public sealed class QkvBench() : TemplateBench("qkv", Ops)
             var (col, weights) = WeightWords.Read(cells, cell, c => model.MemRead(p, row, c));
             var stall = random.Stall();
             stimulus.Op(Read + (int)p, row, col, 0, stall);
-            var response = timeline.Accept() + CycleModel.MatrixReadLatency + stall;
-            timeline.BusyUntil(response + 1);
-            expected.Add(new Expectation(response, "r_data_o", weights, weightWidth,
+            timeline.Read(stall, new Expectation(0, "r_data_o", weights, weightWidth,
                 $"read of W_{p.ToString()[0]} row {row} from column {col}", k => $"{p} weight ({row}, {col + k})"));
         }
 
@@ -65,14 +60,10 @@ public sealed class QkvBench() : TemplateBench("qkv", Ops)
         {
             var stall = random.Stall();
             stimulus.WideOp(Compute, 0, 0, FixedPoint.Pack(x, dataWidth), stall);
-            var response = timeline.Accept() + latency + stall;
-            timeline.BusyUntil(response + 1);
             var result = model.Project(x);
             var token = tokens++;
-            foreach (var (port, values) in new[] { ("q_data_o", result.Q), ("k_data_o", result.K), ("v_data_o", result.V) })
-            {
-                expected.Add(new Expectation(response, port, values, dataWidth, $"token #{token}", i => $"{port[0]}[{i}]"));
-            }
+            timeline.Compute(config.ProjectionShape.ComputeSteps, stall, [.. new[] { ("q_data_o", result.Q), ("k_data_o", result.K), ("v_data_o", result.V) }
+                .Select(r => new Expectation(0, r.Item1, r.Item2, dataWidth, $"token #{token}", i => $"{r.Item1[0]}[{i}]"))]);
         }
 
         foreach (var p in Enum.GetValues<Projection>())
@@ -102,6 +93,7 @@ public sealed class QkvBench() : TemplateBench("qkv", Ops)
         // Weights changed between tokens take effect for the next token.
         WriteWord(Projection.Key, 0, 0, () => FixedPoint.MinSigned(weightWidth));
         Project(random.SignedVector(dModel, dataWidth));
-        return new BenchCase(stimulus.ToString(), expected, timeline.Offered + latency * 2 + 200);
+        var (expected, end) = timeline.Run();
+        return new BenchCase(stimulus.ToString(), expected, end + 200);
     }
 }

@@ -23,7 +23,6 @@ public sealed class ScoreBench() : TemplateBench("score", Ops)
     public override BenchCase Generate(AttentionConfig config, int seed)
     {
         var dHead = config.Model.DHead;
-        var maxSeqLen = config.Model.MaxSeqLen;
         var dataWidth = config.Format.DataWidth;
         var view = ScoreView.From(config, "");
         var scoreWidth = view.AccWidth;
@@ -32,8 +31,7 @@ public sealed class ScoreBench() : TemplateBench("score", Ops)
         var tokensPerGroup = config.Pim.AdcCount * shape.MacrosOut;
         var random = new StimulusRandom(seed);
         var stimulus = new StimulusWriter(view.ChunkBits, (dHead * dataWidth + view.ChunkBits - 1) / view.ChunkBits);
-        var expected = new List<Expectation>();
-        var timeline = new RequestTimeline();
+        var timeline = new MatrixTimeline();
         var min = FixedPoint.MinSigned(dataWidth);
         var max = FixedPoint.MaxSigned(dataWidth);
 
@@ -41,7 +39,7 @@ public sealed class ScoreBench() : TemplateBench("score", Ops)
         {
             model.Append(k);
             stimulus.WideOp(AppendKey, 0, 0, FixedPoint.Pack(k, dataWidth));
-            timeline.BusyUntil(timeline.Accept() + CycleModel.ScoreAppendInterval(config));
+            timeline.Memory();
         }
 
         var queries = 0;
@@ -51,9 +49,7 @@ public sealed class ScoreBench() : TemplateBench("score", Ops)
             stimulus.WideOp(Query, 0, 0, FixedPoint.Pack(q, dataWidth), stall);
             // The latency depends on the tokens stored: only the column groups that hold one are computed.
             var tokens = model.Count;
-            var response = timeline.Accept() + CycleModel.ScoreLatency(config, tokens) + stall;
-            timeline.BusyUntil(response + 1);
-            expected.Add(new Expectation(response, "s_data_o", model.Score(q), scoreWidth,
+            timeline.Compute(CycleModel.ScoreSteps(config, tokens), stall, new Expectation(0, "s_data_o", model.Score(q), scoreWidth,
                 $"query #{queries++} over {tokens} token(s), {model.ColumnGroups} column group(s)",
                 t => t < tokens ? $"score of token {t} (cache column {shape.TokenColumn(t)})" : $"token {t} (not stored: must be 0)"));
         }
@@ -62,7 +58,7 @@ public sealed class ScoreBench() : TemplateBench("score", Ops)
         {
             model.Clear();
             stimulus.Op(Clear, 0, 0, 0);
-            timeline.BusyUntil(timeline.Accept() + 1);
+            timeline.Memory();
         }
 
         long[] Vector(long value) => Enumerable.Repeat(value, dHead).ToArray();
@@ -97,6 +93,7 @@ public sealed class ScoreBench() : TemplateBench("score", Ops)
         Append(Vector(max));
         Append(random.SignedVector(dHead, dataWidth));
         Score(random.SignedVector(dHead, dataWidth));
-        return new BenchCase(stimulus.ToString(), expected, timeline.Offered + (CycleModel.ScoreLatency(config, maxSeqLen) * 2) + 200);
+        var (expected, end) = timeline.Run();
+        return new BenchCase(stimulus.ToString(), expected, end + 200);
     }
 }

@@ -105,3 +105,76 @@ public sealed class RequestTimeline
     /// <summary>The DUT takes no request before <paramref name="cycle"/>.</summary>
     public void BusyUntil(long cycle) => _idleFrom = cycle;
 }
+
+/// <summary>
+/// How a bench paces a DUT built on one <c>al_pim_matrix</c> (al_pim_matrix, al_qkv, al_score, al_context): each
+/// operation is offered the cycle after the previous one was accepted; memory operations (writes, reads, appends, clears)
+/// are taken while no compute step runs and no read response waits, computes when <see cref="MatrixMirror"/> takes x.
+/// The bench's one stall register holds the responses off: a read or compute accepted sets it, and it counts down while a
+/// response is on offer, so a response may wait out the stall of a later compute that was accepted before it. Operations
+/// are recorded first; <see cref="Run"/> then plays them cycle by cycle and gives each response its cycle.
+/// </summary>
+public sealed class MatrixTimeline
+{
+    private enum Kind
+    {
+        Memory,
+        Read,
+        Compute,
+    }
+
+    private sealed record Op(Kind Kind, int Steps, int Stall, Expectation[] Responses);
+
+    private readonly List<Op> _ops = [];
+
+    /// <summary>A write, an append or a clear.</summary>
+    public void Memory() => _ops.Add(new Op(Kind.Memory, 0, 0, []));
+
+    /// <summary>A read whose data is <paramref name="response"/> (its cycle is filled in by <see cref="Run"/>).</summary>
+    public void Read(int stall, Expectation response) => _ops.Add(new Op(Kind.Read, 0, stall, [response]));
+
+    /// <summary>A product of <paramref name="steps"/> compute steps whose results (one per output port) are <paramref name="responses"/>.</summary>
+    public void Compute(int steps, int stall, params Expectation[] responses) => _ops.Add(new Op(Kind.Compute, steps, stall, responses));
+
+    /// <summary>Plays the operations; returns the responses in the order they are taken, and the cycle after the last one.</summary>
+    public (List<Expectation> Expected, long End) Run()
+    {
+        var matrix = new MatrixMirror();
+        var expected = new List<Expectation>();
+        var products = new Queue<Expectation[]>();
+        Expectation[] read = [];
+        var (rValid, stall, next) = (false, 0, 0);
+        long cycle = 0;
+        for (; next < _ops.Count || rValid || matrix.Pending; cycle++)
+        {
+            var respReady = stall == 0;
+            var op = next < _ops.Count ? _ops[next] : null;
+            var free = matrix.MemReady && !rValid;
+            var fire = op is not null && free && (op.Kind != Kind.Compute || matrix.XReady(respReady));
+            var (readFire, xFire) = (fire && op!.Kind == Kind.Read, fire && op!.Kind == Kind.Compute);
+            // In the bench's trace order: a read's response before a product's in the same cycle.
+            if (rValid && respReady)
+            {
+                expected.AddRange(read.Select(e => e with { Cycle = cycle }));
+            }
+
+            if (matrix.YValid && respReady)
+            {
+                expected.AddRange(products.Dequeue().Select(e => e with { Cycle = cycle }));
+            }
+
+            stall = readFire || xFire ? op!.Stall : (rValid || matrix.YValid) && stall != 0 ? stall - 1 : stall;
+            matrix.Edge(xFire, op?.Steps ?? 0, respReady);
+            rValid = readFire || (rValid && !respReady);
+            read = readFire ? op!.Responses : read;
+            if (xFire)
+            {
+                products.Enqueue(op!.Responses);
+            }
+
+            next += fire ? 1 : 0;
+        }
+
+        return (expected, cycle);
+    }
+}

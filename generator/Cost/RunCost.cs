@@ -207,7 +207,8 @@ public static class RunCost
                 return 5000;
             default:
                 var shape = module is "score" ? c.ScoreShape : module is "context" ? c.ContextShape : c.ProjectionShape;
-                var cellsPerWrite = module == "pim_macro" ? shape.MacroWriteCells : shape.WriteCells;
+                // A cache appends a token's DHead cells in one write (a column of the K cache, a row of the V cache).
+                var cellsPerWrite = module switch { "pim_macro" => shape.MacroWriteCells, "score" or "context" => c.Model.DHead, _ => shape.WriteCells };
                 return ((double)Cells(c, module) / cellsPerWrite) + (20.0 * shape.ComputeSteps) + 1000;
         }
     }

@@ -131,7 +131,7 @@ public static class DesignReport
 
         Line($"");
         var perf = HeadPerformance.Measure(c, Math.Min(Tokens, m.MaxSeqLen), array: array, skipLoad: true);
-        Line($"A decode of {perf.Tokens} tokens (weights loaded, memory latency {perf.MemoryLatency}, no stalls; `ControlTiming` of {(array ? "al_array" : "al_top")}, the model co-simulation holds the RTL to): **{perf.CyclesPerToken:0.0} cycles per token** (first token alone {perf.FirstTokenCycles}, last token {perf.LastTokenCycles}), ideal bound {perf.IdealCyclesPerToken:0.0} (ratio {perf.RatioToIdeal:0.00}).");
+        Line($"A decode of {perf.Tokens} tokens (weights loaded, memory latency {perf.MemoryLatency}, no stalls; `ControlTiming` of {(array ? "al_array" : "al_top")}, the model co-simulation holds the RTL to): **{perf.CyclesPerToken:0.0} cycles per token** sustained, each token after the first ({perf.AverageCyclesPerToken:0.0} on average with the first; first token alone {perf.FirstTokenCycles}, last token {perf.LastTokenCycles}), ideal bound {perf.IdealCyclesPerToken:0.0} (ratio {perf.RatioToIdeal:0.00}).");
         Line($"Busy cycles over the decode: fetch {perf.Fetch}, projection {perf.Qkv}, scores {perf.Score}, softmax {perf.Softmax}, context {perf.Context}, write {perf.Write}.");
         return text.ToString();
     }

@@ -94,10 +94,10 @@ public sealed record ContextView(string Banner, int DHead, int MaxSeqLen, int Da
         c.Pim.AdcBits, c.Pim.AdcShift, c.Quant.ContextShift, c.ContextShape.AccWidth);
 }
 
-/// <summary>View-model of <c>al_cache_fill</c>: appends d_head-element vectors to a cache of max-seq-len tokens.</summary>
-public sealed record CacheFillView(string Banner, int Elements, int MaxSeqLen, int DataWidth)
+/// <summary>View-model of <c>al_cache_fill</c>: counts the tokens appended to a cache of max-seq-len tokens.</summary>
+public sealed record CacheFillView(string Banner, int MaxSeqLen)
 {
-    public static CacheFillView From(AttentionConfig c, string banner) => new(banner, c.Model.DHead, c.Model.MaxSeqLen, c.Format.DataWidth);
+    public static CacheFillView From(AttentionConfig c, string banner) => new(banner, c.Model.MaxSeqLen);
 }
 
 /// <summary>

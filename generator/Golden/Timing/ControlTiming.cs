@@ -106,27 +106,35 @@ public sealed class ControlTiming(AttentionConfig config, int memoryLatency, boo
             var rspValid = memory.RspValid(cyc);
             var rspMaster = memory.Master;
             arbiter.Comb(requests);
-            var (joined, xAll) = (true, true);
+            var joined = true;
             for (var h = 0; h < heads; h++)
             {
-                joined &= stages[h].OValidAt(cyc);
+                joined &= stages[h].OValid;
+            }
+
+            // The heads' outputs are taken together, by the DMA or by W_O; a token is taken when every head has taken it.
+            var oReady = joined && (projection ? wo.CReady(dma.OReady) : dma.OReady);
+            var xAll = true;
+            for (var h = 0; h < heads; h++)
+            {
+                stages[h].Comb(cyc, oReady, ctrl.Clear);
                 xAll &= taken[h] || stages[h].XReady;
             }
 
             // A head's events of this cycle are known once it is computed: they come first, head by head.
             for (var h = 0; h < heads; h++)
             {
-                stages[h].Comb(cyc, dma.XValid && !taken[h], joined && (projection ? wo.Idle : dma.OReady), ctrl.Clear);
+                stages[h].TakeToken(dma.XValid && !taken[h]);
                 events.Head(cyc, stages[h], h);
             }
 
-            wo.Comb(cyc, joined, dma.OReady);
+            wo.Comb(joined, dma.OReady);
             // The DMA's weights go to al_top's head, or to al_array's W_O.
-            dma.Comb(reqReady: arbiter.Grant == 0, rspValid && rspMaster == 0, wReady: array ? projection && wo.Idle : stages[0].XReady,
+            dma.Comb(reqReady: arbiter.Grant == 0, rspValid && rspMaster == 0, wReady: array ? projection && wo.WReady : stages[0].WReady,
                 xReady: xAll, oValid: projection ? wo.YValid : joined);
             for (var m = 1; m < masters.Length; m++)
             {
-                masters[m].Comb(reqReady: arbiter.Grant == m, rspValid && rspMaster == m, wReady: stages[m - 1].XReady, xReady: false, oValid: false);
+                masters[m].Comb(reqReady: arbiter.Grant == m, rspValid && rspMaster == m, wReady: stages[m - 1].WReady, xReady: false, oValid: false);
             }
 
             var (anyLoadDone, allLoaded) = (false, true);
@@ -162,7 +170,7 @@ public sealed class ControlTiming(AttentionConfig config, int memoryLatency, boo
                 taken[h] = !dma.XFire && (taken[h] || stages[h].XFire);
             }
 
-            wo.Edge(cyc);
+            wo.Edge();
             for (var i = 0; i < loading.Length; i++)
             {
                 loaded[i] = !ctrl.LoadStart && (loaded[i] || loading[i].LoadDone);
@@ -196,7 +204,7 @@ public sealed class EventLog
     public void Head(long cycle, HeadStagesMirror head, int index)
     {
         Emit(head.QkvFire, cycle, HeadEventKind.Projection, 0, head: index);
-        Emit(head.SFire, cycle, HeadEventKind.Scores, head.SeqLen, head: index);
+        Emit(head.SFire, cycle, HeadEventKind.Scores, head.ScoresCount, head: index);
         Emit(head.PFire, cycle, HeadEventKind.Probabilities, 0, head: index);
         Emit(head.OFire, cycle, HeadEventKind.Output, 0, head: index);
     }

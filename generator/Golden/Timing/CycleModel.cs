@@ -21,11 +21,13 @@ public static class CycleModel
     /// <summary>
     /// x accepted in cycle t: the N = <see cref="MatrixShape.ComputeSteps"/> steps (one per column group, row group and
     /// slice, all macros in parallel) run in cycles t+1..t+N, the macros answer one cycle later and the last shift-add is
-    /// registered in cycle t+N+1, so y is valid from cycle t+N+2. N is also the ideal bound for one matrix-vector product:
-    /// every macro converts AdcCount columns per cycle, so the Rows x Cols cells of each macro, times the slices, need at
-    /// least RowGroups x ColGroups x Slices cycles. The RTL meets it; the two extra cycles are pipeline fill.
+    /// registered in the drain cycle t+N+1, and the result moves into the output register in t+N+2, so y is valid from
+    /// cycle t+N+3 (<see cref="MatrixMirror"/>). N is also the ideal bound for one matrix-vector product: every macro
+    /// converts AdcCount columns per cycle, so the Rows x Cols cells of each macro, times the slices, need at least
+    /// RowGroups x ColGroups x Slices cycles. The next x is taken in the drain cycle, so back-to-back products cost N + 1
+    /// cycles each: the three extra cycles of the latency are pipeline fill, one of them not hidden.
     /// </summary>
-    public static int MatrixComputeLatency(MatrixShape shape) => shape.ComputeSteps + 2;
+    public static int MatrixComputeLatency(MatrixShape shape) => shape.ComputeSteps + 3;
 
     /// <summary>al_qkv: the three matrices run in lockstep and requantize combinationally.</summary>
     public static int QkvLatency(AttentionConfig config) => MatrixComputeLatency(config.ProjectionShape);
@@ -34,26 +36,18 @@ public static class CycleModel
     public static int OutputProjectionLatency(AttentionConfig config) => MatrixComputeLatency(config.OutputProjectionShape);
 
     /// <summary>
-    /// al_score: a k accepted in cycle t is written one cell per cycle in t+1..t+DHead; the next request is
-    /// accepted from t+DHead+1.
-    /// </summary>
-    public static int ScoreAppendInterval(AttentionConfig config) => config.Model.DHead + 1;
-
-    /// <summary>
     /// al_score: the scores of a q accepted in cycle t, with <paramref name="count"/> tokens stored, are valid
-    /// from t + G x RowGroups x Slices + 2, where G = max(1, ceil(count / (AdcCount x MacrosOut))) is the number
+    /// from t + G x RowGroups x Slices + 3, where G = max(1, ceil(count / (AdcCount x MacrosOut))) is the number
     /// of the K cache's column groups that hold a token (the others are skipped); with a full cache this is
-    /// the matrix latency.
+    /// the matrix latency. A k is appended in the cycle it is accepted (one write down a column).
     /// </summary>
-    public static int ScoreLatency(AttentionConfig config, int count)
-    {
-        // The steps of the column groups run, plus the matrix's two cycles of pipeline fill.
-        var shape = config.ScoreShape;
-        return shape.ComputeStepsFor(shape.ColumnGroupsFor(count)) + 2;
-    }
+    public static int ScoreLatency(AttentionConfig config, int count) => ScoreSteps(config, count) + 3;
 
-    /// <summary>al_context: a v accepted in cycle t is written in t+1..t+DHead; the next request from t+DHead+1.</summary>
-    public static int ContextAppendInterval(AttentionConfig config) => config.Model.DHead + 1;
+    /// <summary>al_score: the compute steps of a query over <paramref name="count"/> tokens (the column groups that hold one).</summary>
+    public static int ScoreSteps(AttentionConfig config, int count) => config.ScoreShape.ComputeStepsFor(config.ScoreShape.ColumnGroupsFor(count));
+
+    /// <summary>Cycles one append keeps a cache's array from computing: the write of the whole vector, in one cycle.</summary>
+    public const int AppendCycles = 1;
 
     /// <summary>al_context: o for a p accepted in cycle t is valid from t + the V cache's matrix latency.</summary>
     public static int ContextLatency(AttentionConfig config) => MatrixComputeLatency(config.ContextShape);
@@ -91,17 +85,14 @@ public static class CycleModel
     /// <summary>
     /// Ideal bound on the cycles per token with <paramref name="count"/> tokens in the caches: every PIM array busy every
     /// cycle and the bus fully used, the larger of the two. Each array's busy cycles per token are all it does for the
-    /// token: the projection array its compute steps; the K cache's array the append of k (DHead writes, one cell each,
-    /// <see cref="ScoreAppendInterval"/>) and the score steps over the column groups that hold a token; the V cache's
-    /// array the append of v (<see cref="ContextAppendInterval"/>) and the context steps. The arrays work at once on
-    /// different tokens; one array's cycles cannot overlap each other.
+    /// token: the projection array its compute steps; the K cache's array the append of k (<see cref="AppendCycles"/>)
+    /// and the score steps over the column groups that hold a token; the V cache's array the append of v and the context
+    /// steps. The arrays work at once on different tokens; one array's cycles cannot overlap each other.
     /// </summary>
     public static int IdealTokenCycles(AttentionConfig config, int count)
     {
-        var score = config.ScoreShape;
-        var append = config.Model.DHead;
         var pim = Math.Max(config.ProjectionShape.ComputeSteps,
-            append + Math.Max(score.ComputeStepsFor(score.ColumnGroupsFor(count)), config.ContextShape.ComputeSteps));
+            AppendCycles + Math.Max(ScoreSteps(config, count), config.ContextShape.ComputeSteps));
         return Math.Max(BusBeatsPerToken(config), pim);
     }
 

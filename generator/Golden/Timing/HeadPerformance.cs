@@ -9,13 +9,20 @@ namespace AttentionLego.Gen.Golden.Timing;
 /// the RTL's counters read exactly these values). <see cref="FirstTokenCycles"/> is the latency of one token: TOKEN_CYCLES
 /// after a decode of a single token on empty caches, from the DECODE command to its output's last write acknowledged
 /// (fetch, projection, scores, softmax, context, write), measured before the caches are cleared for the decode of
-/// <see cref="Tokens"/>.
+/// <see cref="Tokens"/>. The throughput, <see cref="CyclesPerToken"/>, is what each further token adds to a decode once the
+/// pipeline is full; <see cref="AverageCyclesPerToken"/> spreads the first token's latency over the run too.
 /// </summary>
 public sealed record HeadPerformance(int Tokens, int MemoryLatency, long LoadCycles, long DecodeCycles, long LastTokenCycles,
     long Fetch, long Qkv, long Score, long Softmax, long Context, long Write, double IdealCyclesPerToken, long FirstTokenCycles)
 {
-    /// <summary>Decode cycles divided by tokens: the sustained cost of one token, pipeline fill included.</summary>
-    public double CyclesPerToken => (double)DecodeCycles / Tokens;
+    /// <summary>
+    /// The sustained cost of one token: the decode's cycles beyond those of one token alone (its latency, the pipeline fill
+    /// and drain), per further token. <see cref="IdealCyclesPerToken"/> bounds it over the same tokens.
+    /// </summary>
+    public double CyclesPerToken => Tokens > 1 ? (double)(DecodeCycles - FirstTokenCycles) / (Tokens - 1) : DecodeCycles;
+
+    /// <summary>Decode cycles divided by tokens: the first token's latency included.</summary>
+    public double AverageCyclesPerToken => (double)DecodeCycles / Tokens;
 
     public double RatioToIdeal => CyclesPerToken / IdealCyclesPerToken;
 
@@ -48,7 +55,8 @@ public sealed record HeadPerformance(int Tokens, int MemoryLatency, long LoadCyc
             reads.Insert(0, 0);
         }
 
-        var ideal = Enumerable.Range(1, tokens).Average(count =>
+        // The bound of the tokens after the first (the ones CyclesPerToken counts), with the count each one sees.
+        var ideal = Enumerable.Range(tokens > 1 ? 2 : 1, Math.Max(tokens - 1, 1)).Average(count =>
             (double)(array ? CycleModel.IdealArrayTokenCycles(config, count) : CycleModel.IdealTokenCycles(config, count)));
         return new HeadPerformance(tokens, memoryLatency, reads[0], reads[2], reads[3], reads[4], reads[5], reads[6], reads[7], reads[8],
             reads[9], ideal, reads[1]);

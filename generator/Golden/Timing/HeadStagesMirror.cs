@@ -3,33 +3,42 @@ using AttentionLego.Gen.Config;
 namespace AttentionLego.Gen.Golden.Timing;
 
 /// <summary>
-/// Cycle mirror of <c>al_head</c>'s handshakes: al_qkv, the fork, the K cache and score stage, the softmax, the V
-/// cache and context stage, each with its <see cref="CycleModel"/> latency. <see cref="Comb"/> then
-/// <see cref="Edge"/>, once per cycle; <see cref="XReady"/>, <see cref="OValidAt"/> and <see cref="SeqLen"/> come from
-/// registers and can be read before <see cref="Comb"/>.
+/// Cycle mirror of <c>al_head</c>'s handshakes: al_qkv, the fork, the K cache and score stage, the softmax, the V cache
+/// and context stage, each array a <see cref="MatrixMirror"/>, the softmax a <see cref="LatencyStage"/>. Per cycle:
+/// <see cref="Comb"/> (everything but the token's handshake), <see cref="TakeToken"/>, then <see cref="Edge"/>.
+/// <see cref="WReady"/>, <see cref="OValid"/> and <see cref="SeqLen"/> come from registers; <see cref="XReady"/> is known
+/// after <see cref="Comb"/>.
 /// </summary>
 public sealed class HeadStagesMirror(AttentionConfig config)
 {
-    private readonly int _qkvLatency = CycleModel.QkvLatency(config), _contextLatency = CycleModel.ContextLatency(config);
+    private readonly int _qkvSteps = config.ProjectionShape.ComputeSteps, _contextSteps = config.ContextShape.ComputeSteps;
+    private readonly int _maxSeqLen = config.Model.MaxSeqLen;
 
-    // The latencies that depend on the tokens in the K cache, by that count (computed once: the model runs millions of cycles).
-    private readonly int[] _scoreLatency = [.. Enumerable.Range(0, config.Model.MaxSeqLen + 1).Select(n => CycleModel.ScoreLatency(config, n))];
+    // The latencies and steps that depend on a token count (computed once: the model runs millions of cycles).
+    private readonly int[] _scoreSteps = [.. Enumerable.Range(0, config.Model.MaxSeqLen + 1).Select(n => config.ScoreShape.ComputeStepsFor(config.ScoreShape.ColumnGroupsFor(n)))];
     private readonly int[] _softmaxLatency = [.. Enumerable.Range(0, config.Model.MaxSeqLen + 1).Select(n => CycleModel.SoftmaxLatency(config, n))];
-    private readonly LatencyStage _qkv = new(), _softmax = new();
-    private readonly CachedStage _score = new(config), _context = new(config);
+    private readonly MatrixMirror _qkv = new(), _score = new(), _context = new();
+    private readonly LatencyStage _softmax = new();
+    private int _kCount, _vCount;
     private bool _kSent, _qSent, _vSent;
 
     // Combinational signals of this cycle.
     private bool _kFire, _qFire, _vFire, _clear;
 
-    /// <summary>al_qkv is idle: it takes a token, or a weight on its memory port.</summary>
-    public bool XReady => !_qkv.Busy;
+    /// <summary>w_ready_o: al_qkv takes a weight (no projection step runs).</summary>
+    public bool WReady => _qkv.MemReady;
 
-    /// <summary>Tokens in the K cache (al_score's count_o); also the count the scores taken by the softmax were computed over.</summary>
-    public int SeqLen => _score.Count;
+    /// <summary>x_ready_o, after <see cref="Comb"/>: al_qkv takes a token.</summary>
+    public bool XReady { get; private set; }
 
-    /// <summary>o_valid_o in <paramref name="cycle"/>, from the registers alone (before <see cref="Comb"/>).</summary>
-    public bool OValidAt(long cycle) => _context.Stage.ValidIn(cycle);
+    /// <summary>Tokens in the K cache (al_score's count_o).</summary>
+    public int SeqLen => _kCount;
+
+    /// <summary>The token count the scores on offer were computed over (al_score's s_count_o).</summary>
+    public int ScoresCount => _score.YTag;
+
+    /// <summary>o_valid_o, from the registers alone.</summary>
+    public bool OValid => _context.YValid;
 
     public bool XFire { get; private set; }
 
@@ -43,79 +52,54 @@ public sealed class HeadStagesMirror(AttentionConfig config)
 
     public bool PFire { get; private set; }
 
-    public bool QkvBusy { get; private set; }
+    public bool QkvBusy => _qkv.Busy;
 
-    public bool ScoreBusy { get; private set; }
+    public bool ScoreBusy => _score.Busy;
 
     public bool SoftmaxBusy { get; private set; }
 
-    public bool ContextBusy { get; private set; }
+    public bool ContextBusy => _context.Busy;
 
-    public void Comb(long cycle, bool xValid, bool oReady, bool clear)
+    public void Comb(long cycle, bool oReady, bool clear)
     {
         _clear = clear;
-        var qkvValid = _qkv.ValidIn(cycle);
+        var qkvValid = _qkv.YValid;
         var kValid = qkvValid && !_kSent;
         var vValid = qkvValid && !_vSent;
-        var qValid = qkvValid && _kSent && !_qSent;
-        var sValid = _score.Stage.ValidIn(cycle);
+        var kReady = _score.MemReady && _kCount != _maxSeqLen && !clear;
+        var vReady = _context.MemReady && _vCount != _maxSeqLen && !clear;
+        var sReady = !_softmax.Busy;
         var pValid = _softmax.ValidIn(cycle);
-        var oValid = OValidAt(cycle);
-        _kFire = kValid && _score.AppendReady(clear);
-        _qFire = qValid && _score.QueryReady(clear, kValid);
-        _vFire = vValid && _context.AppendReady(clear);
-        SFire = sValid && !_softmax.Busy;
-        PFire = pValid && _context.QueryReady(clear, vValid);
+        _kFire = kValid && kReady;
+        _vFire = vValid && vReady;
+        // q once its k is appended or being appended; p with the v of its cycle counted.
+        _qFire = qkvValid && (_kSent || kReady) && !_qSent && _score.XReady(sReady) && !clear && (!kValid || kReady);
+        PFire = pValid && _context.XReady(oReady) && !clear && (!vValid || vReady);
+        SFire = _score.YValid && sReady;
+        OFire = _context.YValid && oReady;
         QkvFire = qkvValid && (_qSent || _qFire) && (_vSent || _vFire);
-        XFire = xValid && XReady;
-        OFire = oValid && oReady;
-        QkvBusy = _qkv.Busy && !qkvValid;
-        ScoreBusy = !_score.Idle && !sValid;
+        XReady = _qkv.XReady(QkvFire);
         SoftmaxBusy = _softmax.Busy && !pValid;
-        ContextBusy = !_context.Idle && !oValid;
     }
+
+    /// <summary>x_valid_i of this cycle (after <see cref="Comb"/>).</summary>
+    public void TakeToken(bool xValid) => XFire = xValid && XReady;
 
     public void Edge(long cycle)
     {
-        var scoreCount = _score.Count;
-        _qkv.Step(cycle, XFire, _qkvLatency, QkvFire);
+        // A clear is taken while no compute step runs; it refuses the appends of its cycle.
+        var (kCleared, vCleared) = (_clear && _score.MemReady, _clear && _context.MemReady);
+        var queryCount = _kCount + (_kFire ? 1 : 0);
+        _softmax.Step(cycle, SFire, _softmaxLatency[_score.YTag], PFire);
+        _qkv.Edge(XFire, _qkvSteps, QkvFire);
+        _score.Edge(_qFire, _scoreSteps[queryCount], SFire, queryCount);
+        _context.Edge(PFire, _contextSteps, OFire);
         // The fork: what was sent of this token's q, k and v, until al_qkv lets the token go.
         _kSent = !QkvFire && (_kSent || _kFire);
         _qSent = !QkvFire && (_qSent || _qFire);
         _vSent = !QkvFire && (_vSent || _vFire);
-
-        _score.Step(cycle, _clear, _kFire, _qFire, _scoreLatency[scoreCount], SFire);
-        _softmax.Step(cycle, SFire, _softmaxLatency[scoreCount], PFire);
-        _context.Step(cycle, _clear, _vFire, PFire, _contextLatency, OFire);
-    }
-}
-
-/// <summary>
-/// A token cache (al_cache_fill: a clear while idle empties it; an append writes DHead cells, then counts the token) and
-/// the stage that computes over it (al_score on the K cache, al_context on the V cache): idle when neither writes nor
-/// computes; an append waits for a free row, a query for the append of its own token.
-/// </summary>
-internal sealed class CachedStage(AttentionConfig config)
-{
-    private int _writeLeft;
-
-    public LatencyStage Stage { get; } = new();
-
-    /// <summary>Tokens in the cache.</summary>
-    public int Count { get; private set; }
-
-    public bool Idle => _writeLeft == 0 && !Stage.Busy;
-
-    public bool AppendReady(bool clear) => Idle && Count != config.Model.MaxSeqLen && !clear;
-
-    public bool QueryReady(bool clear, bool appendValid) => Idle && !appendValid && !clear;
-
-    public void Step(long cycle, bool clear, bool append, bool query, int latency, bool taken)
-    {
-        var idle = Idle;
-        Count = clear && idle ? 0 : _writeLeft == 1 && !append ? Count + 1 : Count;
-        _writeLeft = clear && idle ? _writeLeft : append ? config.Model.DHead : Math.Max(_writeLeft - 1, 0);
-        Stage.Step(cycle, query, latency, taken);
+        _kCount = kCleared ? 0 : queryCount;
+        _vCount = vCleared ? 0 : _vCount + (_vFire ? 1 : 0);
     }
 }
 

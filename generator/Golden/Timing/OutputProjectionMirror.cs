@@ -2,25 +2,25 @@ using AttentionLego.Gen.Config;
 
 namespace AttentionLego.Gen.Golden.Timing;
 
-/// <summary>Cycle mirror of <c>al_oproj</c>'s handshakes: idle until it takes a concatenation, its output valid a matrix latency later.</summary>
+/// <summary>Cycle mirror of <c>al_oproj</c>'s handshakes: its <see cref="MatrixMirror"/>, fed the concatenation and read by the array's DMA.</summary>
 public sealed class OutputProjectionMirror(AttentionConfig config)
 {
-    private readonly LatencyStage _matrix = new();
-    private readonly int _latency = CycleModel.OutputProjectionLatency(config);
+    private readonly MatrixMirror _matrix = new();
+    private readonly int _steps = config.OutputProjectionShape.ComputeSteps;
 
-    /// <summary>c_ready_o and w_ready_o: the matrix is idle.</summary>
-    public bool Idle => !_matrix.Busy;
+    /// <summary>w_ready_o: no compute step runs.</summary>
+    public bool WReady => _matrix.MemReady;
 
-    public bool YValid { get; private set; }
+    /// <summary>y_valid_o, from the registers alone.</summary>
+    public bool YValid => _matrix.YValid;
+
+    /// <summary>c_ready_o with the array DMA's o_ready of this cycle.</summary>
+    public bool CReady(bool yReady) => _matrix.XReady(yReady);
 
     // Combinational signals of this cycle: a concatenation taken, the output taken.
-    private bool _cFire, _yFire;
+    private bool _cFire, _yReady;
 
-    public void Comb(long cycle, bool cValid, bool yReady)
-    {
-        YValid = _matrix.ValidIn(cycle);
-        (_cFire, _yFire) = (cValid && Idle, YValid && yReady);
-    }
+    public void Comb(bool cValid, bool yReady) => (_cFire, _yReady) = (cValid && CReady(yReady), yReady);
 
-    public void Edge(long cycle) => _matrix.Step(cycle, _cFire, _latency, _yFire);
+    public void Edge() => _matrix.Edge(_cFire, _steps, _yReady);
 }

@@ -12,6 +12,8 @@ namespace AttentionLego.Tests.Golden;
 /// frozen from the two models it replaced (HeadTiming for al_top, ArrayTiming for al_array, at commit 2162ae1), and frozen
 /// again when LOAD went from one weight to one bus word per cycle (a write of the weight port carries
 /// MatrixShape.WriteCells weights): every figure of a decode stayed, the load's cycles and the cycles after them moved.
+/// Frozen a third time when the stages began to overlap (issue 18: one-write appends, output registers, products taken in
+/// the drain cycle): the decode figures moved, LOAD stayed.
 /// Co-simulation (TopCosimTests,
 /// ArrayCosimTests) holds the RTL to the same model.
 /// </summary>
@@ -21,12 +23,12 @@ public sealed class ControlTimingTests
 
     private static IEnumerable<TestCaseData> Traces()
     {
-        yield return new TestCaseData(Presets.Tiny, 1, false, 5, 114, 1572L, "FA9DCE57BB7D497D").SetArgDisplayNames("tiny", "latency 1");
-        yield return new TestCaseData(Presets.Tiny, 3, false, 5, 114, 1586L, "450903A230053265").SetArgDisplayNames("tiny", "latency 3");
-        yield return new TestCaseData(Wide, 2, false, 3, 86, 837L, "D819CCD8B9B087A2").SetArgDisplayNames("tiny, 128-bit bus", "latency 2");
-        yield return new TestCaseData(Presets.Tiny, 3, true, 5, 120, 1586L, "309218880EE8489B").SetArgDisplayNames("tiny as a one-head array", "latency 3");
-        yield return new TestCaseData(Presets.TinyMha2, 3, true, 4, 151, 2297L, "89800230B58DC003").SetArgDisplayNames("tiny-mha2", "latency 3");
-        yield return new TestCaseData(Presets.TinyMha4, 1, true, 4, 231, 4969L, "637BE6664AC3A677").SetArgDisplayNames("tiny-mha4", "latency 1");
+        yield return new TestCaseData(Presets.Tiny, 1, false, 5, 114, 1459L, "8E37933E6D77D515").SetArgDisplayNames("tiny", "latency 1");
+        yield return new TestCaseData(Presets.Tiny, 3, false, 5, 114, 1473L, "F5DCE9CA2B111B9B").SetArgDisplayNames("tiny", "latency 3");
+        yield return new TestCaseData(Wide, 2, false, 3, 86, 776L, "1BF79917AECBDB2D").SetArgDisplayNames("tiny, 128-bit bus", "latency 2");
+        yield return new TestCaseData(Presets.Tiny, 3, true, 5, 120, 1473L, "C72AAF28C3ACAF4C").SetArgDisplayNames("tiny as a one-head array", "latency 3");
+        yield return new TestCaseData(Presets.TinyMha2, 3, true, 4, 151, 2217L, "95C61E222644E383").SetArgDisplayNames("tiny-mha2", "latency 3");
+        yield return new TestCaseData(Presets.TinyMha4, 1, true, 4, 231, 4892L, "961C6BCBE97B8C8C").SetArgDisplayNames("tiny-mha4", "latency 1");
     }
 
     [TestCaseSource(nameof(Traces))]
@@ -45,12 +47,12 @@ public sealed class ControlTimingTests
 
     private static IEnumerable<TestCaseData> Counters()
     {
-        yield return new TestCaseData(Presets.Tiny, 8, 3, false, false, new[] { 775L, 558, 52, 170, 264, 200, 172, 392, 64 }).SetArgDisplayNames("tiny", "8 tokens");
-        yield return new TestCaseData(Presets.Tiny, 3, 1, false, false, new[] { 773L, 260, 66, 54, 99, 75, 60, 147, 18 }).SetArgDisplayNames("tiny", "3 tokens, latency 1");
-        yield return new TestCaseData(Presets.TinyMha2, 8, 3, true, false, new[] { 1543L, 562, 52, 190, 264, 200, 172, 392, 96 }).SetArgDisplayNames("tiny-mha2", "8 tokens");
-        yield return new TestCaseData(Presets.TinyMha4, 8, 2, true, false, new[] { 4102L, 602, 52, 152, 264, 200, 172, 392, 152 }).SetArgDisplayNames("tiny-mha4", "8 tokens, latency 2");
-        yield return new TestCaseData(Presets.Paper, 4, 3, false, true, new[] { 0L, 4677, 1061, 4208, 516, 580, 80, 1028, 144 }).SetArgDisplayNames("paper", "4 tokens, loaded");
-        yield return new TestCaseData(Presets.PaperMha, 2, 3, true, true, new[] { 0L, 4669, 2053, 3080, 258, 290, 40, 514, 2056 }).SetArgDisplayNames("paper-mha", "2 tokens, loaded");
+        yield return new TestCaseData(Presets.Tiny, 8, 3, false, false, new[] { 775L, 368, 33, 176, 264, 72, 172, 264, 64 }).SetArgDisplayNames("tiny", "8 tokens");
+        yield return new TestCaseData(Presets.Tiny, 3, 1, false, false, new[] { 773L, 194, 33, 54, 99, 27, 60, 99, 18 }).SetArgDisplayNames("tiny", "3 tokens, latency 1");
+        yield return new TestCaseData(Presets.TinyMha2, 8, 3, true, false, new[] { 1543L, 372, 33, 192, 264, 72, 172, 264, 96 }).SetArgDisplayNames("tiny-mha2", "8 tokens");
+        yield return new TestCaseData(Presets.TinyMha4, 8, 2, true, false, new[] { 4102L, 419, 34, 198, 264, 72, 172, 264, 152 }).SetArgDisplayNames("tiny-mha4", "8 tokens, latency 2");
+        yield return new TestCaseData(Presets.Paper, 4, 3, false, true, new[] { 0L, 4551, 1061, 4208, 516, 68, 80, 516, 144 }).SetArgDisplayNames("paper", "4 tokens, loaded");
+        yield return new TestCaseData(Presets.PaperMha, 2, 3, true, true, new[] { 0L, 4544, 2053, 3080, 258, 34, 40, 258, 2056 }).SetArgDisplayNames("paper-mha", "2 tokens, loaded");
     }
 
     [TestCaseSource(nameof(Counters))]

@@ -75,9 +75,8 @@ public sealed class ScoreModelTests
     }
 
     [Test]
-    public void Appending_takes_one_cycle_per_element_plus_one_and_a_full_cache_scores_in_the_matrix_latency()
+    public void A_full_cache_scores_in_the_matrix_latency()
     {
-        Assert.That(CycleModel.ScoreAppendInterval(Config), Is.EqualTo(Config.Model.DHead + 1));
         Assert.That(CycleModel.ScoreLatency(Config, Config.Model.MaxSeqLen), Is.EqualTo(CycleModel.MatrixComputeLatency(Config.ScoreShape)));
     }
 

@@ -38,8 +38,8 @@ public sealed class YosysGateTests
         var stats = await Synthesize(RtlGenerator.Render(Presets.Tiny).Modules, "al_top");
         using (Assert.EnterMultipleScope())
         {
-            // The projections' macros (words of four cells) and the caches' (one cell) are two parameterizations: Yosys names
-            // them "al_pim_macro #1" and "#2".
+            // The projections' macros (words of four cells), the K cache's (transposed) and the V cache's (words of a row) are
+            // three parameterizations: Yosys names them "al_pim_macro #1" to "#3".
             Assert.That(stats.Modules.Select(m => m.Name.Split(' ')[0]), Does.Contain("al_pim_macro").And.Contain("al_top"), "the whole hierarchy was elaborated");
             Assert.That(stats.TotalCells, Is.GreaterThan(1000));
             Assert.That(stats.Latches, Is.Zero, "latch cells: " + string.Join(", ", stats.TotalCellTypes.Where(t => SynthesisStats.IsLatch(t.Key))));

@@ -2,8 +2,11 @@
 // al_head: the datapath of one attention head, between its weight port, its token stream and its output stream:
 // al_qkv, the fork of q, k and v, al_score (K cache), al_softmax and al_context (V cache). For token x_t it
 // produces o_t = softmax(q_t . K^T / 2^ScoreShift) . V. The stages are joined by their valid/ready streams, so work
-// overlaps wherever the data allow: the next token's projection runs while the current token is in score, softmax
-// or context, and its v is appended to the V cache while the context stage waits for the current probabilities.
+// overlaps wherever the arrays and the data allow: every al_pim_matrix holds its result in an output register and
+// takes the next product in its drain cycle; k and q enter the K cache's array in one cycle (the key written down a
+// column, the query's steps from the next cycle), v and p the V cache's alike; the scores carry the count they were
+// computed over, so the next key can be appended while they wait for the softmax. The projection of token t+1 and the
+// scores, softmax and context of token t run at once.
 // al_top drives one al_head from its DMA; al_array drives several with one token. Timing: ControlTiming's HeadStagesMirror.
 module al_head (
   input  wire                              clk_i,
@@ -48,8 +51,10 @@ module al_head (
   wire p_valid, p_ready;
   wire [MaxSeqLen*ProbBits-1:0] p_data;
   wire o_valid, x_ready;
-  wire [CountWidth-1:0] seq_len, ctx_count;
-  wire score_idle, context_idle;
+  wire [CountWidth-1:0] seq_len, s_count, ctx_count;
+  // idle_o tells a bench when a clear is taken; the controller clears only with no token in flight.
+  wire unused_score_idle, unused_context_idle;
+  wire qkv_busy, score_busy, context_busy;
   // The weight port is only written: its read side stays unused (Verilator's unused_* convention).
   wire unused_r_valid;
   wire [WordWidth-1:0] unused_r_data;
@@ -76,15 +81,16 @@ module al_head (
     .qkv_ready_i (qkv_ready),
     .q_data_o    (q_data),
     .k_data_o    (k_data),
-    .v_data_o    (v_data)
+    .v_data_o    (v_data),
+    .busy_o      (qkv_busy)
   );
 
-  // Fork of the projection: k to the K cache and v to the V cache at once, q to the score stage only after
-  // its k was appended (so the token attends to itself). The projection is released when q and v are taken.
+  // Fork of the projection: k to the K cache and v to the V cache at once, q to the score stage once its k was
+  // appended or is being appended (so the token attends to itself). The projection is released when q and v are taken.
   reg k_sent_q, q_sent_q, v_sent_q;
   assign k_valid   = qkv_valid && !k_sent_q;
   assign v_valid   = qkv_valid && !v_sent_q;
-  assign q_valid   = qkv_valid && k_sent_q && !q_sent_q;
+  assign q_valid   = qkv_valid && (k_sent_q || k_ready) && !q_sent_q;
   assign qkv_ready = (q_sent_q || (q_valid && q_ready)) && (v_sent_q || (v_valid && v_ready));
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -116,8 +122,10 @@ module al_head (
     .s_valid_o (s_valid),
     .s_ready_i (s_ready),
     .s_data_o  (s_data),
+    .s_count_o (s_count),
     .count_o   (seq_len),
-    .idle_o    (score_idle)
+    .idle_o    (unused_score_idle),
+    .busy_o    (score_busy)
   );
 
   al_softmax u_softmax (
@@ -126,7 +134,7 @@ module al_head (
     .s_valid_i (s_valid),
     .s_ready_o (s_ready),
     .s_data_i  (s_data),
-    .s_count_i (seq_len),
+    .s_count_i (s_count),
     .p_valid_o (p_valid),
     .p_ready_i (p_ready),
     .p_data_o  (p_data)
@@ -146,14 +154,15 @@ module al_head (
     .o_ready_i (o_ready_i),
     .o_data_o  (o_data_o),
     .count_o   (ctx_count),
-    .idle_o    (context_idle)
+    .idle_o    (unused_context_idle),
+    .busy_o    (context_busy)
   );
 
   assign x_ready_o      = x_ready;
   assign o_valid_o      = o_valid;
   assign seq_len_o      = seq_len;
-  assign qkv_busy_o     = !x_ready && !qkv_valid;
-  assign score_busy_o   = !score_idle && !s_valid;
+  assign qkv_busy_o     = qkv_busy;
+  assign score_busy_o   = score_busy;
   assign softmax_busy_o = !s_ready && !p_valid;
-  assign context_busy_o = !context_idle && !o_valid;
+  assign context_busy_o = context_busy;
 endmodule

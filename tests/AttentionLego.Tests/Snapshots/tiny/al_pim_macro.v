@@ -4,8 +4,10 @@
 //
 // Memory mode (mem_en_i): one access reaches a word of WriteCells consecutive cells of row mem_row_i, from column
 // mem_col_i (aligned to WriteCells; cell mem_col_i + k in bits k*WeightWidth and up), as an SRAM macro writes a
-// word of its row at once. mem_we_i=1 writes mem_wdata_i to the word; mem_we_i=0 reads it, mem_rdata_o holds the
-// word from the next cycle on.
+// word of its row at once. With Transposed = 1 (and WriteCells = 1) an access reaches column mem_col_i instead, all
+// Rows cells (cell r in bits r*WeightWidth and up; mem_row_i is not used): a macro whose write lines run down its
+// columns, as a transposable SRAM macro writes a column. The K cache appends a key down a column so. mem_we_i=1 writes mem_wdata_i to the word; mem_we_i=0 reads it, mem_rdata_o
+// holds the word from the next cycle on.
 // Compute mode (cim_en_i): lanes l = 0..InputLanes-1 drive rows cim_row_i + l with one SliceBits-bit slice
 // each (lane 0 at the LSB end; signed when cim_signed_i, else unsigned). For ADC j the column sum over the
 // lanes of slice * weight(row, cim_col_i + j) is shifted right by AdcShift (floor) and saturated to AdcBits
@@ -22,11 +24,14 @@ module al_pim_macro #(
   parameter AdcShift    = 0,
   // Cells of one row a memory access reaches: a power of two that divides Cols.
   parameter WriteCells  = 4,
+  // 1: a memory access reaches a whole column (a transposable macro); WriteCells must be 1.
+  parameter Transposed  = 0,
   // derived: do not override
   parameter RowAddrWidth = $clog2(Rows),
   parameter ColAddrWidth = $clog2(Cols),
   parameter SumWidth     = SliceBits + 1 + WeightWidth + $clog2(InputLanes),
-  parameter WordWidth    = WriteCells * WeightWidth
+  parameter PortCells    = (Transposed != 0) ? Rows : WriteCells,
+  parameter WordWidth    = PortCells * WeightWidth
 ) (
   input  wire                            clk_i,
   input  wire                            rst_ni,
@@ -51,13 +56,19 @@ module al_pim_macro #(
   localparam signed [SumWidth-1:0] AdcMin = ~AdcMax;
 
   // Words of WriteCells cells, row-major: cell (r, c) is bits (c % WriteCells)*WeightWidth and up of word
-  // r*Words + c/WriteCells. Memories are not reset: weights are loaded.
-  localparam integer Words = Cols / WriteCells;
-  reg [WordWidth-1:0] mem_q [0:Rows*Words-1];
+  // r*RowWords + c/WriteCells. Transposed: one word per column, cell (r, c) in bits r*WeightWidth and up of word c (the
+  // macro's write lines run down its columns). Memories are not reset: weights are loaded.
+  localparam integer RowWords = Cols / WriteCells;
+  localparam integer Words    = (Transposed != 0) ? Cols : Rows * RowWords;
+  reg [WordWidth-1:0] mem_q [0:Words-1];
   reg [WordWidth-1:0] rdata_q;
-  // The word that holds cell (row, col).
+  // The word that holds cell (row, col), and the cell's place in it.
   function integer word_of(input [RowAddrWidth-1:0] row, input [ColAddrWidth-1:0] col);
-    word_of = { { (32-RowAddrWidth){1'b0} }, row } * Words + { { (32-ColAddrWidth){1'b0} }, col } / WriteCells;
+    word_of = (Transposed != 0) ? { { (32-ColAddrWidth){1'b0} }, col }
+                                : { { (32-RowAddrWidth){1'b0} }, row } * RowWords + { { (32-ColAddrWidth){1'b0} }, col } / WriteCells;
+  endfunction
+  function integer place_of(input [RowAddrWidth-1:0] row, input [ColAddrWidth-1:0] col);
+    place_of = (Transposed != 0) ? { { (32-RowAddrWidth){1'b0} }, row } : { { (32-ColAddrWidth){1'b0} }, col } % WriteCells;
   endfunction
   reg [AdcCount*AdcBits-1:0] adc_q;
 
@@ -78,9 +89,11 @@ module al_pim_macro #(
     end
   endfunction
 
+  wire [WordWidth-1:0] wdata = mem_wdata_i;
+
   always @(posedge clk_i) begin
     if (mem_en_i && mem_we_i) begin
-      mem_q[word_of(mem_row_i, mem_col_i)] <= mem_wdata_i;
+      mem_q[word_of(mem_row_i, mem_col_i)] <= wdata;
     end
   end
 
@@ -108,8 +121,11 @@ module al_pim_macro #(
         l        = k % InputLanes;
         lane_val = {is_signed & slices[l*SliceBits+SliceBits-1], slices[l*SliceBits +: SliceBits]};
         cell_col = col + j[ColAddrWidth-1:0];
-        word     = mem_q[word_of(row + l[RowAddrWidth-1:0], cell_col)];
-        weight   = word[({ { (32-ColAddrWidth){1'b0} }, cell_col } % WriteCells) * WeightWidth +: WeightWidth];
+        // A transposed macro keeps a column in one word: read it once per ADC.
+        if (Transposed == 0 || l == 0) begin
+          word = mem_q[word_of(row + l[RowAddrWidth-1:0], cell_col)];
+        end
+        weight   = word[place_of(row + l[RowAddrWidth-1:0], cell_col) * WeightWidth +: WeightWidth];
         // A zero input gives a zero product whatever the cell holds, also in a 4-state simulator: the context stage
         // multiplies the rows of tokens not yet stored (never written, x under Icarus) by a masked-off 0.
         prod     = (lane_val == { (SliceBits+1){1'b0} }) ? $signed({ ProdWidth{1'b0} }) : lane_val * weight;

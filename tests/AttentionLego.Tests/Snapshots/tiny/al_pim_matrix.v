@@ -9,13 +9,20 @@
 // Memory port: one accepted request reaches WriteCells consecutive weights of row mem_row_i, from column mem_col_i
 // (aligned to WriteCells; weight mem_col_i + k in bits k*WeightWidth and up): a write sets them all in one cycle, a
 // read answers with them on the r-stream the next cycle. A write of more cells than a macro row holds reaches
-// WriteCells/Cols macros side by side, a whole row of each.
+// WriteCells/Cols macros side by side, a whole row of each. With Transposed = 1 (and WriteCells = 1) a request reaches
+// a whole column instead: column mem_col_i of all InDim rows (row r in bits r*WeightWidth and up; mem_row_i is not used),
+// through the transposable ports of the MacrosIn macros stacked above each other (the K cache appends a key so).
+// Memory requests are accepted whenever no compute step runs (while a result drains or waits in the output register too).
 // Compute: x (InDim DataWidth-bit elements, signed when InputSigned, element 0 at the LSB end) is accepted on
 // the x-stream together with col_groups_i (1 .. Cols/AdcCount): the controller steps column group (outer),
 // row group, input slice (inner) over the first col_groups_i column groups of every macro, driving every
 // macro at once, and shift-adds each cycle's ADC outputs into OutDim AccWidth-bit accumulators; those of the
-// column groups not run stay 0. y is offered on the y-stream col_groups_i * RowGroups * Slices + 2 cycles
-// after x was accepted. Requests are accepted only while idle.
+// column groups not run stay 0. The steps run in the N = col_groups_i * RowGroups * Slices cycles after x is accepted,
+// the last ADC outputs are added in the next (drain) cycle, and the cycle after that the result moves into the output
+// register (when it is free or being taken), so y is offered N + 3 cycles after x. x_tag_i travels with its product to
+// y_tag_o. The next x is accepted in the drain cycle already (the output register free or being taken), so products
+// follow each other every N + 1 cycles. busy_o: a product's steps or drain cycle run (N + 1 cycles per product, whatever
+// the back-pressure: al_controller's stage counters).
 module al_pim_matrix #(
   parameter InDim       = 64,
   parameter OutDim      = 16,
@@ -28,8 +35,12 @@ module al_pim_matrix #(
   parameter SliceBits   = 4,
   parameter AdcBits     = 14,
   parameter AdcShift    = 0,
-  // Weights one memory access reaches: a power of two that divides OutDim (1 for the caches).
+  // Weights one memory access reaches: a power of two that divides OutDim (1 for the K cache, DHead for the V cache).
   parameter WriteCells  = 4,
+  // 1: a memory request reaches a whole column (transposable macros; WriteCells must be 1).
+  parameter Transposed  = 0,
+  // Bits of the tag that travels with a product (al_score's token count).
+  parameter TagWidth    = 1,
   // 1: x holds signed values (the top slice is signed); 0: unsigned values (every slice unsigned)
   parameter InputSigned = 1,
   // derived by the generator from the exact ADC output range: do not override
@@ -37,7 +48,7 @@ module al_pim_matrix #(
   parameter InAddrWidth  = $clog2(InDim),
   parameter OutAddrWidth = $clog2(OutDim),
   parameter ColGroupWidth = $clog2(Cols / AdcCount + 1),
-  parameter WordWidth    = WriteCells * WeightWidth
+  parameter WordWidth    = ((Transposed != 0) ? InDim : WriteCells) * WeightWidth
 ) (
   input  wire                        clk_i,
   input  wire                        rst_ni,
@@ -54,9 +65,12 @@ module al_pim_matrix #(
   output wire                        x_ready_o,
   input  wire [InDim*DataWidth-1:0]  x_data_i,
   input  wire [ColGroupWidth-1:0]    col_groups_i,
+  input  wire [TagWidth-1:0]         x_tag_i,
   output wire                        y_valid_o,
   input  wire                        y_ready_i,
-  output wire [OutDim*AccWidth-1:0]  y_data_o
+  output wire [OutDim*AccWidth-1:0]  y_data_o,
+  output wire [TagWidth-1:0]         y_tag_o,
+  output wire                        busy_o
 );
   localparam MacrosIn     = InDim / Rows;
   localparam MacrosOut    = OutDim / Cols;
@@ -74,10 +88,11 @@ module al_pim_matrix #(
   // A write of up to a macro row goes to one macro; a wider one to MacrosPerWrite macros side by side, a row each.
   localparam MacroCells     = (WriteCells < Cols) ? WriteCells : Cols;
   localparam MacrosPerWrite = WriteCells / MacroCells;
-  localparam MacroWordWidth = MacroCells * WeightWidth;
   localparam PartBits       = $clog2(MacrosPerWrite);
+  // A macro's part of a request's word: a row word, or (Transposed) a whole column of Rows cells.
+  localparam MacroWordWidth = ((Transposed != 0) ? Rows : MacroCells) * WeightWidth;
 
-  localparam [1:0] StIdle = 2'd0, StBusy = 2'd1, StDrain = 2'd2, StDone = 2'd3;
+  localparam [1:0] StIdle = 2'd0, StBusy = 2'd1, StDrain = 2'd2;
 
   reg [1:0] state_d, state_q;
   reg [RowAddrWidth-1:0] row_base_d, row_base_q;
@@ -91,13 +106,22 @@ module al_pim_matrix #(
   reg [SliceWidth-1:0]   acc_slice_q;
   reg [InDim*DataWidth-1:0] x_q;
   reg [OutDim*AccWidth-1:0] acc_q;
+  // The output register, and a finished result still in the accumulators (full_q) waiting for it.
+  reg                    full_q, y_valid_q;
+  reg [OutDim*AccWidth-1:0] y_q;
+  reg [TagWidth-1:0]     tag_run_q, tag_full_q, y_tag_q;
   reg                    r_valid_q;
   reg [InAddrWidth-1:0]  r_macro_in_q;
   reg [OutAddrWidth-1:0] r_macro_out_q;
 
-  wire idle       = (state_q == StIdle) && !r_valid_q;
+  // No compute step runs: memory requests are taken. x also needs the output register free (or being taken) in
+  // time for the result before it: the one in the drain cycle, or the one waiting in the accumulators.
+  wire idle       = (state_q != StBusy) && !r_valid_q;
+  wire slot_free  = !y_valid_q || y_ready_i;
+  wire x_ok       = idle && (!((state_q == StDrain) || full_q) || slot_free);
+  wire move       = full_q && slot_free;
   wire mem_fire   = mem_valid_i && idle;
-  wire x_fire     = x_valid_i && idle;
+  wire x_fire     = x_valid_i && x_ok;
   wire step_last  = (slice_q == LastSlice) && (row_base_q == LastRowBase) && (groups_left_q == { ColGroupWidth{1'b0} });
   wire cim_en     = (state_q == StBusy);
   // 32-bit copies for index arithmetic with integer loop variables.
@@ -114,40 +138,31 @@ module al_pim_matrix #(
     col_base_d    = col_base_q;
     slice_d       = slice_q;
     groups_left_d = groups_left_q;
-    case (state_q)
-      StIdle: begin
-        if (x_fire) begin
-          state_d       = StBusy;
-          row_base_d    = { RowAddrWidth{1'b0} };
-          col_base_d    = { ColAddrWidth{1'b0} };
-          slice_d       = { SliceWidth{1'b0} };
-          groups_left_d = col_groups_i - 1'b1;
-        end
-      end
-      StBusy: begin
-        // slice is the innermost loop, then row group, then column group.
-        if (step_last) begin
-          state_d = StDrain;
-        end else if (slice_q != LastSlice) begin
-          slice_d = slice_q + 1'b1;
+    if (x_fire) begin
+      state_d       = StBusy;
+      row_base_d    = { RowAddrWidth{1'b0} };
+      col_base_d    = { ColAddrWidth{1'b0} };
+      slice_d       = { SliceWidth{1'b0} };
+      groups_left_d = col_groups_i - 1'b1;
+    end else if (state_q == StDrain) begin
+      state_d = StIdle;
+    end else if (state_q == StBusy) begin
+      // slice is the innermost loop, then row group, then column group.
+      if (step_last) begin
+        state_d = StDrain;
+      end else if (slice_q != LastSlice) begin
+        slice_d = slice_q + 1'b1;
+      end else begin
+        slice_d = { SliceWidth{1'b0} };
+        if (row_base_q != LastRowBase) begin
+          row_base_d = row_base_q + RowStep;
         end else begin
-          slice_d = { SliceWidth{1'b0} };
-          if (row_base_q != LastRowBase) begin
-            row_base_d = row_base_q + RowStep;
-          end else begin
-            row_base_d    = { RowAddrWidth{1'b0} };
-            col_base_d    = col_base_q + ColStep;
-            groups_left_d = groups_left_q - 1'b1;
-          end
+          row_base_d    = { RowAddrWidth{1'b0} };
+          col_base_d    = col_base_q + ColStep;
+          groups_left_d = groups_left_q - 1'b1;
         end
       end
-      StDrain: state_d = StDone;
-      default: begin
-        if (y_ready_i) begin
-          state_d = StIdle;
-        end
-      end
-    endcase
+    end
   end
 
   wire [MacrosIn*MacrosOut*AdcCount*AdcBits-1:0] adc_all;
@@ -171,9 +186,11 @@ module al_pim_matrix #(
       for (mo = 0; mo < MacrosOut; mo = mo + 1) begin : g_out
         localparam [OutAddrWidth-1:0] MacroOut = mo;
         localparam integer Index = mo * MacrosIn + mi;
-        // The part of a write's word this macro takes (0 unless a write spans several macros).
-        localparam integer Part = mo % MacrosPerWrite;
-        wire sel = mem_fire && (req_macro_in == MacroIn) && ((req_macro_out >> PartBits) == (MacroOut >> PartBits));
+        // The part of a request's word this macro takes: 0 unless a write spans several macros side by side, or
+        // (Transposed) its place in the column.
+        localparam integer Part = (Transposed != 0) ? mi : mo % MacrosPerWrite;
+        wire sel = mem_fire && ((Transposed != 0) || (req_macro_in == MacroIn))
+                            && ((req_macro_out >> PartBits) == (MacroOut >> PartBits));
 
         al_pim_macro #(
           .Rows        (Rows),
@@ -184,7 +201,8 @@ module al_pim_matrix #(
           .WeightWidth (WeightWidth),
           .AdcBits     (AdcBits),
           .AdcShift    (AdcShift),
-          .WriteCells  (MacroCells)
+          .WriteCells  (MacroCells),
+          .Transposed  (Transposed)
         ) u_macro (
           .clk_i        (clk_i),
           .rst_ni       (rst_ni),
@@ -224,15 +242,20 @@ module al_pim_matrix #(
     end
   end
 
-  // Read data of the macros addressed by the accepted read, each in its part of the word.
+  // Read data of the macros addressed by the accepted read, each in its part of the word (cleared part by part: a
+  // transposed word can exceed the 8k bits Verilator replicates without a warning).
   reg [WordWidth-1:0] r_data;
-  integer ri, ro;
+  integer ri, ro, rp;
   always @* begin
-    r_data = { WordWidth{1'b0} };
+    for (rp = 0; rp < WordWidth / MacroWordWidth; rp = rp + 1) begin
+      r_data[rp*MacroWordWidth +: MacroWordWidth] = { MacroWordWidth{1'b0} };
+    end
     for (ri = 0; ri < MacrosIn; ri = ri + 1) begin
       for (ro = 0; ro < MacrosOut; ro = ro + 1) begin
-        if (r_macro_in_q == ri[InAddrWidth-1:0] && (r_macro_out_q >> PartBits) == (ro[OutAddrWidth-1:0] >> PartBits)) begin
-          r_data[(ro % MacrosPerWrite)*MacroWordWidth +: MacroWordWidth] = rdata_all[(ro*MacrosIn + ri)*MacroWordWidth +: MacroWordWidth];
+        if (((Transposed != 0) || r_macro_in_q == ri[InAddrWidth-1:0])
+            && (r_macro_out_q >> PartBits) == (ro[OutAddrWidth-1:0] >> PartBits)) begin
+          r_data[((Transposed != 0) ? ri : ro % MacrosPerWrite)*MacroWordWidth +: MacroWordWidth] =
+            rdata_all[(ro*MacrosIn + ri)*MacroWordWidth +: MacroWordWidth];
         end
       end
     end
@@ -249,6 +272,8 @@ module al_pim_matrix #(
       acc_en_q      <= 1'b0;
       acc_col_q     <= { ColAddrWidth{1'b0} };
       acc_slice_q   <= { SliceWidth{1'b0} };
+      full_q        <= 1'b0;
+      y_valid_q     <= 1'b0;
       r_valid_q     <= 1'b0;
       r_macro_in_q  <= { InAddrWidth{1'b0} };
       r_macro_out_q <= { OutAddrWidth{1'b0} };
@@ -261,6 +286,8 @@ module al_pim_matrix #(
       acc_en_q      <= cim_en;
       acc_col_q     <= col_base_q;
       acc_slice_q   <= slice_q;
+      full_q        <= (state_q == StDrain) || (full_q && !move);
+      y_valid_q     <= move || (y_valid_q && !y_ready_i);
       if (mem_fire && !mem_we_i) begin
         r_valid_q     <= 1'b1;
         r_macro_in_q  <= req_macro_in;
@@ -271,13 +298,25 @@ module al_pim_matrix #(
     end
   end
 
-  // Data registers: no reset (x is loaded and the accumulators cleared on every accepted x). The
-  // accumulators are updated in place rather than through an acc_d copy: only AdcCount*MacrosOut of the
-  // OutDim change per cycle, and copying the whole vector every cycle costs simulation speed.
+  // Data registers: no reset (x is loaded on every accepted x; the accumulators are cleared when their result moves
+  // into the output register, or when x is accepted with none pending). An x accepted in the drain cycle first adds to
+  // the accumulators two cycles later, after the result before it has moved out. The accumulators are updated in place
+  // rather than through an acc_d copy: only AdcCount*MacrosOut of the OutDim change per cycle, and copying the whole
+  // vector every cycle costs simulation speed.
   integer ak;
   always @(posedge clk_i) begin
     if (x_fire) begin
-      x_q <= x_data_i;
+      x_q       <= x_data_i;
+      tag_run_q <= x_tag_i;
+    end
+    if (state_q == StDrain) begin
+      tag_full_q <= tag_run_q;
+    end
+    if (move) begin
+      y_q     <= acc_q;
+      y_tag_q <= tag_full_q;
+    end
+    if (move || (x_fire && state_q == StIdle)) begin
       for (ak = 0; ak < OutDim; ak = ak + 1) begin
         acc_q[ak*AccWidth +: AccWidth] <= { AccWidth{1'b0} };
       end
@@ -292,9 +331,11 @@ module al_pim_matrix #(
   end
 
   assign mem_ready_o = idle;
-  assign x_ready_o   = idle;
+  assign x_ready_o   = x_ok;
   assign r_valid_o   = r_valid_q;
   assign r_data_o    = r_data;
-  assign y_valid_o   = (state_q == StDone);
-  assign y_data_o    = acc_q;
+  assign y_valid_o   = y_valid_q;
+  assign y_data_o    = y_q;
+  assign y_tag_o     = y_tag_q;
+  assign busy_o      = (state_q != StIdle);
 endmodule

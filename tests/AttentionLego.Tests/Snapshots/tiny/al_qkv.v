@@ -50,14 +50,18 @@ module al_qkv #(
   input  wire                        qkv_ready_i,
   output wire [DHead*DataWidth-1:0]  q_data_o,
   output wire [DHead*DataWidth-1:0]  k_data_o,
-  output wire [DHead*DataWidth-1:0]  v_data_o
+  output wire [DHead*DataWidth-1:0]  v_data_o,
+  // A projection's steps or drain run (al_pim_matrix's busy_o).
+  output wire                        busy_o
 );
   // Every product runs all column groups (col_groups_i lets al_score skip the ones that hold no token).
   localparam integer ColGroupsInt = Cols / AdcCount;
   localparam ColGroupWidth = $clog2(ColGroupsInt + 1);
   localparam [ColGroupWidth-1:0] AllColGroups = ColGroupsInt[ColGroupWidth-1:0];
 
-  wire [2:0] mem_ready, r_valid, x_ready, y_valid;
+  wire [2:0] mem_ready, r_valid, x_ready, y_valid, busy;
+  // The matrices need no tag (Verilator's unused_* convention).
+  wire [2:0] unused_y_tag;
   wire [WordWidth-1:0] r_data [0:2];
   wire [DHead*AccWidth-1:0] y_data [0:2];
   // One-hot matrix select: sel 2 and 3 both address W_V.
@@ -100,9 +104,12 @@ module al_qkv #(
         .x_ready_o   (x_ready[m]),
         .x_data_i    (x_data_i),
         .col_groups_i (AllColGroups),
+        .x_tag_i     (1'b0),
         .y_valid_o   (y_valid[m]),
         .y_ready_i   (qkv_ready_i && qkv_valid_o),
-        .y_data_o    (y_data[m])
+        .y_data_o    (y_data[m]),
+        .y_tag_o     (unused_y_tag[m]),
+        .busy_o      (busy[m])
       );
     end
   endgenerate
@@ -127,4 +134,5 @@ module al_qkv #(
   assign r_data_o    = r_valid[0] ? r_data[0] : (r_valid[1] ? r_data[1] : r_data[2]);
   assign x_ready_o   = x_all_ready;
   assign qkv_valid_o = &y_valid;
+  assign busy_o      = |busy;
 endmodule
