@@ -312,29 +312,47 @@ public sealed partial class Benchmarks(BenchOptions options, Action<string> log)
             TargetResult.AtLeast(name, ratio, 20, "x"));
     }
 
+    /// <summary>
+    /// The configurations of issue 18's table, with their cycles per token on main before it (5330c77: an 8-token decode's
+    /// cycles divided by 8, and that bound, which counted DHead cell writes per append). That RTL is gone, so the figures are
+    /// quoted from the issue, not measured here.
+    /// </summary>
+    private static readonly (string Name, AttentionConfig Config, double Before, double BeforeRatio)[] ThroughputCases =
+    [
+        ("tiny", Presets.Tiny, 69.8, 2.18),
+        ("tiny-mha4", Presets.TinyMha4, 75.5, 2.36),
+        ("paper-exact, 32-bit bus", Presets.PaperExact, 1115, 1.06),
+        ("paper-exact, 128-bit bus", WithBus(Presets.PaperExact, 128), 322, 1.22),
+        ("paper-exact, 512-bit bus", WithBus(Presets.PaperExact, 512), 290.5, 2.27),
+        ("paper-mha, 512-bit bus", WithBus(Presets.PaperMha, 512), 314.5, 2.46),
+    ];
+
+    private static AttentionConfig WithBus(AttentionConfig config, int width) => config with { Bus = config.Bus with { DataWidth = width } };
+
     private static (Section, TargetResult) CyclesPerToken()
     {
         var rows = new List<string[]>();
-        TargetResult? target = null;
-        foreach (var preset in Presets.All)
+        var worst = 0.0;
+        foreach (var (name, config, before, beforeRatio) in ThroughputCases)
         {
-            var config = preset.Config;
             var array = config.Model.IsArray;
-            var perf = HeadPerformance.Measure(config, Math.Min(ReportTokens, config.Model.MaxSeqLen), array: array, skipLoad: true);
-            rows.Add([preset.Name, array ? "ControlTiming, al_array" : "ControlTiming, al_top", Number.Format(perf.CyclesPerToken), Number.Format(perf.IdealCyclesPerToken),
-                perf.RatioToIdeal.ToString("0.00", CultureInfo.InvariantCulture) + "x", perf.FirstTokenCycles.ToString("N0", CultureInfo.InvariantCulture)]);
-            if (preset.Name == "paper-exact")
-            {
-                target = TargetResult.AtMost("paper-exact head: cycles per token within 1.25x of the ideal bound", perf.RatioToIdeal, 1.25, "x");
-            }
+            var perf = HeadPerformance.Measure(config, ReportTokens, array: array, skipLoad: true);
+            worst = Math.Max(worst, perf.RatioToIdeal);
+            rows.Add([name, Number.Format(before), beforeRatio.ToString("0.00", CultureInfo.InvariantCulture) + "x", Number.Format(perf.CyclesPerToken),
+                Number.Format(perf.IdealCyclesPerToken), perf.RatioToIdeal.ToString("0.00", CultureInfo.InvariantCulture) + "x",
+                Number.Format(perf.AverageCyclesPerToken), perf.FirstTokenCycles.ToString("N0", CultureInfo.InvariantCulture)]);
         }
 
-        return (new Section("Cycles per token against the ideal bound (timing model)", ["preset", "model", "cycles per token", "ideal bound", "ratio", "first token alone (cycles)"], rows,
-            $"A decode of {ReportTokens} tokens (fewer when the caches hold fewer) with the weights loaded, memory latency 3, no stalls, as in generate's report.md; " +
-            "the timing model is exact (co-simulation holds the RTL to it cycle for cycle), so it is computed once, not timed. " +
-            "Ideal bound: the larger of the bus beats per token and the busiest PIM array's cycles per token, its appends (DHead cell writes) and compute steps (CycleModel.IdealTokenCycles). " +
-            "First token alone: the latency of one token, from DECODE to its output's last write acknowledged, on empty caches (HeadPerformance.FirstTokenCycles)."),
-            target!);
+        return (new Section("Cycles per token against the ideal bound (timing model)",
+            ["configuration", "before: cycles per token", "before: ratio", "cycles per token", "ideal bound", "ratio", "average with the first token", "first token alone (cycles)"], rows,
+            $"A decode of {ReportTokens} tokens with the weights loaded, memory latency 3, no stalls (ControlTiming of al_top, or of al_array for " +
+            "tiny-mha4 and paper-mha); the timing model is exact (co-simulation holds the RTL to it cycle for cycle), so it is computed once, not timed. " +
+            "Cycles per token: the throughput, what each token after the first adds to the decode (HeadPerformance.CyclesPerToken); the average " +
+            "spreads the first token's latency over the 8. Ideal bound: the larger of the bus beats per token and the busiest PIM array's cycles per " +
+            "token, its append (one write) and compute steps, averaged over the same tokens (CycleModel.IdealTokenCycles). First token alone: the " +
+            "latency of one token, from DECODE to its output's last write acknowledged, on empty caches. Before: main at 5330c77, quoted from " +
+            "issue 18 (an 8-token decode's cycles divided by 8, against a bound that counted DHead cell writes per append)."),
+            TargetResult.AtMost("cycles per token within 1.10x of the ideal bound, every configuration of the table", worst, 1.10, "x"));
     }
 
     /// <summary>
