@@ -314,7 +314,7 @@ public sealed partial class Benchmarks(BenchOptions options, Action<string> log)
 
     /// <summary>
     /// The configurations of issue 18's table, with their cycles per token on main before it (5330c77: an 8-token decode's
-    /// cycles divided by 8, and that bound, which counted DHead cell writes per append). That RTL is gone, so the figures are
+    /// cycles divided by 8, against the bound of that time: the bus or the busiest array's compute steps, appends left out). That RTL is gone, so the figures are
     /// quoted from the issue, not measured here.
     /// </summary>
     private static readonly (string Name, AttentionConfig Config, double Before, double BeforeRatio)[] ThroughputCases =
@@ -351,7 +351,7 @@ public sealed partial class Benchmarks(BenchOptions options, Action<string> log)
             "spreads the first token's latency over the 8. Ideal bound: the larger of the bus beats per token and the busiest PIM array's cycles per " +
             "token, its append (one write) and compute steps, averaged over the same tokens (CycleModel.IdealTokenCycles). First token alone: the " +
             "latency of one token, from DECODE to its output's last write acknowledged, on empty caches. Before: main at 5330c77, quoted from " +
-            "issue 18 (an 8-token decode's cycles divided by 8, against a bound that counted DHead cell writes per append)."),
+            "issue 18 (an 8-token decode's cycles divided by 8, against the bound of that time, which left the appends out)."),
             TargetResult.AtMost("cycles per token within 1.10x of the ideal bound, every configuration of the table", worst, 1.10, "x"));
     }
 
