@@ -35,7 +35,8 @@ module al_pim_matrix #(
   parameter SliceBits   = 4,
   parameter AdcBits     = 14,
   parameter AdcShift    = 0,
-  // Weights one memory access reaches: a power of two that divides OutDim (1 for the K cache, DHead for the V cache).
+  // Weights one memory access reaches: a power of two that divides OutDim, or OutDim itself (the V cache: a row of DHead
+  // values, DHead need not be a power of two); 1 for the K cache.
   parameter WriteCells  = 4,
   // 1: a memory request reaches a whole column (transposable macros; WriteCells must be 1).
   parameter Transposed  = 0,
