@@ -31,7 +31,7 @@ public sealed record CosimRequest(ConfigSource Source, string Module, int FirstS
         (Fault is null ? "" : $" --inject-fault {Fault.Port}{(Fault.Index is { } n ? $"@{n}" : "")}");
 
     private string TopArguments => !ModuleBenches.IsWhole(Module) || Top is null ? "" :
-        (Top.Tokens is { } t ? $" --tokens {t}" : "") + $" --mem-latency {Top.MemoryLatency}" + (Top.Stalls ? " --stalls" : "");
+        (Top.Tokens is { } t ? $" --tokens {t}" : "") + $" --mem-latency {Top.MemoryLatency}" + (Top.Stalls ? " --stalls" : "") + (Top.Preload ? " --preload" : "");
 }
 
 public sealed record CosimSettings
@@ -272,6 +272,12 @@ public sealed class CosimRunner
         try
         {
             await File.WriteAllTextAsync(stimulusPath, benchCase.Stimulus, ct);
+            foreach (var file in benchCase.Files)
+            {
+                var path = Path.Combine(dir, file.Name);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await File.WriteAllTextAsync(path, file.Content, ct);
+            }
         }
         catch (IOException ex) when (BuildCache.IsNoSpace(ex))
         {
@@ -285,7 +291,7 @@ public sealed class CosimRunner
         // More than the bench expects is kept, so a surplus shows as an unexpected response; a runaway trace is not held whole.
         var keep = benchCase.Expected.Count * 2 + 1024;
         Task<SimulatorRun> Run(BuildResult on) => SimulateAndReadAsync(prepared, on.Executable, seed, dir, stimulusPath, tracePath,
-            benchCase.CycleBudget, always ? [$"+waves={rtlWaves}"] : [], "simulation.log", keep, ct);
+            benchCase.CycleBudget, [.. benchCase.Plusargs, .. always ? [$"+waves={rtlWaves}"] : Array.Empty<string>()], "simulation.log", keep, ct);
         var run = await Run(build);
         string? rebuiltBecause = null;
         if (run.Failed && new BuildCache(_settings.CacheRoot, _settings.Notes).Suspect(build) is { } suspect)
@@ -368,7 +374,7 @@ public sealed class CosimRunner
         var rtlWaves = Path.Combine(dir, "rtl" + waves.Extension);
         // Start at the falling edge before the window's first rising edge: the dump's first values are what that edge samples.
         var run = await SimulateAndReadAsync(prepared, traced.Executable, seed, dir, stimulusPath, Path.Combine(dir, "waves-trace.txt"),
-            benchCase.CycleBudget, [$"+waves={rtlWaves}", $"+wave_from={BenchClock.EdgeTime(from) - 1}", $"+wave_to={BenchClock.EdgeTime(to) + 1}"],
+            benchCase.CycleBudget, [.. benchCase.Plusargs, $"+waves={rtlWaves}", $"+wave_from={BenchClock.EdgeTime(from) - 1}", $"+wave_to={BenchClock.EdgeTime(to) + 1}"],
             "waves.log", benchCase.Expected.Count * 2 + 1024, ct);
         if (run.Crashed)
         {
@@ -442,7 +448,7 @@ public sealed class CosimRunner
         try
         {
             var run = (_icarus is { } icarus
-                    ? Cli.Wrap(icarus.Vvp).WithArguments(IcarusDriver.RunArguments(executable, plusargs))
+                    ? Cli.Wrap(icarus.Vvp).WithArguments(IcarusDriver.RunArguments(executable, [.. plusargs, .. extra]))
                     : Cli.Wrap(executable).WithArguments([.. plusargs, .. VerilatorDriver.RunFlags(seed), .. extra]))
                 .WithWorkingDirectory(dir)
                 .WithStandardOutputPipe(PipeTarget.ToFile(log))

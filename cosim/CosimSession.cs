@@ -34,7 +34,7 @@ public static class CosimSession
         var whole = ModuleBenches.IsWhole(request.Module);
         if (options.TopOptionsGiven && !whole)
         {
-            return await Refuse(errors, $"--tokens, --mem-latency and --stalls apply to --module top and array only, not to {request.Module}. Fix: drop them or use --module top or array.");
+            return await Refuse(errors, $"--tokens, --mem-latency, --stalls and --preload apply to --module top and array only, not to {request.Module}. Fix: drop them or use --module top or array.");
         }
 
         // The configuration is checked before any simulator is looked for: a bad config is exit 3 on any machine.

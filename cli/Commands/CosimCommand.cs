@@ -44,6 +44,10 @@ public static class CosimCommand
             DefaultValueFactory = _ => "verilator",
         };
         simulator.AcceptOnlyFromAmong("verilator", "icarus");
+        var preload = new Option<bool>("--preload")
+        {
+            Description = "top and array only: fill the weight macros from files through the simulation-only backdoor ($readmemh, +al_preloaded) instead of a LOAD over the bus (docs/NUMERICS.md, \"Backdoor preload\").",
+        };
         var stalls = new Option<bool>("--stalls") { Description = "top and array only: the memory refuses requests and delays responses at random (seeded); timing is then not compared, values and order are." };
         tokens.Validators.Add(r =>
         {
@@ -71,19 +75,19 @@ public static class CosimCommand
         timeout.AtLeast(1, "--timeout must be at least 1 second.").Timeout();
 
         var command = configOptions.Command("cosim", "Co-simulate a module under Verilator (or Icarus) against the bit-exact golden model and CycleModel.",
-            module, seed, seeds, tokens, memLatency, stalls, simulator, cacheDir, workDir, keep, timeout, injectFault);
+            module, seed, seeds, tokens, memLatency, stalls, preload, simulator, cacheDir, workDir, keep, timeout, injectFault);
         command.LastSeedFits(seed, seeds);
         waveOptions.AddTo(command);
         command.SetAction((parse, ct) => CliApp.Guard(io, ct, async () =>
         {
             var request = new CosimRequest(configOptions.Source(parse), parse.GetValue(module)!, parse.GetValue(seed), parse.GetValue(seeds),
-                new TopOptions(parse.GetValue(tokens), parse.GetValue(memLatency), parse.GetValue(stalls)))
+                new TopOptions(parse.GetValue(tokens), parse.GetValue(memLatency), parse.GetValue(stalls), Preload: parse.GetValue(preload)))
             {
                 Fault = parse.GetValue(injectFault) is { } fault ? ExpectedFault.Parse(fault) : null,
             };
             return ExitCodes.Of(await CosimSession.RunAsync(new CosimSessionOptions(request, waveOptions.Settings(parse), parse.GetValue(workDir)!)
             {
-                TopOptionsGiven = parse.GetResult(tokens) is { Implicit: false } || parse.GetResult(memLatency) is { Implicit: false } || parse.GetValue(stalls),
+                TopOptionsGiven = parse.GetResult(tokens) is { Implicit: false } || parse.GetResult(memLatency) is { Implicit: false } || parse.GetValue(stalls) || parse.GetValue(preload),
                 Icarus = parse.GetValue(simulator) == "icarus",
                 CacheDir = parse.GetValue(cacheDir),
                 KeepPassing = parse.GetValue(keep),

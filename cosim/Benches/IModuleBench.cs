@@ -33,7 +33,17 @@ public interface IModuleBench
 
 /// <summary>A stimulus file's text, the predicted responses, and a cycle budget past which the DUT counts as hung.</summary>
 /// <remarks><paramref name="PerPort"/>: compare each port's responses in order on their own (<see cref="Scoreboard.ComparePerPort"/>).</remarks>
-public sealed record BenchCase(string Stimulus, IReadOnlyList<Expectation> Expected, long CycleBudget, bool PerPort = false);
+public sealed record BenchCase(string Stimulus, IReadOnlyList<Expectation> Expected, long CycleBudget, bool PerPort = false)
+{
+    /// <summary>Files the bench reads besides its stimulus, written into the case's folder (names relative to it), streamed.</summary>
+    public IEnumerable<BenchFile> Files { get; init; } = [];
+
+    /// <summary>Plusargs of the simulation besides the stimulus, trace and cycle budget.</summary>
+    public IReadOnlyList<string> Plusargs { get; init; } = [];
+}
+
+/// <summary>A file of a bench case: its path relative to the case's folder, and its text.</summary>
+public sealed record BenchFile(string Name, string Content);
 
 /// <summary>The <c>--module</c> names co-simulation knows.</summary>
 public static class ModuleBenches

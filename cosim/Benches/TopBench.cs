@@ -14,7 +14,11 @@ namespace AttentionLego.Cosim.Benches;
 /// <paramref name="FairnessBound"/> (array only, for the checker's self-test): the most requests of other masters the bench
 /// lets the arbiter serve while one master waits; by default Masters - 1, what round robin guarantees.
 /// </remarks>
-public sealed record TopOptions(int? Tokens = null, int MemoryLatency = 3, bool Stalls = false, int? FairnessBound = null)
+/// <summary>
+/// The whole-head options. <paramref name="Preload"/>: the weights come through the backdoor (<see cref="BackdoorPreload"/>:
+/// files read by <c>$readmemh</c>, the controller starting with WEIGHTS set) instead of a LOAD over the bus.
+/// </summary>
+public sealed record TopOptions(int? Tokens = null, int MemoryLatency = 3, bool Stalls = false, int? FairnessBound = null, bool Preload = false)
 {
     /// <summary>Percent of cycles the memory refuses a request, and of responses it holds back, when stalling.</summary>
     public const int StallPercent = 30;
@@ -72,8 +76,8 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
 
         var inputs = Accuracy.DrawArray(array ? config : config with { Model = config.Model with { Heads = 1, OutputProjection = false } },
             seed, tokens, ct);
-        var commands = Commands(config, layout, tokens);
-        var events = new ControlTiming(config, Options.MemoryLatency, array).Run(commands, ct: ct);
+        var commands = Commands(config, layout, tokens, Options.Preload);
+        var events = new ControlTiming(config, Options.MemoryLatency, array).Run(commands, weightsLoaded: Options.Preload, ct: ct);
 
         // Values: the sequence, then the first token again after the clear.
         var model = inputs.Load(array ? config : config with { Model = config.Model with { Heads = 1, OutputProjection = false } }, ct);
@@ -85,7 +89,9 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
         var (reqStall, rspStall) = Options.Stalls ? (TopOptions.StallPercent, TopOptions.StallPercent) : (0, 0);
         stimulus.Append(CultureInfo.InvariantCulture, $"{Options.MemoryLatency} {reqStall} {rspStall} {seed}\n");
         var words = 0;
-        foreach (var (word, value) in layout.Image(config, inputs))
+        // With the preload the DMA never reads the weights: the memory holds the tokens only.
+        var firstWord = Options.Preload ? (int)(layout.XBase / layout.BusBytes) : 0;
+        foreach (var (word, value) in layout.Image(config, inputs).Where(w => w.Word >= firstWord))
         {
             if ((++words & 0xFFFF) == 0)
             {
@@ -110,11 +116,24 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
         var expected = Expectations(config, events, steps, layout);
         var last = events.Count > 0 ? events[^1].Cycle : 0;
         var budget = Options.Stalls ? last * 4 + 10_000 : last + 1_000;
-        return new BenchCase(stimulus.ToString(), expected, budget, PerPort: true);
+        return Options.Preload
+            ? new BenchCase(stimulus.ToString(), expected, budget, PerPort: true)
+            {
+                Files = BackdoorPreload.Files(config, inputs, ct).Select(f => new BenchFile(Path.Combine(PreloadFolder, f.Name), f.Content)),
+                Plusargs = [$"+{BackdoorPreload.FolderPlusarg}={PreloadFolder}", $"+{BackdoorPreload.LoadedPlusarg}"],
+            }
+            : new BenchCase(stimulus.ToString(), expected, budget, PerPort: true);
     }
 
-    /// <summary>The command list: reset values, a refused decode, the load, the decode in two parts around a refused one, clear, one more token.</summary>
-    public static IReadOnlyList<HeadCommand> Commands(AttentionConfig config, MemoryLayout layout, int tokens)
+    /// <summary>The folder of the preload files, in the case's folder.</summary>
+    public const string PreloadFolder = "preload";
+
+    /// <summary>
+    /// The command list: reset values, a refused decode, the load, the decode in two parts around a refused one, clear, one
+    /// more token. <paramref name="preloaded"/>: the weights were preloaded, so there is no LOAD and no decode to refuse for
+    /// the lack of weights.
+    /// </summary>
+    public static IReadOnlyList<HeadCommand> Commands(AttentionConfig config, MemoryLayout layout, int tokens, bool preloaded = false)
     {
         var list = new List<HeadCommand>();
         void Write(int offset, uint value) => list.Add(new HeadCommand.Write(offset, value));
@@ -131,10 +150,14 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
         // Reset values and identification.
         Read(R.Status, R.Error, R.Tokens, R.WBase, R.SeqLen, R.Cycles, R.Id, R.ConfigHash, R.MaxSeqLen, 0x80);
         // Misuse before any weights: a decode is refused; the error is cleared by writing ones.
-        Write(R.Tokens, 1);
-        Run(R.CtrlDecode);
-        Read(R.Error, R.Status);
-        Write(R.Error, CsrMap.ErrorMask);
+        if (!preloaded)
+        {
+            Write(R.Tokens, 1);
+            Run(R.CtrlDecode);
+            Read(R.Error, R.Status);
+            Write(R.Error, CsrMap.ErrorMask);
+        }
+
         // Values other than exactly one command bit and a misaligned weight base (where a bus word is wider than a
         // byte) are refused too.
         Write(R.Ctrl, 0);
@@ -152,8 +175,12 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
         // Load the weights.
         Write(R.WBase, layout.WBase);
         Read(R.WBase);
-        Run(R.CtrlLoad);
-        Read(R.Status, R.Cycles);
+        if (!preloaded)
+        {
+            Run(R.CtrlLoad);
+            Read(R.Status, R.Cycles);
+        }
+
         // DONE is acknowledged by writing 1 to it; a decode of no tokens is done at once and restarts the counters.
         Write(R.Status, R.StatusDone);
         Read(R.Status);
@@ -314,7 +341,7 @@ public sealed record TracedHead(int Index, string Path, string Suffix, string Pr
 
 public sealed record TopBenchView(string Banner, string TbName, string Dut, bool IsArray, IReadOnlyList<TracedHead> Heads, int Masters,
     int FairnessBound, int QueueDepth, int RowWidth, int BusWidth, int MemWords, int DHead, int MaxSeqLen, int DataWidth, int ScoreWidth, int ProbBits,
-    int ChunkBits)
+    int ChunkBits, string PreloadTask)
 {
     public static TopBenchView From(AttentionConfig c, string banner, bool array = false, int? fairnessBound = null)
     {
@@ -333,6 +360,6 @@ public sealed record TopBenchView(string Banner, string TbName, string Dut, bool
         return new(banner, array ? "al_tb_array" : "al_tb_top", array ? "al_array" : "al_top", array, heads, masters,
             fairnessBound ?? masters - 1, depth,
             c.Model.RowElements * c.Format.DataWidth, c.Bus.DataWidth, layout.Words, c.Model.DHead, c.Model.MaxSeqLen, c.Format.DataWidth,
-            c.ScoreShape.AccWidth, c.Softmax.ProbBits, WideVectors.ChunkBits);
+            c.ScoreShape.AccWidth, c.Softmax.ProbBits, WideVectors.ChunkBits, BackdoorPreload.Task(c, array, "u_dut"));
     }
 }

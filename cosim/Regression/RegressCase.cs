@@ -14,7 +14,7 @@ public sealed record RegressCase(string ConfigLabel, ConfigSource Source, string
     public string Variant => !ModuleBenches.IsWhole(Module) || Top is null ? Module
         : Module + (Top.Tokens is { } t ? string.Create(CultureInfo.InvariantCulture, $"-t{t}") : "")
                  + (Top.MemoryLatency != new TopOptions().MemoryLatency ? string.Create(CultureInfo.InvariantCulture, $"-lat{Top.MemoryLatency}") : "")
-                 + (Top.Stalls ? "-stalls" : "");
+                 + (Top.Stalls ? "-stalls" : "") + (Top.Preload ? "-preload" : "");
 
     public string Id => string.Create(CultureInfo.InvariantCulture, $"{ConfigLabel}/{Variant}/seed-{Seed}");
 

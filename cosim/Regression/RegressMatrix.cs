@@ -28,7 +28,7 @@ public static partial class RegressMatrix
         TrailingCommas: true, SourceInPaths: true);
 
     private static readonly string[] EntryKeys = ["name", "preset", "config", "random", "set", "modules", "seeds", "top"];
-    private static readonly string[] TopKeys = ["tokens", "memLatency", "stalls"];
+    private static readonly string[] TopKeys = ["tokens", "memLatency", "stalls", "preload"];
 
     /// <summary>Reads and expands a matrix file; configuration files are found relative to it.</summary>
     public static IReadOnlyList<RegressCase> Load(string path)
@@ -398,20 +398,23 @@ public static partial class RegressMatrix
             errors.Add(new ConfigError($"{path}.top.memLatency", "must be a whole number from 1 to 64.", "write e.g. \"memLatency\": 5."));
         }
 
-        var stalls = false;
-        if (o["stalls"] is { } s)
+        bool Flag(string key)
         {
-            if (JsonFields.Bool(s) is { } flag)
+            if (o[key] is not { } value)
             {
-                stalls = flag;
+                return false;
             }
-            else
+
+            if (JsonFields.Bool(value) is { } flag)
             {
-                errors.Add(new ConfigError($"{path}.top.stalls", $"must be true or false, not {JsonFields.Describe(s)}.", "write \"stalls\": true."));
+                return flag;
             }
+
+            errors.Add(new ConfigError($"{path}.top.{key}", $"must be true or false, not {JsonFields.Describe(value)}.", $"write \"{key}\": true."));
+            return false;
         }
 
-        return new TopOptions(tokens, latency ?? new TopOptions().MemoryLatency, stalls);
+        return new TopOptions(tokens, latency ?? new TopOptions().MemoryLatency, Flag("stalls"), Preload: Flag("preload"));
     }
 
     /// <summary>

@@ -21,8 +21,8 @@ public sealed record RtlBundle(AttentionConfig Config, IReadOnlyList<RenderedFil
     public static string TopModule(AttentionConfig config) => config.Model.IsArray ? "al_array" : "al_top";
 
     /// <summary>
-    /// Modules, config, filelist (paths relative to the folder, compile order), C header, FuseSoC core, report and
-    /// manifest (the manifest last: it lists the hashes of the others).
+    /// Modules, config, filelist (paths relative to the folder, compile order), C header, FuseSoC core, the backdoor preload
+    /// include (simulation only), report and manifest (the manifest last: it lists the hashes of the others).
     /// </summary>
     public IReadOnlyList<RenderedFile> AllFiles
     {
@@ -34,6 +34,7 @@ public sealed record RtlBundle(AttentionConfig Config, IReadOnlyList<RenderedFil
                 new(FilelistName, string.Concat(Modules.Select(m => m.Name + "\n"))),
                 new(SoftwareHeader.FileName, SoftwareHeader.Render(Config)),
                 new(FuseSocCore.FileName(Config), FuseSocCore.Render(Config, Modules)),
+                new(AttentionLego.Gen.Golden.BackdoorPreload.IncludeName, AttentionLego.Gen.Golden.BackdoorPreload.Include(Config)),
                 new(DesignReport.FileName, DesignReport.Render(Config)),
             };
             files.Add(new RenderedFile(ManifestName, Manifest(files)));

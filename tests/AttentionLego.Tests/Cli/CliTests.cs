@@ -20,9 +20,9 @@ public sealed class CliTests
         Assert.That(Directory.GetFiles(dir).Select(Path.GetFileName), Is.EquivalentTo(new[]
         {
             "al_pim_macro.v", "al_pim_matrix.v", "al_requant.v", "al_qkv.v", "al_cache_fill.v", "al_score.v", "al_softmax.v", "al_context.v", "al_head.v", "al_dma.v", "al_controller.v", "al_top.v", RtlBundle.FilelistName, RtlBundle.ManifestName, RtlBundle.ConfigName, DesignReport.FileName,
-            SoftwareHeader.FileName, "al_top.core",
+            SoftwareHeader.FileName, "al_top.core", AttentionLego.Gen.Golden.BackdoorPreload.IncludeName,
         }));
-        Assert.That(run.Out, Does.Contain("wrote 18 files"));
+        Assert.That(run.Out, Does.Contain("wrote 19 files"));
         var reloaded = ConfigLoader.Load(new ConfigSource(null, Path.Combine(dir, RtlBundle.ConfigName), []));
         Assert.That(reloaded, Is.EqualTo(Presets.Tiny), "config.json regenerates the same RTL");
     }

@@ -33,6 +33,13 @@ public sealed class ArrayCosimTests
         await CosimHarness.AssertPasses(new CosimRequest(ConfigSource.FromPreset(preset, overrides), "array", 1, 2, new TopOptions(5, 3, stalls)),
             minCompared: 50);
 
+    /// <summary>Every head's W_Q, W_K, W_V and W_O from the backdoor preload files, no LOAD (issue 19).</summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task A_preloaded_array_decodes_without_a_load(bool stalls) =>
+        await CosimHarness.AssertPasses(new CosimRequest(ConfigSource.FromPreset("tiny-mha4"), "array", 1, 1, new TopOptions(5, 3, stalls, Preload: true)),
+            minCompared: 50);
+
     [TestCase(1)]
     [TestCase(17)]
     public async Task The_memory_latency_and_a_short_request_window_change_the_timing_not_the_result(int latency) =>

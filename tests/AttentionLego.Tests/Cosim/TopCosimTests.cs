@@ -64,6 +64,26 @@ public sealed class TopCosimTests
         Assert.That(late.Signal, Is.EqualTo("p"));
     }
 
+    /// <summary>The backdoor preload: no LOAD, the weights read from files, the decode as after a LOAD (issue 19).</summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task A_preloaded_head_decodes_without_a_load(bool stalls) =>
+        await AssertPasses(new CosimRequest(ConfigSource.FromPreset("tiny"), "top", 1, 2, new TopOptions(5, 3, stalls, Preload: true)));
+
+    [Test]
+    public async Task A_corrupted_preload_file_is_reported()
+    {
+        // One weight of W_Q's first macro changed in its file: the projections that use it must differ from the golden model's.
+        var result = await RunTampered(new TopOptions(3, Preload: true), c => c with
+        {
+            Files = c.Files.Select(f => f.Name.EndsWith("pim_0.hex", StringComparison.Ordinal)
+                ? f with { Content = (f.Content[0] == '7' ? "0" : "7") + f.Content[1..] }
+                : f).ToList(),
+        });
+        var mismatch = FirstFailure(result);
+        Assert.That(mismatch.Kind, Is.EqualTo("value mismatch"));
+    }
+
     [Test]
     public async Task With_stalls_a_corrupted_memory_write_is_still_reported()
     {

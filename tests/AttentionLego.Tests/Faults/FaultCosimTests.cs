@@ -49,6 +49,16 @@ public sealed class FaultCosimTests
         CosimHarness.FirstFailure(result);
     }
 
+    /// <summary>The preload files hold what a LOAD would leave in the cells: the weights with their stuck bits (issue 19).</summary>
+    [TestCase("tiny", "top", Rate)]
+    [TestCase("tiny-mha4", "array", 0.005)]
+    public async Task A_preload_stores_the_stuck_bits_a_load_would(string preset, string module, double rate)
+    {
+        using var temp = new TempFolder();
+        var request = Request(temp, preset, module, rate) with { Top = new TopOptions(Preload: true) };
+        await CosimHarness.AssertPasses(request, minCompared: 3);
+    }
+
     [Test]
     public void The_map_of_the_module_cases_holds_faults_in_the_lone_macro_and_both_kinds()
     {

@@ -111,6 +111,16 @@ public sealed class RegressMatrixTests
     }
 
     [Test]
+    public void The_preload_top_option_is_read_and_a_non_boolean_is_refused()
+    {
+        var cases = Parse("""{ "entries": [ { "preset": "tiny-mha4", "modules": ["array"], "seeds": [1], "top": { "preload": true } } ] }""");
+        Assert.That(cases.Single().Top!.Preload, Is.True);
+        Assert.That(cases.Single().Variant, Is.EqualTo("array-preload"));
+        Assert.That(Problems("""{ "entries": [ { "preset": "tiny", "modules": ["top"], "top": { "preload": 1 } } ] }"""),
+            Does.Contain("entries[0].top.preload: must be true or false"));
+    }
+
+    [Test]
     public void The_committed_ci_matrix_is_valid()
     {
         var cases = RegressMatrix.Load(Path.Combine(TestEnvironment.RepositoryRoot, "regress", "ci.json"));

@@ -73,6 +73,16 @@ module al_controller #(
   reg [31:0] cycles_q, tokens_done_q, token_cycles_q, interval_q;
   reg [31:0] cyc_fetch_q, cyc_qkv_q, cyc_score_q, cyc_softmax_q, cyc_context_q, cyc_write_q;
 
+  // Backdoor preload (simulation only; docs/NUMERICS.md, "Backdoor preload"): with +al_preloaded the WEIGHTS flag is set
+  // from reset, for a bench that read the weight macros' memories from files (al_preload) instead of running LOAD.
+  // Synthesis defines SYNTHESIS and never sees it: there the flag resets to 0.
+`ifdef SYNTHESIS
+  wire preloaded = 1'b0;
+`else
+  reg preloaded;
+  initial preloaded = ($test$plusargs("al_preloaded") != 0);
+`endif
+
   wire        wr       = csr_valid_i && csr_we_i;
   wire        rd       = csr_valid_i && !csr_we_i;
   wire [7:0]  addr     = { csr_addr_i[7:2], 2'b00 };
@@ -187,7 +197,7 @@ module al_controller #(
     if (!rst_ni) begin
       mode_q         <= ModeIdle;
       done_q         <= 1'b0;
-      weights_q      <= 1'b0;
+      weights_q      <= preloaded;
       error_q        <= 5'd0;
       tokens_reg_q   <= 32'd0;
       w_base_q       <= 32'd0;
