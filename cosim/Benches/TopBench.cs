@@ -13,11 +13,9 @@ namespace AttentionLego.Cosim.Benches;
 /// <remarks>
 /// <paramref name="FairnessBound"/> (array only, for the checker's self-test): the most requests of other masters the bench
 /// lets the arbiter serve while one master waits; by default Masters - 1, what round robin guarantees.
+/// <paramref name="Preload"/>: the weights come through the backdoor (<see cref="BackdoorPreload"/>: files read by
+/// <c>$readmemh</c>, the controller starting with WEIGHTS set) instead of a LOAD over the bus.
 /// </remarks>
-/// <summary>
-/// The whole-head options. <paramref name="Preload"/>: the weights come through the backdoor (<see cref="BackdoorPreload"/>:
-/// files read by <c>$readmemh</c>, the controller starting with WEIGHTS set) instead of a LOAD over the bus.
-/// </summary>
 public sealed record TopOptions(int? Tokens = null, int MemoryLatency = 3, bool Stalls = false, int? FairnessBound = null, bool Preload = false)
 {
     /// <summary>Percent of cycles the memory refuses a request, and of responses it holds back, when stalling.</summary>
