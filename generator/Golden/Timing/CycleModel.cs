@@ -27,7 +27,10 @@ public static class CycleModel
     /// RowGroups x ColGroups x Slices cycles. The next x is taken in the drain cycle, so back-to-back products cost N + 1
     /// cycles each: the three extra cycles of the latency are pipeline fill, one of them not hidden.
     /// </summary>
-    public static int MatrixComputeLatency(MatrixShape shape) => shape.ComputeSteps + 3;
+    public static int MatrixComputeLatency(MatrixShape shape) => shape.ComputeSteps + MatrixFillCycles;
+
+    /// <summary>A product's latency beyond its steps: the macros' register, the drain cycle and the move into the output register.</summary>
+    public const int MatrixFillCycles = 3;
 
     /// <summary>al_qkv: the three matrices run in lockstep and requantize combinationally.</summary>
     public static int QkvLatency(AttentionConfig config) => MatrixComputeLatency(config.ProjectionShape);
@@ -41,7 +44,7 @@ public static class CycleModel
     /// of the K cache's column groups that hold a token (the others are skipped); with a full cache this is
     /// the matrix latency. A k is appended in the cycle it is accepted (one write down a column).
     /// </summary>
-    public static int ScoreLatency(AttentionConfig config, int count) => ScoreSteps(config, count) + 3;
+    public static int ScoreLatency(AttentionConfig config, int count) => ScoreSteps(config, count) + MatrixFillCycles;
 
     /// <summary>al_score: the compute steps of a query over <paramref name="count"/> tokens (the column groups that hold one).</summary>
     public static int ScoreSteps(AttentionConfig config, int count) => config.ScoreShape.ComputeStepsFor(config.ScoreShape.ColumnGroupsFor(count));
