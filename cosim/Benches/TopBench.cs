@@ -114,13 +114,12 @@ public sealed class TopBench(TopOptions? options = null, bool array = false) : I
         var expected = Expectations(config, events, steps, layout);
         var last = events.Count > 0 ? events[^1].Cycle : 0;
         var budget = Options.Stalls ? last * 4 + 10_000 : last + 1_000;
-        return Options.Preload
-            ? new BenchCase(stimulus.ToString(), expected, budget, PerPort: true)
-            {
-                Files = BackdoorPreload.Files(config, inputs, ct).Select(f => new BenchFile(Path.Combine(PreloadFolder, f.Name), f.Content)),
-                Plusargs = [$"+{BackdoorPreload.FolderPlusarg}={PreloadFolder}", $"+{BackdoorPreload.LoadedPlusarg}"],
-            }
-            : new BenchCase(stimulus.ToString(), expected, budget, PerPort: true);
+        var benchCase = new BenchCase(stimulus.ToString(), expected, budget, PerPort: true);
+        return !Options.Preload ? benchCase : benchCase with
+        {
+            Files = BackdoorPreload.Files(config, inputs, ct).Select(f => new BenchFile(Path.Combine(PreloadFolder, f.Name), f.Content)),
+            Plusargs = [$"+{BackdoorPreload.FolderPlusarg}={PreloadFolder}", $"+{BackdoorPreload.LoadedPlusarg}"],
+        };
     }
 
     /// <summary>The folder of the preload files, in the case's folder.</summary>

@@ -45,60 +45,66 @@ public static class BackdoorPreload
 
         """ + Task(config, config.Model.IsArray, "`AL_PRELOAD_DUT");
 
-    /// <summary>The weight matrices of a design: per head W_Q, W_K, W_V, then W_O (when present), each with its first macro id.</summary>
-    public static IEnumerable<(int Base, long[,] Weights, MatrixShape Shape)> Matrices(AttentionConfig config, ArrayInputs inputs)
+    /// <summary>
+    /// Every weight macro of a design, in file order: per head W_Q, W_K, W_V, then W_O (an array with one), each tile
+    /// (mi, mo) of a matrix with its macro id (base + mo x MacrosIn + mi, the RTL's instance index), the head and matrix it
+    /// belongs to, and its instance path under <paramref name="dut"/> (al_top's hierarchy, or with <paramref name="array"/>
+    /// al_array's). The files and the task walk the same list, so they cannot disagree on a name.
+    /// </summary>
+    private static IEnumerable<WeightMacro> Macros(AttentionConfig config, bool array, string dut)
     {
         var layout = new MacroLayout(config);
-        for (var h = 0; h < inputs.Heads.Count; h++)
-        {
-            var (wq, wk, wv) = inputs.Heads[h];
-            yield return (layout.Base(h, PimMatrix.Q), wq, config.ProjectionShape);
-            yield return (layout.Base(h, PimMatrix.K), wk, config.ProjectionShape);
-            yield return (layout.Base(h, PimMatrix.V), wv, config.ProjectionShape);
-        }
+        IEnumerable<WeightMacro> Tiles(int head, PimMatrix matrix, MatrixShape shape, string path) =>
+            from mo in Enumerable.Range(0, shape.MacrosOut)
+            from mi in Enumerable.Range(0, shape.MacrosIn)
+            select new WeightMacro(layout.Base(head, matrix) + (mo * shape.MacrosIn) + mi, head, matrix, shape, mi, mo,
+                $"{path}.g_in[{mi}].g_out[{mo}].u_macro");
 
-        if (inputs.Wo is { } wo && config.Model.OutputProjection)
-        {
-            yield return (layout.OutputBase, wo, config.OutputProjectionShape);
-        }
+        var heads = array ? config.Model.Heads : 1;
+        var macros = Enumerable.Range(0, heads).SelectMany(h => new[] { PimMatrix.Q, PimMatrix.K, PimMatrix.V }.SelectMany(m =>
+            Tiles(h, m, config.ProjectionShape, $"{dut}{(array ? $".g_head[{h}]" : "")}.u_head.u_qkv.g_matrix[{(int)m}].u_matrix")));
+        return array && config.Model.OutputProjection
+            ? macros.Concat(Tiles(0, PimMatrix.O, config.OutputProjectionShape, $"{dut}.u_oproj.u_wo"))
+            : macros;
     }
+
+    private sealed record WeightMacro(int Id, int Head, PimMatrix Matrix, MatrixShape Shape, int MacroIn, int MacroOut, string Path);
 
     /// <summary>The files of every weight macro of <paramref name="inputs"/>, with the configuration's stuck bits applied.</summary>
     public static IEnumerable<(string Name, string Content)> Files(AttentionConfig config, ArrayInputs inputs, CancellationToken ct = default)
     {
         var faults = PimFaults.Of(config);
         var (rows, cols, width) = (config.Pim.Rows, config.Pim.Cols, config.Format.WeightWidth);
-        foreach (var (first, weights, shape) in Matrices(config, inputs))
+        foreach (var macro in Macros(config, config.Model.IsArray, ""))
         {
-            var cells = shape.MacroWriteCells;
-            var digits = ((cells * width) + 3) / 4;
-            for (var mo = 0; mo < shape.MacrosOut; mo++)
+            ct.ThrowIfCancellationRequested();
+            var weights = macro.Matrix switch
             {
-                for (var mi = 0; mi < shape.MacrosIn; mi++)
+                PimMatrix.Q => inputs.Heads[macro.Head].Wq,
+                PimMatrix.K => inputs.Heads[macro.Head].Wk,
+                PimMatrix.V => inputs.Heads[macro.Head].Wv,
+                _ => inputs.Wo!,
+            };
+            var stuck = faults.Macro(macro.Id);
+            var cells = macro.Shape.MacroWriteCells;
+            var digits = ((cells * width) + 3) / 4;
+            var text = new StringBuilder(rows * cols / cells * (digits + 1));
+            var word = new long[cells];
+            for (var r = 0; r < rows; r++)
+            {
+                for (var c = 0; c < cols; c += cells)
                 {
-                    ct.ThrowIfCancellationRequested();
-                    // Tile (mi, mo) of a matrix is id base + mo x MacrosIn + mi, the RTL's instance index.
-                    var id = first + (mo * shape.MacrosIn) + mi;
-                    var macro = faults.Macro(id);
-                    var text = new StringBuilder(rows * cols / cells * (digits + 1));
-                    var word = new long[cells];
-                    for (var r = 0; r < rows; r++)
+                    for (var k = 0; k < cells; k++)
                     {
-                        for (var c = 0; c < cols; c += cells)
-                        {
-                            for (var k = 0; k < cells; k++)
-                            {
-                                var weight = weights[(mi * rows) + r, (mo * cols) + c + k];
-                                word[k] = macro?.Store((r * cols) + c + k, weight, width) ?? weight;
-                            }
-
-                            text.Append(Hex(FixedPoint.Pack(word, width), digits)).Append('\n');
-                        }
+                        var weight = weights[(macro.MacroIn * rows) + r, (macro.MacroOut * cols) + c + k];
+                        word[k] = stuck?.Store((r * cols) + c + k, weight, width) ?? weight;
                     }
 
-                    yield return (FileName(id), text.ToString());
+                    text.Append(Hex(FixedPoint.Pack(word, width), digits)).Append('\n');
                 }
             }
+
+            yield return (FileName(macro.Id), text.ToString());
         }
     }
 
@@ -114,36 +120,13 @@ public static class BackdoorPreload
         text.Append("  // \"Backdoor preload\"). Simulation only: call it while reset is held, after its first clock edge (registers that\n");
         text.Append("  // start random drive the weight port, which is not reset, until that edge), and run with +al_preloaded.\n");
         text.Append("  task al_preload;\n    input [8*1024-1:0] folder;\n    begin\n");
-        var layout = new MacroLayout(config);
-        var heads = array ? config.Model.Heads : 1;
-        for (var h = 0; h < heads; h++)
+        foreach (var macro in Macros(config, array, dut))
         {
-            var head = array ? $"{dut}.g_head[{h}].u_head" : $"{dut}.u_head";
-            for (var m = 0; m < 3; m++)
-            {
-                Reads(text, layout.Base(h, (PimMatrix)m), config.ProjectionShape, $"{head}.u_qkv.g_matrix[{m}].u_matrix");
-            }
-        }
-
-        if (array && config.Model.OutputProjection)
-        {
-            Reads(text, layout.OutputBase, config.OutputProjectionShape, $"{dut}.u_oproj.u_wo");
+            text.Append(CultureInfo.InvariantCulture, $"      $readmemh({{folder, \"/{FileName(macro.Id)}\"}}, {macro.Path}.mem_q);\n");
         }
 
         text.Append("    end\n  endtask\n");
         return text.ToString();
-    }
-
-    private static void Reads(StringBuilder text, int first, MatrixShape shape, string matrix)
-    {
-        for (var mo = 0; mo < shape.MacrosOut; mo++)
-        {
-            for (var mi = 0; mi < shape.MacrosIn; mi++)
-            {
-                text.Append(CultureInfo.InvariantCulture,
-                    $"      $readmemh({{folder, \"/{FileName(first + (mo * shape.MacrosIn) + mi)}\"}}, {matrix}.g_in[{mi}].g_out[{mo}].u_macro.mem_q);\n");
-            }
-        }
     }
 
     private static string Hex(BigInteger value, int digits) => value.ToString("x", CultureInfo.InvariantCulture).TrimStart('0').PadLeft(digits, '0');
