@@ -7,6 +7,10 @@
 // An append is accepted while the array takes memory requests (mem_ready_i: no compute step runs) and the cache is not
 // full. clear_i, taken in a cycle with mem_ready_i, sets the count to 0 and refuses an append in its cycle; products
 // already accepted keep the count they were given.
+//
+// The query of the cache (al_score's q, al_context's p) follows its append: query_ready_o is high when the array takes x
+// (x_ready_i), no clear is offered and no append is offered that is not taken in the same cycle; query_count_o is the count
+// a query of this cycle sees, the token appended with it included. Mirrored by ControlTiming's CachedArray.
 module al_cache_fill #(
   parameter MaxSeqLen  = 32,
   // derived: do not override
@@ -19,6 +23,9 @@ module al_cache_fill #(
   output wire                  append_ready_o,
   output wire                  mem_valid_o,
   input  wire                  mem_ready_i,
+  input  wire                  x_ready_i,
+  output wire                  query_ready_o,
+  output wire [CountWidth-1:0] query_count_o,
   output wire [CountWidth-1:0] count_o
 );
   localparam integer MaxSeqLenInt = MaxSeqLen;
@@ -41,5 +48,7 @@ module al_cache_fill #(
 
   assign append_ready_o = ready;
   assign mem_valid_o    = fire;
+  assign query_ready_o  = x_ready_i && !clear_i && (!append_valid_i || ready);
+  assign query_count_o  = count_q + { { (CountWidth-1){1'b0} }, fire };
   assign count_o        = count_q;
 endmodule

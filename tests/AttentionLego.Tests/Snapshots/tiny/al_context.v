@@ -46,8 +46,8 @@ module al_context #(
   localparam ColGroupWidth = $clog2(ColGroupsInt + 1);
   localparam [ColGroupWidth-1:0] AllColGroups = ColGroupsInt[ColGroupWidth-1:0];
 
-  wire mem_valid, mem_ready, x_ready, y_valid, v_ready;
-  wire [CountWidth-1:0] count_q;
+  wire mem_valid, mem_ready, x_ready, y_valid, v_ready, p_ready;
+  wire [CountWidth-1:0] count_q, p_count;
   wire [DHead*AccWidth-1:0] y_data;
   // The cache is only written, and needs no tag: the read port and the tag stay unused (Verilator's unused_* convention).
   wire unused_r_valid, unused_y_tag;
@@ -61,14 +61,15 @@ module al_context #(
     .append_ready_o (v_ready),
     .mem_valid_o    (mem_valid),
     .mem_ready_i    (mem_ready),
+    .x_ready_i      (x_ready),
+    .query_ready_o  (p_ready),
+    .query_count_o  (p_count),
     .count_o        (count_q)
   );
 
-  // A probability vector is accepted while no compute step runs, after any pending append or together with it: then
-  // it counts the row written in its cycle.
-  wire p_ready = x_ready && !clear_i && (!v_valid_i || v_ready);
-  wire p_fire  = p_valid_i && p_ready;
-  wire [CountWidth-1:0] p_count = count_q + { { (CountWidth-1){1'b0} }, mem_valid };
+  // A probability vector is accepted while no compute step runs, after any pending append or together with it
+  // (al_cache_fill): then it counts the row written in its cycle.
+  wire p_fire = p_valid_i && p_ready;
 
   // Probabilities of rows that hold no token are forced to 0 (their cells may be stale or never written). A
   // loop, not a generate: MaxSeqLen can exceed the number of generate iterations Verilator elaborates.

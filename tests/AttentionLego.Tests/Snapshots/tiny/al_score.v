@@ -57,8 +57,8 @@ module al_score #(
   localparam [ColGroupWidth-1:0] LastGroup = LastGroupInt[ColGroupWidth-1:0];
   localparam [ColGroupWidth-1:0] OneGroup  = OneGroupInt[ColGroupWidth-1:0];
 
-  wire mem_valid, mem_ready, x_ready, y_valid, k_ready;
-  wire [CountWidth-1:0] count_q, y_count;
+  wire mem_valid, mem_ready, x_ready, y_valid, k_ready, q_ready;
+  wire [CountWidth-1:0] count_q, q_count, y_count;
   wire [MaxSeqLen*ScoreWidth-1:0] y_data;
   // The cache is only written: its read port stays unused (Verilator's unused_* convention).
   wire unused_r_valid;
@@ -72,6 +72,9 @@ module al_score #(
     .append_ready_o (k_ready),
     .mem_valid_o    (mem_valid),
     .mem_ready_i    (mem_ready),
+    .x_ready_i      (x_ready),
+    .query_ready_o  (q_ready),
+    .query_count_o  (q_count),
     .count_o        (count_q)
   );
 
@@ -134,12 +137,9 @@ module al_score #(
   wire [31-ColAddrWidth:0] unused_column_hi;
   assign { unused_column_hi, column } = macro_ext * Cols + group_ext * AdcCount + lane_ext;
 
-  // A query is accepted while no compute step runs, after any pending append or together with it: then it counts
-  // the token appended in its cycle, and the column group that token opens.
-  wire q_ready = x_ready && !clear_i && (!k_valid_i || k_ready);
-  wire q_fire  = q_valid_i && q_ready;
-  wire [CountWidth-1:0]    q_count  = count_q + { { (CountWidth-1){1'b0} }, mem_valid };
-  wire [ColGroupWidth-1:0] q_groups = mem_valid ? group_q + 1'b1 : col_groups_q;
+  // A query is accepted while no compute step runs, after any pending append or together with it (al_cache_fill): then
+  // it counts the token appended in its cycle, and runs the column groups that hold a token after it (col_groups_d).
+  wire q_fire = q_valid_i && q_ready;
 
   al_pim_matrix #(
     .InDim       (DHead),
@@ -173,7 +173,7 @@ module al_score #(
     .x_valid_i   (q_fire),
     .x_ready_o   (x_ready),
     .x_data_i    (q_data_i),
-    .col_groups_i (q_groups),
+    .col_groups_i (col_groups_d),
     .x_tag_i     (q_count),
     .y_valid_o   (y_valid),
     .y_ready_i   (s_ready_i),
